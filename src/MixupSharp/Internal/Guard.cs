@@ -1,0 +1,97 @@
+using System;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Internal;
+
+/// <summary>Argument checks whose messages name what was expected and what came.</summary>
+internal static class Guard
+{
+    public static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    public static string Describe(Tensor t) => $"{t.dtype} {Shape(t.shape)}";
+
+    public static bool IsFloating(ScalarType t) =>
+        t is ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float32 or ScalarType.Float64;
+
+    public static bool IsInteger(ScalarType t) =>
+        t is ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64;
+
+    public static void NotNull(object? value, string name)
+    {
+        if (value is null)
+        {
+            throw new ArgumentNullException(name);
+        }
+    }
+
+    public static void Alpha(double alpha, string name)
+    {
+        if (double.IsNaN(alpha) || double.IsInfinity(alpha) || alpha < 0)
+        {
+            throw new ArgumentOutOfRangeException(name, alpha, $"{name} must be a finite number ≥ 0 (0 disables mixing); got {alpha}.");
+        }
+    }
+
+    public static void Probability(double p, string name)
+    {
+        if (double.IsNaN(p) || p < 0 || p > 1)
+        {
+            throw new ArgumentOutOfRangeException(name, p, $"{name} must be a probability in [0, 1]; got {p}.");
+        }
+    }
+
+    public static void Smoothing(double epsilon, string name)
+    {
+        if (double.IsNaN(epsilon) || epsilon < 0 || epsilon >= 1)
+        {
+            throw new ArgumentOutOfRangeException(name, epsilon, $"{name} must be in [0, 1); got {epsilon}.");
+        }
+    }
+
+    public static void NumClasses(int numClasses)
+    {
+        if (numClasses < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, $"numClasses must be at least 2; got {numClasses}.");
+        }
+    }
+
+    public static void SideRatioRange((double Min, double Max)? range, string name)
+    {
+        if (range is { } r && (double.IsNaN(r.Min) || double.IsNaN(r.Max) || r.Min < 0 || r.Max > 1 || r.Min >= r.Max))
+        {
+            throw new ArgumentOutOfRangeException(name, r, $"{name} must satisfy 0 ≤ Min < Max ≤ 1; got ({r.Min}, {r.Max}).");
+        }
+    }
+
+    public static void Enum<T>(T value, string name)
+        where T : struct, System.Enum
+    {
+        if (!System.Enum.IsDefined(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be one of {string.Join(", ", System.Enum.GetNames<T>())}; got {value}.");
+        }
+    }
+
+    /// <summary>Checks a batch shape: at least <paramref name="minDims"/> dimensions, exactly <paramref name="exactDims"/> if given, and N ≥ 1.</summary>
+    public static void BatchShape(long[] shape, string name, string expected, int minDims = 1, int? exactDims = null)
+    {
+        NotNull(shape, name);
+        if ((exactDims is { } d && shape.Length != d) || shape.Length < minDims)
+        {
+            throw new ArgumentException($"{name} must be {expected}; got {Shape(shape)}.", name);
+        }
+
+        if (shape.Any(s => s < 0))
+        {
+            throw new ArgumentException($"{name} has a negative dimension: {Shape(shape)}.", name);
+        }
+
+        if (shape[0] < 1)
+        {
+            throw new ArgumentException($"{name} must hold at least one sample; got {Shape(shape)}.", name);
+        }
+    }
+}

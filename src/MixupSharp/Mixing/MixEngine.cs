@@ -1,0 +1,451 @@
+using System;
+using System.Linq;
+using MixupSharp.Internal;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Mixing;
+
+/// <summary>
+/// The shared machinery of <see cref="Mixup"/>, <see cref="CutMix"/> and <see cref="MixupOrCutMix"/>: one recipe,
+/// a sampler that draws <see cref="MixParameters"/> from a generator, and a pure apply step.
+/// </summary>
+internal sealed class MixEngine
+{
+    private readonly string _owner;
+
+    public MixEngine(string owner, int numClasses, MixMode mode, double probability, double labelSmoothing,
+        double mixupAlpha, double cutMixAlpha, double switchProbability, bool correctLambda, (double Min, double Max)? sideRatioRange)
+    {
+        _owner = owner;
+        NumClasses = numClasses;
+        Mode = mode;
+        Probability = probability;
+        LabelSmoothing = labelSmoothing;
+        MixupAlpha = mixupAlpha;
+        CutMixAlpha = cutMixAlpha;
+        SwitchProbability = switchProbability;
+        CorrectLambda = correctLambda;
+        SideRatioRange = sideRatioRange;
+    }
+
+    public int NumClasses { get; }
+
+    public MixMode Mode { get; }
+
+    public double Probability { get; }
+
+    public double LabelSmoothing { get; }
+
+    public double MixupAlpha { get; }
+
+    public double CutMixAlpha { get; }
+
+    public double SwitchProbability { get; }
+
+    public bool CorrectLambda { get; }
+
+    public (double Min, double Max)? SideRatioRange { get; }
+
+    private bool MixupOn => MixupAlpha > 0;
+
+    private bool CutMixOn => CutMixAlpha > 0;
+
+    /// <summary>Whether this recipe can produce CutMix boxes (and so needs [N,C,H,W] inputs).</summary>
+    public bool CanCutMix => CutMixOn;
+
+    /// <summary>Whether this recipe can blend linearly (and so needs floating inputs).</summary>
+    public bool CanMixup => MixupOn;
+
+    /// <summary>Whether parameters from this recipe carry boxes and a per-sample switch (MixupOrCutMix) or boxes only (CutMix).</summary>
+    public bool RecordsSwitch { get; init; }
+
+    public bool RequiresImages { get; init; }
+
+    public void CheckShape(long[] shape, string name)
+    {
+        if (RequiresImages)
+        {
+            Guard.BatchShape(shape, name, $"images [N, C, H, W] for {_owner}", exactDims: 4);
+        }
+        else
+        {
+            Guard.BatchShape(shape, name, $"a batch [N, ...] for {_owner}");
+        }
+    }
+
+    /// <summary>Draws partners, gates, the Mixup/CutMix switch, λ and boxes, in that order, from <paramref name="generator"/>.</summary>
+    public MixParameters Sample(long[] inputShape, Generator? generator)
+    {
+        CheckShape(inputShape, nameof(inputShape));
+        long n = inputShape[0];
+        long height = RequiresImages ? inputShape[2] : 0;
+        long width = RequiresImages ? inputShape[3] : 0;
+
+        using var scope = torch.NewDisposeScope();
+        long[] perm = torch.randperm(n, dtype: ScalarType.Int64, device: CPU, generator: generator).data<long>().ToArray();
+        var partner = new long[n];
+        var group = new long[n];
+        long groups;
+        bool[] groupMixable;
+        switch (Mode)
+        {
+            case MixMode.PerBatch:
+                groups = 1;
+                groupMixable = new[] { true };
+                for (long i = 0; i < n; i++)
+                {
+                    partner[i] = perm[i];
+                }
+
+                break;
+            case MixMode.PerPair:
+                long pairs = n / 2;
+                groups = pairs + (n % 2);
+                groupMixable = new bool[groups];
+                for (long k = 0; k < pairs; k++)
+                {
+                    long a = perm[2 * k], b = perm[(2 * k) + 1];
+                    partner[a] = b;
+                    partner[b] = a;
+                    group[a] = k;
+                    group[b] = k;
+                    groupMixable[k] = true;
+                }
+
+                if (n % 2 == 1)
+                {
+                    long last = perm[n - 1];
+                    partner[last] = last;
+                    group[last] = pairs;
+                }
+
+                break;
+            default:
+                groups = n;
+                groupMixable = Enumerable.Repeat(true, (int)n).ToArray();
+                for (long i = 0; i < n; i++)
+                {
+                    partner[i] = perm[i];
+                    group[i] = i;
+                }
+
+                break;
+        }
+
+        // Every draw happens whatever the options, so the stream of draws (and so replay across option
+        // changes that do not alter the recipe's shape) stays aligned.
+        double[] gateU = Uniform(groups, generator);
+        double[] switchU = Uniform(groups, generator);
+        double[] mixupLam = MixupOn ? BetaDraws(MixupAlpha, groups, generator) : Enumerable.Repeat(1.0, (int)groups).ToArray();
+        double[] cutLam = CutMixOn ? BetaDraws(CutMixAlpha, groups, generator) : Enumerable.Repeat(1.0, (int)groups).ToArray();
+        double[] u1 = Uniform(groups, generator);
+        double[] u2 = Uniform(groups, generator);
+        double[] u3 = Uniform(groups, generator);
+        double[] u4 = Uniform(groups, generator);
+
+        var groupLambda = new double[groups];
+        var groupBox = new CutMixBox[groups];
+        var groupCut = new bool[groups];
+        for (long g = 0; g < groups; g++)
+        {
+            groupLambda[g] = 1.0;
+            bool mixed = groupMixable[g] && gateU[g] < Probability && (MixupOn || CutMixOn);
+            if (!mixed)
+            {
+                continue;
+            }
+
+            bool cut = CutMixOn && (!MixupOn || switchU[g] < SwitchProbability);
+            if (!cut)
+            {
+                groupLambda[g] = mixupLam[g];
+                continue;
+            }
+
+            groupCut[g] = true;
+            CutMixBox box;
+            if (SideRatioRange is { } range)
+            {
+                long cutH = Math.Min(height, (long)Math.Floor(height * (range.Min + (u1[g] * (range.Max - range.Min)))));
+                long cutW = Math.Min(width, (long)Math.Floor(width * (range.Min + (u2[g] * (range.Max - range.Min)))));
+                long top = Math.Min(height - cutH, (long)Math.Floor(u3[g] * (height - cutH + 1)));
+                long left = Math.Min(width - cutW, (long)Math.Floor(u4[g] * (width - cutW + 1)));
+                box = CutMixBox.FromCorner(top, left, cutH, cutW);
+            }
+            else
+            {
+                long cy = Math.Min(height - 1, (long)Math.Floor(u1[g] * height));
+                long cx = Math.Min(width - 1, (long)Math.Floor(u2[g] * width));
+                box = CutMixBox.FromLambda(cutLam[g], cy, cx, height, width);
+            }
+
+            groupBox[g] = box;
+            groupLambda[g] = CorrectLambda || SideRatioRange is not null ? box.LambdaFor(height, width) : cutLam[g];
+        }
+
+        var lambda = new double[n];
+        var boxes = new long[n * 4];
+        var usesCut = new bool[n];
+        for (long i = 0; i < n; i++)
+        {
+            long g = group[i];
+            lambda[i] = groupLambda[g];
+            usesCut[i] = groupCut[g];
+            boxes[i * 4] = groupBox[g].Top;
+            boxes[(i * 4) + 1] = groupBox[g].Left;
+            boxes[(i * 4) + 2] = groupBox[g].Bottom;
+            boxes[(i * 4) + 3] = groupBox[g].Right;
+        }
+
+        var parameters = new MixParameters(
+            torch.tensor(lambda, dtype: ScalarType.Float64),
+            torch.tensor(partner, dtype: ScalarType.Int64),
+            CutMixOn || RequiresImages ? torch.tensor(boxes, new long[] { n, 4 }, dtype: ScalarType.Int64) : null,
+            RecordsSwitch ? torch.tensor(usesCut, dtype: ScalarType.Bool) : null);
+        parameters.Lambda.MoveToOuterDisposeScope();
+        parameters.Partner.MoveToOuterDisposeScope();
+        parameters.Boxes?.MoveToOuterDisposeScope();
+        parameters.UsesCutMix?.MoveToOuterDisposeScope();
+        return parameters;
+    }
+
+    /// <summary>Samples parameters for the batch's shape, then applies them; the result owns the parameters.</summary>
+    public MixedBatch SampleAndApply(Tensor inputs, Tensor labels, Generator? generator)
+    {
+        Guard.NotNull(inputs, nameof(inputs));
+        CheckShape(inputs.shape, nameof(inputs));
+        var parameters = Sample(inputs.shape, generator);
+        try
+        {
+            return Apply(inputs, labels, parameters, ownsParameters: true);
+        }
+        catch
+        {
+            parameters.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Applies <paramref name="parameters"/> to the batch. Pure: the same arguments give the same bytes.</summary>
+    public MixedBatch Apply(Tensor inputs, Tensor labels, MixParameters parameters, bool ownsParameters)
+    {
+        Guard.NotNull(inputs, nameof(inputs));
+        Guard.NotNull(labels, nameof(labels));
+        Guard.NotNull(parameters, nameof(parameters));
+        CheckInputs(inputs);
+        long n = inputs.shape[0];
+        var labelKind = CheckLabels(labels, n);
+        var plan = CheckParameters(parameters, inputs.shape);
+
+        using var scope = torch.NewDisposeScope();
+        var device = inputs.device;
+        var partner = parameters.Partner.to(device);
+        Tensor mixedInputs = inputs;
+        if (plan.AnyLinear)
+        {
+            mixedInputs = BlendLinear(inputs, partner, plan);
+        }
+
+        if (plan.AnyBox)
+        {
+            mixedInputs = PasteBoxes(mixedInputs, inputs, partner, parameters.Boxes!, device);
+        }
+
+        if (ReferenceEquals(mixedInputs, inputs))
+        {
+            mixedInputs = inputs.clone();
+        }
+
+        var targetType = inputs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var labelsHere = labels.to(device);
+        var own = labelKind == LabelKind.Indices
+            ? SoftTargets.FromIndices(labelsHere, NumClasses, LabelSmoothing, targetType)
+            : labelsHere.to_type(targetType);
+        var weight = parameters.Lambda.to(device).to_type(targetType).unsqueeze(1);
+        var targets = (own * weight) + (own.index_select(0, partner) * (1.0 - weight));
+
+        return new MixedBatch(mixedInputs.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), parameters, ownsParameters);
+    }
+
+    private static Tensor BlendLinear(Tensor inputs, Tensor partner, ApplyPlan plan)
+    {
+        // Half-precision inputs are blended in float32 and rounded once, so λ keeps its precision.
+        var computeType = inputs.dtype is ScalarType.Float16 or ScalarType.BFloat16 ? ScalarType.Float32 : inputs.dtype;
+        var shape = new long[inputs.shape.Length];
+        Array.Fill(shape, 1L);
+        shape[0] = inputs.shape[0];
+        var x = inputs.to_type(computeType);
+        var lam = torch.tensor(plan.Lambda, dtype: ScalarType.Float64).to(inputs.device).to_type(computeType).reshape(shape);
+        var blended = ((x * lam) + (x.index_select(0, partner) * (1.0 - lam))).to_type(inputs.dtype);
+
+        // Samples that are not blended (λ = 1, or pasted by CutMix) keep their exact bytes (x·1 + y·0 can turn −0 into +0).
+        if (plan.LinearRows.All(r => r))
+        {
+            return blended;
+        }
+
+        var rows = torch.tensor(plan.LinearRows, dtype: ScalarType.Bool).to(inputs.device).reshape(shape);
+        return torch.where(rows, blended, inputs);
+    }
+
+    private static Tensor PasteBoxes(Tensor current, Tensor original, Tensor partner, Tensor boxes, Device device)
+    {
+        long h = original.shape[2], w = original.shape[3];
+        var b = boxes.to(device).to_type(ScalarType.Int64);
+        var top = b[.., 0].reshape(-1, 1, 1, 1);
+        var left = b[.., 1].reshape(-1, 1, 1, 1);
+        var bottom = b[.., 2].reshape(-1, 1, 1, 1);
+        var right = b[.., 3].reshape(-1, 1, 1, 1);
+        var rows = torch.arange(h, dtype: ScalarType.Int64, device: device).reshape(1, 1, h, 1);
+        var cols = torch.arange(w, dtype: ScalarType.Int64, device: device).reshape(1, 1, 1, w);
+        var inside = (rows >= top) & (rows < bottom) & (cols >= left) & (cols < right);
+        return torch.where(inside, original.index_select(0, partner), current);
+    }
+
+    private void CheckInputs(Tensor inputs)
+    {
+        CheckShape(inputs.shape, nameof(inputs));
+        if (CanMixup && !Guard.IsFloating(inputs.dtype))
+        {
+            throw new ArgumentException($"{_owner} blends inputs linearly and needs a floating dtype; got {Guard.Describe(inputs)}.", nameof(inputs));
+        }
+    }
+
+    private enum LabelKind
+    {
+        Indices,
+        Probabilities,
+    }
+
+    private LabelKind CheckLabels(Tensor labels, long n)
+    {
+        if (labels.shape.Length == 1 && Guard.IsInteger(labels.dtype))
+        {
+            SoftTargets.CheckIndices(labels, n, NumClasses, nameof(labels));
+            return LabelKind.Indices;
+        }
+
+        if (labels.shape.Length >= 1 && labels.shape[0] != n)
+        {
+            throw new ArgumentException($"labels has batch size {labels.shape[0]} but the inputs have {n}.", nameof(labels));
+        }
+
+        SoftTargets.CheckProbabilities(labels, n, NumClasses, nameof(labels));
+        return LabelKind.Probabilities;
+    }
+
+    private sealed record ApplyPlan(double[] Lambda, bool[] LinearRows, bool AnyLinear, bool AnyBox);
+
+    private ApplyPlan CheckParameters(MixParameters p, long[] inputShape)
+    {
+        long n = inputShape[0];
+        const string name = "parameters";
+        if (p.Lambda.dtype != ScalarType.Float64 || p.Lambda.shape.Length != 1 || p.Lambda.shape[0] != n)
+        {
+            throw new ArgumentException($"{name}.Lambda must be float64 [{n}] to match the inputs; got {Guard.Describe(p.Lambda)}.", name);
+        }
+
+        if (p.Partner.dtype != ScalarType.Int64 || p.Partner.shape.Length != 1 || p.Partner.shape[0] != n)
+        {
+            throw new ArgumentException($"{name}.Partner must be int64 [{n}] to match the inputs; got {Guard.Describe(p.Partner)}.", name);
+        }
+
+        double[] lambda = p.LambdaValues();
+        if (lambda.Any(l => double.IsNaN(l) || l < 0 || l > 1))
+        {
+            throw new ArgumentOutOfRangeException(name, $"{name}.Lambda must lie in [0, 1]; got values in [{lambda.Min()}, {lambda.Max()}].");
+        }
+
+        long[] partner = p.PartnerValues();
+        if (partner.Any(j => j < 0 || j >= n))
+        {
+            throw new ArgumentOutOfRangeException(name, $"{name}.Partner must hold indices in [0, {n}); got values in [{partner.Min()}, {partner.Max()}].");
+        }
+
+        bool[] cutRows = new bool[n];
+        if (p.UsesCutMix is { } uses)
+        {
+            if (!RecordsSwitch)
+            {
+                throw new ArgumentException($"{name} record a Mixup/CutMix switch (UsesCutMix); replay them with MixupOrCutMix, not {_owner}.", name);
+            }
+
+            if (uses.dtype != ScalarType.Bool || uses.shape.Length != 1 || uses.shape[0] != n)
+            {
+                throw new ArgumentException($"{name}.UsesCutMix must be bool [{n}]; got {Guard.Describe(uses)}.", name);
+            }
+
+            cutRows = uses.cpu().data<bool>().ToArray();
+        }
+        else if (p.Boxes is not null && !CanMixup)
+        {
+            Array.Fill(cutRows, true);
+        }
+        else if (p.Boxes is not null && RecordsSwitch)
+        {
+            throw new ArgumentException($"{name} hold boxes but no UsesCutMix switch; {_owner} needs both (or neither, for Mixup only).", name);
+        }
+
+        bool anyBox = false;
+        if (p.Boxes is { } boxes)
+        {
+            if (!RequiresImages)
+            {
+                throw new ArgumentException($"{name} hold CutMix boxes; replay them with CutMix or MixupOrCutMix, not {_owner}.", name);
+            }
+
+            if (boxes.dtype != ScalarType.Int64 || !boxes.shape.SequenceEqual(new[] { n, 4L }))
+            {
+                throw new ArgumentException($"{name}.Boxes must be int64 [{n}, 4]; got {Guard.Describe(boxes)}.", name);
+            }
+
+            long h = inputShape[2], w = inputShape[3];
+            long[] b = boxes.cpu().data<long>().ToArray();
+            for (long i = 0; i < n; i++)
+            {
+                long top = b[i * 4], left = b[(i * 4) + 1], bottom = b[(i * 4) + 2], right = b[(i * 4) + 3];
+                if (top < 0 || left < 0 || top > bottom || left > right || bottom > h || right > w)
+                {
+                    throw new ArgumentOutOfRangeException(name, $"{name}.Boxes[{i}] = (top {top}, left {left}, bottom {bottom}, right {right}) does not fit images of height {h} and width {w}.");
+                }
+
+                anyBox |= cutRows[i] && bottom > top && right > left;
+            }
+        }
+        else if (RequiresImages && !CanMixup)
+        {
+            throw new ArgumentException($"{name} hold no Boxes; {_owner} needs CutMix boxes [N, 4].", name);
+        }
+
+        var linear = new bool[n];
+        for (long i = 0; i < n; i++)
+        {
+            linear[i] = !cutRows[i] && lambda[i] < 1.0;
+        }
+
+        if (linear.Any(l => l) && !CanMixup)
+        {
+            throw new ArgumentException($"{name} ask for linear blending, which {_owner} does not do.", name);
+        }
+
+        return new ApplyPlan(lambda, linear, linear.Any(l => l), anyBox);
+    }
+
+    private static double[] Uniform(long count, Generator? generator) =>
+        torch.rand(count, dtype: ScalarType.Float64, device: CPU, generator: generator).data<double>().ToArray();
+
+    private static double[] BetaDraws(double alpha, long count, Generator? generator)
+    {
+        var concentration = torch.full(count, alpha, dtype: ScalarType.Float64, device: CPU);
+        var beta = torch.distributions.Beta(concentration, concentration, generator);
+        double[] draws = beta.sample().data<double>().ToArray();
+        for (int i = 0; i < draws.Length; i++)
+        {
+            // Very small α can underflow both gamma draws; such a draw sits at an end of [0, 1].
+            draws[i] = double.IsNaN(draws[i]) ? 1.0 : Math.Clamp(draws[i], 0.0, 1.0);
+        }
+
+        return draws;
+    }
+}
