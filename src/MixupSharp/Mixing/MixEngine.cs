@@ -189,6 +189,14 @@ internal sealed class MixEngine
         var usesCut = new bool[n];
         for (long i = 0; i < n; i++)
         {
+            // A sample that is its own partner (a fixed point of the permutation, the odd one out of PerPair,
+            // a batch of one) is not mixed: λ = 1 and no box, so it keeps its exact bytes.
+            if (partner[i] == i)
+            {
+                lambda[i] = 1.0;
+                continue;
+            }
+
             long g = group[i];
             lambda[i] = groupLambda[g];
             usesCut[i] = groupCut[g];
@@ -198,16 +206,11 @@ internal sealed class MixEngine
             boxes[(i * 4) + 3] = groupBox[g].Right;
         }
 
-        var parameters = new MixParameters(
+        return new MixParameters(
             torch.tensor(lambda, dtype: ScalarType.Float64),
             torch.tensor(partner, dtype: ScalarType.Int64),
             CutMixOn || RequiresImages ? torch.tensor(boxes, new long[] { n, 4 }, dtype: ScalarType.Int64) : null,
-            RecordsSwitch ? torch.tensor(usesCut, dtype: ScalarType.Bool) : null);
-        parameters.Lambda.MoveToOuterDisposeScope();
-        parameters.Partner.MoveToOuterDisposeScope();
-        parameters.Boxes?.MoveToOuterDisposeScope();
-        parameters.UsesCutMix?.MoveToOuterDisposeScope();
-        return parameters;
+            RecordsSwitch ? torch.tensor(usesCut, dtype: ScalarType.Bool) : null).MoveToOuterDisposeScope();
     }
 
     /// <summary>Samples parameters for the batch's shape, then applies them; the result owns the parameters.</summary>
@@ -339,6 +342,8 @@ internal sealed class MixEngine
 
     private ApplyPlan CheckParameters(MixParameters p, long[] inputShape)
     {
+        // Reading values to the CPU creates temporary handles; collect them here, not in the caller's scope.
+        using var scope = torch.NewDisposeScope();
         long n = inputShape[0];
         const string name = "parameters";
         if (p.Lambda.dtype != ScalarType.Float64 || p.Lambda.shape.Length != 1 || p.Lambda.shape[0] != n)
@@ -421,7 +426,7 @@ internal sealed class MixEngine
         var linear = new bool[n];
         for (long i = 0; i < n; i++)
         {
-            linear[i] = !cutRows[i] && lambda[i] < 1.0;
+            linear[i] = !cutRows[i] && lambda[i] < 1.0 && partner[i] != i;
         }
 
         if (linear.Any(l => l) && !CanMixup)
@@ -437,9 +442,11 @@ internal sealed class MixEngine
 
     private static double[] BetaDraws(double alpha, long count, Generator? generator)
     {
-        var concentration = torch.full(count, alpha, dtype: ScalarType.Float64, device: CPU);
-        var beta = torch.distributions.Beta(concentration, concentration, generator);
-        double[] draws = beta.sample().data<double>().ToArray();
+        // Beta(α, α) as the first coordinate of Dirichlet(α, α), exactly as PyTorch's Beta samples. TorchSharp's
+        // distributions.Beta is not used: disposing it also disposes the generator it was given (TorchSharp 0.107),
+        // after which every later draw would silently come from the global generator.
+        var concentration = torch.full(new[] { count, 2L }, alpha, dtype: ScalarType.Float64, device: CPU);
+        double[] draws = torch._sample_dirichlet(concentration, generator).select(1, 0).contiguous().data<double>().ToArray();
         for (int i = 0; i < draws.Length; i++)
         {
             // Very small α can underflow both gamma draws; such a draw sits at an end of [0, 1].

@@ -47,14 +47,34 @@ public sealed class MixParameters : IDisposable
     /// <summary>Copies the parameters into new tensors (on the CPU) that the copy owns.</summary>
     public MixParameters Clone()
     {
-        return new MixParameters(Lambda.cpu().clone(), Partner.cpu().clone(), Boxes?.cpu().clone(), UsesCutMix?.cpu().clone());
+        using var scope = torch.NewDisposeScope();
+        return new MixParameters(Lambda.cpu().clone(), Partner.cpu().clone(), Boxes?.cpu().clone(), UsesCutMix?.cpu().clone())
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Moves every tensor of these parameters to the enclosing dispose scope; returns this object.</summary>
+    internal MixParameters MoveToOuterDisposeScope()
+    {
+        Lambda.MoveToOuterDisposeScope();
+        Partner.MoveToOuterDisposeScope();
+        Boxes?.MoveToOuterDisposeScope();
+        UsesCutMix?.MoveToOuterDisposeScope();
+        return this;
     }
 
     /// <summary>The λ values as a managed array.</summary>
-    public double[] LambdaValues() => Lambda.cpu().to_type(ScalarType.Float64).data<double>().ToArray();
+    public double[] LambdaValues()
+    {
+        using var scope = torch.NewDisposeScope();
+        return Lambda.cpu().to_type(ScalarType.Float64).data<double>().ToArray();
+    }
 
     /// <summary>The partner indices as a managed array.</summary>
-    public long[] PartnerValues() => Partner.cpu().to_type(ScalarType.Int64).data<long>().ToArray();
+    public long[] PartnerValues()
+    {
+        using var scope = torch.NewDisposeScope();
+        return Partner.cpu().to_type(ScalarType.Int64).data<long>().ToArray();
+    }
 
     /// <inheritdoc />
     public void Dispose()

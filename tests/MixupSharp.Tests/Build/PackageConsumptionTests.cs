@@ -1,0 +1,113 @@
+using System;
+using System.IO;
+using System.Linq;
+using MixupSharp.Build;
+using MixupSharp.Tests.Support;
+using Xunit;
+
+namespace MixupSharp.Tests.Build;
+
+/// <summary>
+/// End to end: the MixupSharp NuGet package carries the Debian 12 native fix (buildTransitive), so a consumer that
+/// only adds a PackageReference builds, gets a patched libLibTorchSharp.so and loads torch.
+/// </summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class PackageConsumptionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-pack-").FullName;
+    private readonly string _version = "0.0.0-e2e" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
+
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+
+        // The consumer's restore extracted this one-off version into the global packages folder; take it out again.
+        string cached = Path.Combine(RepoPaths.Metadata("NuGetPackageRoot"), "mixupsharp", _version);
+        if (Directory.Exists(cached))
+        {
+            Directory.Delete(cached, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void PackedLibraryIsConsumableAndLoadsTorchOnThisMachine()
+    {
+        // Pack from a copy of the sources so the test never touches the repository's own bin/obj folders.
+        string root = RepoPaths.RepoRoot;
+        string src = Path.Combine(_dir, "src");
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "README.md", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs" })
+        {
+            CopyFile(Path.Combine(root, file), Path.Combine(src, file));
+        }
+
+        string library = Path.Combine(root, "src", "MixupSharp");
+        foreach (var file in Directory.EnumerateFiles(library, "*", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
+        {
+            CopyFile(file, Path.Combine(src, "src", "MixupSharp", Path.GetRelativePath(library, file)));
+        }
+
+        string feed = Path.Combine(_dir, "feed");
+        var pack = ProcessRunner.Run("dotnet", $"pack src/MixupSharp/MixupSharp.csproj -c Release -o \"{feed}\" -p:Version={_version}", src, TimeSpan.FromMinutes(5));
+        Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
+        string package = Path.Combine(feed, $"MixupSharp.{_version}.nupkg");
+        Assert.True(File.Exists(package), "no package at " + package + "\n" + pack.Output);
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
+        {
+            var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+            Assert.Contains("buildTransitive/MixupSharp.targets", entries);
+            Assert.Contains("buildTransitive/ElfVersionNeedPatcher.cs", entries);
+            Assert.Contains("lib/net10.0/MixupSharp.dll", entries);
+            Assert.Contains("lib/net10.0/MixupSharp.xml", entries);
+        }
+
+        string consumer = Path.Combine(_dir, "consumer");
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="mixupsharp-local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <NoWarn>NU1603;NU1900;NU1901;NU1902;NU1903;NU1904</NoWarn>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="MixupSharp" Version="{_version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+            using MixupSharp.Mixing;
+            using static TorchSharp.torch;
+            using var g = new Generator(7);
+            using var x = rand(new long[] { 4, 3, 8, 8 }, generator: g);
+            using var y = tensor(new long[] { 0, 1, 2, 3 });
+            using var batch = new CutMix(4).Apply(x, y, g);
+            System.Console.WriteLine($"LOADED targets-sum={batch.Targets.sum().item<float>():F3}");
+            """);
+
+        var build = ProcessRunner.Run("dotnet", "build -c Release", consumer, TimeSpan.FromMinutes(5));
+        Assert.True(build.ExitCode == 0, "consumer build failed:\n" + build.Output);
+        string output = Path.Combine(consumer, "bin", "Release", "net10.0");
+        string native = Path.Combine(output, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        Assert.True(ElfVersionNeedPatcher.ReadVersionNeeds(native).Single(n => n.Name == "GLIBCXX_3.4.32").IsWeak, "the consumer's copy was not patched");
+
+        var run = ProcessRunner.Run("dotnet", Path.Combine(output, "Consumer.dll"), consumer, TimeSpan.FromMinutes(2));
+        Assert.True(run.ExitCode == 0, "consumer failed to run:\n" + run.Output);
+        Assert.Contains("LOADED targets-sum=4.000", run.Output);
+    }
+
+    private static void CopyFile(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        File.Copy(from, to);
+    }
+}
