@@ -94,15 +94,30 @@ public sealed class PackageConsumptionTests : IDisposable
             System.Console.WriteLine($"LOADED targets-sum={batch.Targets.sum().item<float>():F3}");
             """);
 
+        // A stale fallback folder, as a failed TorchSharp load leaves it, must be removed by the build.
+        string output = Path.Combine(consumer, "bin", "Release", "net10.0");
+        string stale = Path.Combine(output, "cpu");
+        Directory.CreateDirectory(stale);
+        File.WriteAllText(Path.Combine(stale, "libtorch_cpu.so"), "left by a failed load");
+
         var build = ProcessRunner.Run("dotnet", "build -c Release", consumer, TimeSpan.FromMinutes(5));
         Assert.True(build.ExitCode == 0, "consumer build failed:\n" + build.Output);
-        string output = Path.Combine(consumer, "bin", "Release", "net10.0");
+        Assert.False(Directory.Exists(stale), "the stale bin/**/cpu folder was not removed");
         string native = Path.Combine(output, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.True(ElfVersionNeedPatcher.ReadVersionNeeds(native).Single(n => n.Name == "GLIBCXX_3.4.32").IsWeak, "the consumer's copy was not patched");
 
         var run = ProcessRunner.Run("dotnet", Path.Combine(output, "Consumer.dll"), consumer, TimeSpan.FromMinutes(2));
         Assert.True(run.ExitCode == 0, "consumer failed to run:\n" + run.Output);
         Assert.Contains("LOADED targets-sum=4.000", run.Output);
+
+        // Publishing copies a fresh, unpatched library; the publish output must be patched too.
+        string published = Path.Combine(_dir, "published");
+        var publish = ProcessRunner.Run("dotnet", $"publish -c Release --no-build -o \"{published}\"", consumer, TimeSpan.FromMinutes(5));
+        Assert.True(publish.ExitCode == 0, "consumer publish failed:\n" + publish.Output);
+        string publishedNative = Directory.GetFiles(published, "libLibTorchSharp.so", SearchOption.AllDirectories).Single();
+        Assert.True(ElfVersionNeedPatcher.ReadVersionNeeds(publishedNative).Single(n => n.Name == "GLIBCXX_3.4.32").IsWeak, "the published copy was not patched");
+        var runPublished = ProcessRunner.Run("dotnet", Path.Combine(published, "Consumer.dll"), consumer, TimeSpan.FromMinutes(2));
+        Assert.Contains("LOADED targets-sum=4.000", runPublished.Output);
     }
 
     private static void CopyFile(string from, string to)
