@@ -8,19 +8,14 @@ namespace MixupSharp.Losses;
 /// Binary cross-entropy with logits against soft multi-label targets in [0, 1]: a sigmoid per class, averaged over
 /// classes and batch. For multi-label data, where mixed targets are λ·y_a + (1 − λ)·y_b per class.
 /// </summary>
-public sealed class SoftTargetBinaryCrossEntropy : nn.Module<Tensor, Tensor, Tensor>
+public sealed class SoftTargetBinaryCrossEntropy : SoftTargetLoss
 {
     /// <summary>Creates the loss module.</summary>
     /// <param name="reduction">How per-sample losses (each the mean over classes) are reduced; the mean by default.</param>
     public SoftTargetBinaryCrossEntropy(LossReduction reduction = LossReduction.Mean)
-        : base(nameof(SoftTargetBinaryCrossEntropy))
+        : base(nameof(SoftTargetBinaryCrossEntropy), reduction)
     {
-        Guard.Enum(reduction, nameof(reduction));
-        Reduction = reduction;
     }
-
-    /// <summary>How per-sample losses are reduced.</summary>
-    public LossReduction Reduction { get; }
 
     /// <summary>Computes the mean over classes of −[t·log σ(z) + (1 − t)·log(1 − σ(z))], reduced over the batch.</summary>
     /// <param name="logits">Raw scores [N, C], floating.</param>
@@ -35,6 +30,5 @@ public sealed class SoftTargetBinaryCrossEntropy : nn.Module<Tensor, Tensor, Ten
         return LossChecks.Reduce(perSample, reduction).MoveToOuterDisposeScope();
     }
 
-    /// <inheritdoc />
-    public override Tensor forward(Tensor input, Tensor target) => Compute(input, target, Reduction);
+    private protected override Tensor Evaluate(Tensor logits, Tensor targets, LossReduction reduction) => Compute(logits, targets, reduction);
 }

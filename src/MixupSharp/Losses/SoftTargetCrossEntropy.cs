@@ -15,19 +15,14 @@ namespace MixupSharp.Losses;
 /// are [N, C], or [N, C, d1, ...] for dense predictions (the class dimension is 1).
 /// Use <see cref="Compute"/> directly, or this module in a TorchSharp training loop.
 /// </remarks>
-public sealed class SoftTargetCrossEntropy : nn.Module<Tensor, Tensor, Tensor>
+public sealed class SoftTargetCrossEntropy : SoftTargetLoss
 {
     /// <summary>Creates the loss module.</summary>
     /// <param name="reduction">How per-sample losses are reduced; <see cref="LossReduction.Mean"/> by default.</param>
     public SoftTargetCrossEntropy(LossReduction reduction = LossReduction.Mean)
-        : base(nameof(SoftTargetCrossEntropy))
+        : base(nameof(SoftTargetCrossEntropy), reduction)
     {
-        Guard.Enum(reduction, nameof(reduction));
-        Reduction = reduction;
     }
-
-    /// <summary>How per-sample losses are reduced.</summary>
-    public LossReduction Reduction { get; }
 
     /// <summary>Computes −Σ_c t_c·log_softmax(z)_c, reduced over the batch.</summary>
     /// <param name="logits">Raw scores [N, C] (or [N, C, ...]), floating.</param>
@@ -42,6 +37,5 @@ public sealed class SoftTargetCrossEntropy : nn.Module<Tensor, Tensor, Tensor>
         return LossChecks.Reduce(perSample, reduction).MoveToOuterDisposeScope();
     }
 
-    /// <inheritdoc />
-    public override Tensor forward(Tensor input, Tensor target) => Compute(input, target, Reduction);
+    private protected override Tensor Evaluate(Tensor logits, Tensor targets, LossReduction reduction) => Compute(logits, targets, reduction);
 }

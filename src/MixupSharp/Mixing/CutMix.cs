@@ -14,7 +14,7 @@ namespace MixupSharp.Mixing;
 /// <see cref="CutMixOptions.CorrectLambda"/>, λ = 1 − area / (H·W). Needs images [N, C, H, W] of any dtype.
 /// Targets are soft labels [N, numClasses]; boxes are in <see cref="MixParameters.Boxes"/>.
 /// </remarks>
-public sealed class CutMix
+public sealed class CutMix : BatchMixer
 {
     private readonly MixEngine _engine;
 
@@ -23,15 +23,14 @@ public sealed class CutMix
     /// <param name="options">The options; <see cref="CutMixOptions"/> defaults when null.</param>
     /// <exception cref="System.ArgumentException">An option is out of range; the message names it and its value.</exception>
     public CutMix(int numClasses, CutMixOptions? options = null)
+        : base(numClasses)
     {
         Options = options ?? new CutMixOptions();
-        Guard.NumClasses(numClasses);
         Guard.Alpha(Options.Alpha, "CutMixOptions.Alpha");
         Guard.Enum(Options.Mode, "CutMixOptions.Mode");
         Guard.Probability(Options.Probability, "CutMixOptions.Probability");
         Guard.Smoothing(Options.LabelSmoothing, "CutMixOptions.LabelSmoothing");
         Guard.SideRatioRange(Options.SideRatioRange, "CutMixOptions.SideRatioRange");
-        NumClasses = numClasses;
         _engine = new MixEngine(nameof(CutMix), numClasses, Options.Mode, Options.Probability, Options.LabelSmoothing,
             mixupAlpha: 0, cutMixAlpha: Options.Alpha, switchProbability: 1, correctLambda: Options.CorrectLambda, sideRatioRange: Options.SideRatioRange)
         {
@@ -39,29 +38,8 @@ public sealed class CutMix
         };
     }
 
-    /// <summary>The number of classes of the targets.</summary>
-    public int NumClasses { get; }
-
     /// <summary>The options in force.</summary>
     public CutMixOptions Options { get; }
 
-    /// <summary>Draws partners, λ and boxes for images of shape <paramref name="inputShape"/> [N, C, H, W]; nothing else.</summary>
-    /// <param name="inputShape">The batch shape [N, C, H, W].</param>
-    /// <param name="generator">The random source; TorchSharp's default generator when null.</param>
-    public MixParameters Sample(long[] inputShape, Generator? generator = null) => _engine.Sample(inputShape, generator);
-
-    /// <summary>Samples parameters, then applies them.</summary>
-    /// <param name="inputs">Images [N, C, H, W] of any dtype.</param>
-    /// <param name="labels">Class indices [N] (integer) or probabilities [N, numClasses] (floating).</param>
-    /// <param name="generator">The random source; TorchSharp's default generator when null.</param>
-    /// <returns>A new batch that owns its tensors and its parameters.</returns>
-    public MixedBatch Apply(Tensor inputs, Tensor labels, Generator? generator = null) =>
-        _engine.SampleAndApply(inputs, labels, generator);
-
-    /// <summary>Applies given parameters: a deterministic replay.</summary>
-    /// <param name="inputs">Images [N, C, H, W] of any dtype.</param>
-    /// <param name="labels">Class indices [N] (integer) or probabilities [N, numClasses] (floating).</param>
-    /// <param name="parameters">Parameters with <see cref="MixParameters.Boxes"/>; not owned by the result.</param>
-    public MixedBatch Apply(Tensor inputs, Tensor labels, MixParameters parameters) =>
-        _engine.Apply(inputs, labels, parameters, ownsParameters: false);
+    private protected override MixEngine Engine => _engine;
 }

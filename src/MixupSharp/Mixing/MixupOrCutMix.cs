@@ -14,7 +14,7 @@ namespace MixupSharp.Mixing;
 /// (0,0,0,0) for the others. Needs images [N, C, H, W]; floating unless <see cref="MixupOrCutMixOptions.MixupAlpha"/> is 0.
 /// With <see cref="MixupOrCutMixOptions.CutMixAlpha"/> 0 it is plain Mixup and accepts any batch [N, ...].
 /// </remarks>
-public sealed class MixupOrCutMix
+public sealed class MixupOrCutMix : BatchMixer
 {
     private readonly MixEngine _engine;
 
@@ -23,9 +23,9 @@ public sealed class MixupOrCutMix
     /// <param name="options">The options; <see cref="MixupOrCutMixOptions"/> defaults when null.</param>
     /// <exception cref="System.ArgumentException">An option is out of range; the message names it and its value.</exception>
     public MixupOrCutMix(int numClasses, MixupOrCutMixOptions? options = null)
+        : base(numClasses)
     {
         Options = options ?? new MixupOrCutMixOptions();
-        Guard.NumClasses(numClasses);
         Guard.Alpha(Options.MixupAlpha, "MixupOrCutMixOptions.MixupAlpha");
         Guard.Alpha(Options.CutMixAlpha, "MixupOrCutMixOptions.CutMixAlpha");
         Guard.Probability(Options.SwitchProbability, "MixupOrCutMixOptions.SwitchProbability");
@@ -33,7 +33,6 @@ public sealed class MixupOrCutMix
         Guard.Probability(Options.Probability, "MixupOrCutMixOptions.Probability");
         Guard.Smoothing(Options.LabelSmoothing, "MixupOrCutMixOptions.LabelSmoothing");
         Guard.SideRatioRange(Options.SideRatioRange, "MixupOrCutMixOptions.SideRatioRange");
-        NumClasses = numClasses;
         _engine = new MixEngine(nameof(MixupOrCutMix), numClasses, Options.Mode, Options.Probability, Options.LabelSmoothing,
             Options.MixupAlpha, Options.CutMixAlpha, Options.SwitchProbability, Options.CorrectLambda, Options.SideRatioRange)
         {
@@ -42,29 +41,8 @@ public sealed class MixupOrCutMix
         };
     }
 
-    /// <summary>The number of classes of the targets.</summary>
-    public int NumClasses { get; }
-
     /// <summary>The options in force.</summary>
     public MixupOrCutMixOptions Options { get; }
 
-    /// <summary>Draws partners, gates, the switch, λ and boxes for a batch of shape <paramref name="inputShape"/>; nothing else.</summary>
-    /// <param name="inputShape">The batch shape [N, C, H, W].</param>
-    /// <param name="generator">The random source; TorchSharp's default generator when null.</param>
-    public MixParameters Sample(long[] inputShape, Generator? generator = null) => _engine.Sample(inputShape, generator);
-
-    /// <summary>Samples parameters, then applies them.</summary>
-    /// <param name="inputs">Images [N, C, H, W].</param>
-    /// <param name="labels">Class indices [N] (integer) or probabilities [N, numClasses] (floating).</param>
-    /// <param name="generator">The random source; TorchSharp's default generator when null.</param>
-    /// <returns>A new batch that owns its tensors and its parameters.</returns>
-    public MixedBatch Apply(Tensor inputs, Tensor labels, Generator? generator = null) =>
-        _engine.SampleAndApply(inputs, labels, generator);
-
-    /// <summary>Applies given parameters: a deterministic replay.</summary>
-    /// <param name="inputs">Images [N, C, H, W].</param>
-    /// <param name="labels">Class indices [N] (integer) or probabilities [N, numClasses] (floating).</param>
-    /// <param name="parameters">Parameters from <see cref="Sample"/>; not owned by the result.</param>
-    public MixedBatch Apply(Tensor inputs, Tensor labels, MixParameters parameters) =>
-        _engine.Apply(inputs, labels, parameters, ownsParameters: false);
+    private protected override MixEngine Engine => _engine;
 }
