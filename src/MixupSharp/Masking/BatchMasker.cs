@@ -16,7 +16,7 @@ namespace MixupSharp.Masking;
 /// normalization; <c>Normalize</c> is the last step of a pipeline. Random fills are uniform in [0, 1). Each sample is
 /// masked with probability <c>Probability</c>; the others keep their exact bytes. The caller's tensors are never modified.
 /// </remarks>
-public abstract class BatchMasker
+public abstract class BatchMasker : InputAugmentation<MaskParameters>
 {
     private protected BatchMasker(string name, double probability, MaskFill fill, double fillValue)
     {
@@ -49,7 +49,7 @@ public abstract class BatchMasker
     /// <param name="inputShape">The batch shape [N, C, H, W].</param>
     /// <param name="generator">The random source; TorchSharp's default generator when null.</param>
     /// <returns>Parameters on the CPU that the caller owns.</returns>
-    public MaskParameters Sample(long[] inputShape, Generator? generator = null)
+    public override MaskParameters Sample(long[] inputShape, Generator? generator = null)
     {
         CheckShape(inputShape, nameof(inputShape));
         long n = inputShape[0], c = inputShape[1], h = inputShape[2], w = inputShape[3];
@@ -72,37 +72,11 @@ public abstract class BatchMasker
         return new MaskParameters(keep, fill, applied, regions).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Samples parameters, then applies them.</summary>
-    /// <param name="inputs">Images [N, C, H, W]; floating for random fills, any dtype for a constant fill.</param>
-    /// <param name="generator">The random source; TorchSharp's default generator when null.</param>
-    /// <returns>A new batch that owns its tensor and its parameters.</returns>
-    public MaskedBatch Apply(Tensor inputs, Generator? generator = null)
-    {
-        Guard.NotNull(inputs, nameof(inputs));
-        CheckShape(inputs.shape, nameof(inputs));
-        var parameters = Sample(inputs.shape, generator);
-        try
-        {
-            return new MaskedBatch(ApplyMask(inputs, parameters), parameters, ownsParameters: true);
-        }
-        catch
-        {
-            parameters.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Applies given parameters: a deterministic replay.</summary>
-    /// <param name="inputs">Images [N, C, H, W].</param>
-    /// <param name="parameters">Parameters from <see cref="Sample"/> (or built by hand); not owned by the result.</param>
-    public MaskedBatch Apply(Tensor inputs, MaskParameters parameters) =>
-        new(ApplyMask(inputs, parameters), parameters, ownsParameters: false);
-
     /// <summary>Computes x∘M + fill∘(1 − M) for given parameters (exactly: kept elements keep their bytes).</summary>
     /// <param name="inputs">Images [N, C, H, W].</param>
     /// <param name="parameters">The mask, fill and gate.</param>
     /// <returns>A new tensor like <paramref name="inputs"/>.</returns>
-    public Tensor ApplyMask(Tensor inputs, MaskParameters parameters)
+    public override Tensor Transform(Tensor inputs, MaskParameters parameters)
     {
         Guard.NotNull(inputs, nameof(inputs));
         Guard.NotNull(parameters, nameof(parameters));
@@ -113,6 +87,8 @@ public abstract class BatchMasker
         var fill = parameters.Fill.to(device).to_type(inputs.dtype);
         return torch.where(parameters.Mask.to(device), inputs, fill).MoveToOuterDisposeScope();
     }
+
+    private protected override void CheckInputs(Tensor inputs) => CheckShape(inputs.shape, nameof(inputs));
 
     /// <summary>Checks a batch shape [N, C, H, W]; ops may add their own limits.</summary>
     private protected virtual void CheckShape(long[] shape, string name) =>
