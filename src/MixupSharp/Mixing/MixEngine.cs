@@ -83,7 +83,7 @@ internal sealed class MixEngine
         long width = RequiresImages ? inputShape[3] : 0;
 
         using var scope = torch.NewDisposeScope();
-        long[] perm = torch.randperm(n, dtype: ScalarType.Int64, device: CPU, generator: generator).data<long>().ToArray();
+        long[] perm = Draws.Permutation(n, generator);
         var partner = new long[n];
         var group = new long[n];
         long groups;
@@ -135,14 +135,14 @@ internal sealed class MixEngine
 
         // Every draw happens whatever the options, so the stream of draws (and so replay across option
         // changes that do not alter the recipe's shape) stays aligned.
-        double[] gateU = Uniform(groups, generator);
-        double[] switchU = Uniform(groups, generator);
-        double[] mixupLam = MixupOn ? BetaDraws(MixupAlpha, groups, generator) : Enumerable.Repeat(1.0, (int)groups).ToArray();
-        double[] cutLam = CutMixOn ? BetaDraws(CutMixAlpha, groups, generator) : Enumerable.Repeat(1.0, (int)groups).ToArray();
-        double[] u1 = Uniform(groups, generator);
-        double[] u2 = Uniform(groups, generator);
-        double[] u3 = Uniform(groups, generator);
-        double[] u4 = Uniform(groups, generator);
+        double[] gateU = Draws.Uniform(groups, generator);
+        double[] switchU = Draws.Uniform(groups, generator);
+        double[] mixupLam = Draws.Beta(MixupAlpha, groups, generator);
+        double[] cutLam = Draws.Beta(CutMixAlpha, groups, generator);
+        double[] u1 = Draws.Uniform(groups, generator);
+        double[] u2 = Draws.Uniform(groups, generator);
+        double[] u3 = Draws.Uniform(groups, generator);
+        double[] u4 = Draws.Uniform(groups, generator);
 
         var groupLambda = new double[groups];
         var groupBox = new CutMixBox[groups];
@@ -238,7 +238,7 @@ internal sealed class MixEngine
         Guard.NotNull(parameters, nameof(parameters));
         CheckInputs(inputs);
         long n = inputs.shape[0];
-        var labelKind = CheckLabels(labels, n);
+        SoftTargets.CheckLabels(labels, n, NumClasses, nameof(labels));
         var plan = CheckParameters(parameters, inputs.shape);
 
         using var scope = torch.NewDisposeScope();
@@ -261,10 +261,7 @@ internal sealed class MixEngine
         }
 
         var targetType = inputs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        var labelsHere = labels.to(device);
-        var own = labelKind == LabelKind.Indices
-            ? SoftTargets.FromIndices(labelsHere, NumClasses, LabelSmoothing, targetType)
-            : labelsHere.to_type(targetType);
+        var own = SoftTargets.FromLabels(labels.to(device), NumClasses, LabelSmoothing, targetType);
         var weight = parameters.Lambda.to(device).to_type(targetType).unsqueeze(1);
         var targets = (own * weight) + (own.index_select(0, partner) * (1.0 - weight));
 
@@ -313,29 +310,6 @@ internal sealed class MixEngine
         {
             throw new ArgumentException($"{_owner} blends inputs linearly and needs a floating dtype; got {Guard.Describe(inputs)}.", nameof(inputs));
         }
-    }
-
-    private enum LabelKind
-    {
-        Indices,
-        Probabilities,
-    }
-
-    private LabelKind CheckLabels(Tensor labels, long n)
-    {
-        if (labels.shape.Length == 1 && Guard.IsInteger(labels.dtype))
-        {
-            SoftTargets.CheckIndices(labels, n, NumClasses, nameof(labels));
-            return LabelKind.Indices;
-        }
-
-        if (labels.shape.Length >= 1 && labels.shape[0] != n)
-        {
-            throw new ArgumentException($"labels has batch size {labels.shape[0]} but the inputs have {n}.", nameof(labels));
-        }
-
-        SoftTargets.CheckProbabilities(labels, n, NumClasses, nameof(labels));
-        return LabelKind.Probabilities;
     }
 
     private sealed record ApplyPlan(double[] Lambda, bool[] LinearRows, bool AnyLinear, bool AnyBox);
@@ -435,24 +409,5 @@ internal sealed class MixEngine
         }
 
         return new ApplyPlan(lambda, linear, linear.Any(l => l), anyBox);
-    }
-
-    private static double[] Uniform(long count, Generator? generator) =>
-        torch.rand(count, dtype: ScalarType.Float64, device: CPU, generator: generator).data<double>().ToArray();
-
-    private static double[] BetaDraws(double alpha, long count, Generator? generator)
-    {
-        // Beta(α, α) as the first coordinate of Dirichlet(α, α), exactly as PyTorch's Beta samples. TorchSharp's
-        // distributions.Beta is not used: disposing it also disposes the generator it was given (TorchSharp 0.107),
-        // after which every later draw would silently come from the global generator.
-        var concentration = torch.full(new[] { count, 2L }, alpha, dtype: ScalarType.Float64, device: CPU);
-        double[] draws = torch._sample_dirichlet(concentration, generator).select(1, 0).contiguous().data<double>().ToArray();
-        for (int i = 0; i < draws.Length; i++)
-        {
-            // Very small α can underflow both gamma draws; such a draw sits at an end of [0, 1].
-            draws[i] = double.IsNaN(draws[i]) ? 1.0 : Math.Clamp(draws[i], 0.0, 1.0);
-        }
-
-        return draws;
     }
 }

@@ -39,6 +39,32 @@ public static class SoftTargets
         return torch.where(hot, onValue, offValue).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Checks labels for a batch of <paramref name="n"/>: integer class indices [N] or probabilities [N, C]; throws
+    /// naming what was expected and what came.
+    /// </summary>
+    internal static void CheckLabels(Tensor labels, long n, int numClasses, string name)
+    {
+        if (labels.shape.Length == 1 && Guard.IsInteger(labels.dtype))
+        {
+            CheckIndices(labels, n, numClasses, name);
+            return;
+        }
+
+        if (labels.shape.Length >= 1 && labels.shape[0] != n)
+        {
+            throw new ArgumentException($"{name} has batch size {labels.shape[0]} but the inputs have {n}.", name);
+        }
+
+        CheckProbabilities(labels, n, numClasses, name);
+    }
+
+    /// <summary>Soft targets from checked labels: indices are smoothed one-hot rows, probabilities are taken as given.</summary>
+    internal static Tensor FromLabels(Tensor labels, int numClasses, double labelSmoothing, ScalarType dtype) =>
+        labels.shape.Length == 1 && Guard.IsInteger(labels.dtype)
+            ? FromIndices(labels, numClasses, labelSmoothing, dtype)
+            : labels.to_type(dtype);
+
     /// <summary>Checks that <paramref name="labels"/> are integer class indices [N] in [0, numClasses).</summary>
     internal static void CheckIndices(Tensor labels, long expectedCount, int numClasses, string name)
     {

@@ -1,0 +1,46 @@
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Internal;
+
+/// <summary>Random draws on the CPU from an injected generator, returned as managed arrays (parameters, never pixels).</summary>
+internal static class Draws
+{
+    public static double[] Uniform(long count, Generator? generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        return torch.rand(count, dtype: ScalarType.Float64, device: CPU, generator: generator).data<double>().ToArray();
+    }
+
+    /// <summary>Draws from Beta(α, α); α = 0 gives 1 (no mixing).</summary>
+    public static double[] Beta(double alpha, long count, Generator? generator)
+    {
+        var draws = new double[count];
+        if (alpha <= 0)
+        {
+            Array.Fill(draws, 1.0);
+            return draws;
+        }
+
+        // Beta(α, α) as the first coordinate of Dirichlet(α, α), exactly as PyTorch's Beta samples. TorchSharp's
+        // distributions.Beta is not used: disposing it also disposes the generator it was given (TorchSharp 0.107),
+        // after which every later draw would silently come from the global generator.
+        using var scope = torch.NewDisposeScope();
+        var concentration = torch.full(new[] { count, 2L }, alpha, dtype: ScalarType.Float64, device: CPU);
+        draws = torch._sample_dirichlet(concentration, generator).select(1, 0).contiguous().data<double>().ToArray();
+        for (int i = 0; i < draws.Length; i++)
+        {
+            // Very small α can underflow both gamma draws; such a draw sits at an end of [0, 1].
+            draws[i] = double.IsNaN(draws[i]) ? 1.0 : Math.Clamp(draws[i], 0.0, 1.0);
+        }
+
+        return draws;
+    }
+
+    public static long[] Permutation(long n, Generator? generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        return torch.randperm(n, dtype: ScalarType.Int64, device: CPU, generator: generator).data<long>().ToArray();
+    }
+}
