@@ -10,7 +10,7 @@ namespace MixupSharp.Composite;
 /// synthetic, and the masking and distortion parameters. Owns its tensors and both nested parameter objects.
 /// </summary>
 /// <typeparam name="TDistortion">The distortion's parameter type, e.g. <see cref="Distortion.AffineParameters"/>.</typeparam>
-public sealed class MaskDistortMixParameters<TDistortion> : IDisposable
+public sealed class MaskDistortMixParameters<TDistortion> : IDisposable, IMaskDistortMixParameters
     where TDistortion : IDisposable
 {
     /// <summary>Creates parameters; this object owns everything passed in.</summary>
@@ -43,6 +43,8 @@ public sealed class MaskDistortMixParameters<TDistortion> : IDisposable
     /// <summary>The distortion's parameters (e.g. the affine matrices).</summary>
     public TDistortion Distortion { get; }
 
+    IDisposable IMaskDistortMixParameters.Distortion => Distortion;
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -52,6 +54,20 @@ public sealed class MaskDistortMixParameters<TDistortion> : IDisposable
         Masking.Dispose();
         Distortion.Dispose();
     }
+}
+
+/// <summary>The distortion-independent view of <see cref="MaskDistortMixParameters{TDistortion}"/>, for serialization.</summary>
+internal interface IMaskDistortMixParameters
+{
+    Tensor Lambda { get; }
+
+    Tensor Partner { get; }
+
+    Tensor Selected { get; }
+
+    MaskParameters Masking { get; }
+
+    IDisposable Distortion { get; }
 }
 
 /// <summary>The result of <see cref="MaskDistortMix{TDistortion}"/>: inputs, soft targets and the parameters.</summary>
