@@ -26,15 +26,22 @@ public sealed class CutMix : BatchMixer
         : base(numClasses)
     {
         Options = options ?? new CutMixOptions();
-        Guard.Alpha(Options.Alpha, "CutMixOptions.Alpha");
-        Guard.Enum(Options.Mode, "CutMixOptions.Mode");
-        Guard.Probability(Options.Probability, "CutMixOptions.Probability");
-        Guard.Smoothing(Options.LabelSmoothing, "CutMixOptions.LabelSmoothing");
-        Guard.SideRatioRange(Options.SideRatioRange, "CutMixOptions.SideRatioRange");
-        _engine = new MixEngine(nameof(CutMix), numClasses, Options.Mode, Options.Probability, Options.LabelSmoothing,
-            mixupAlpha: 0, cutMixAlpha: Options.Alpha, switchProbability: 1, correctLambda: Options.CorrectLambda, sideRatioRange: Options.SideRatioRange)
+        _engine = BuildEngine(nameof(CutMix), numClasses, Options, cutsSequences: false);
+    }
+
+    /// <summary>Validates CutMix options and builds the engine (shared with <see cref="SequenceCutMix"/>).</summary>
+    internal static MixEngine BuildEngine(string owner, int numClasses, CutMixOptions options, bool cutsSequences)
+    {
+        Guard.Alpha(options.Alpha, "CutMixOptions.Alpha");
+        Guard.Enum(options.Mode, "CutMixOptions.Mode");
+        Guard.Probability(options.Probability, "CutMixOptions.Probability");
+        Guard.Smoothing(options.LabelSmoothing, "CutMixOptions.LabelSmoothing");
+        Guard.SideRatioRange(options.SideRatioRange, "CutMixOptions.SideRatioRange");
+        return new MixEngine(owner, numClasses, options.Mode, options.Probability, options.LabelSmoothing,
+            mixupAlpha: 0, cutMixAlpha: options.Alpha, switchProbability: 1, correctLambda: options.CorrectLambda, sideRatioRange: options.SideRatioRange)
         {
-            RequiresImages = true,
+            CutsBoxes = true,
+            CutsSequences = cutsSequences,
         };
     }
 

@@ -41,6 +41,21 @@ public readonly record struct CutMixBox(long Top, long Left, long Bottom, long R
             Math.Clamp(centerX + (cutW / 2), 0, width));
     }
 
+    /// <summary>
+    /// The one-dimensional analogue for sequences of length L (a box of height 1): cut length ⌊L·(1 − λ)⌋, half-length
+    /// ⌊cut/2⌋ around the centre, clipped to [0, L), so that 1 − length/L estimates λ.
+    /// </summary>
+    /// <param name="lambda">The drawn λ in [0, 1].</param>
+    /// <param name="center">The centre position in [0, L).</param>
+    /// <param name="length">The sequence length L.</param>
+    public static CutMixBox FromLambdaAlongLength(double lambda, long center, long length)
+    {
+        long cut = (long)Math.Floor(length * (1.0 - Math.Clamp(lambda, 0.0, 1.0)));
+        long left = Math.Clamp(center - (cut / 2), 0, length);
+        long right = Math.Clamp(center + (cut / 2), 0, length);
+        return right > left ? new CutMixBox(0, left, 1, right) : Empty;
+    }
+
     /// <summary>A box of the given sides placed at (top, left), which must lie fully inside the image.</summary>
     public static CutMixBox FromCorner(long top, long left, long cutHeight, long cutWidth) =>
         new(top, left, top + cutHeight, left + cutWidth);

@@ -60,11 +60,19 @@ internal sealed class MixEngine
     /// <summary>Whether parameters from this recipe carry boxes and a per-sample switch (MixupOrCutMix) or boxes only (CutMix).</summary>
     public bool RecordsSwitch { get; init; }
 
-    public bool RequiresImages { get; init; }
+    /// <summary>Whether this recipe cuts boxes (and so needs [N, C, H, W] images, or [N, C, L] sequences with <see cref="CutsSequences"/>).</summary>
+    public bool CutsBoxes { get; init; }
+
+    /// <summary>Whether boxes are cut along the length of sequences [N, C, L] (viewed as [N, C, 1, L]) instead of images.</summary>
+    public bool CutsSequences { get; init; }
 
     public void CheckShape(long[] shape, string name)
     {
-        if (RequiresImages)
+        if (CutsSequences)
+        {
+            Guard.BatchShape(shape, name, $"sequences [N, C, L] for {_owner}", exactDims: 3);
+        }
+        else if (CutsBoxes)
         {
             Guard.BatchShape(shape, name, $"images [N, C, H, W] for {_owner}", exactDims: 4);
         }
@@ -79,8 +87,7 @@ internal sealed class MixEngine
     {
         CheckShape(inputShape, nameof(inputShape));
         long n = inputShape[0];
-        long height = RequiresImages ? inputShape[2] : 0;
-        long width = RequiresImages ? inputShape[3] : 0;
+        var (height, width) = BoxSpace(inputShape);
 
         using var scope = torch.NewDisposeScope();
         long[] perm = Draws.Permutation(n, generator);
@@ -167,11 +174,16 @@ internal sealed class MixEngine
             CutMixBox box;
             if (SideRatioRange is { } range)
             {
-                long cutH = Math.Min(height, (long)Math.Floor(height * (range.Min + (u1[g] * (range.Max - range.Min)))));
+                long cutH = CutsSequences ? 1 : Math.Min(height, (long)Math.Floor(height * (range.Min + (u1[g] * (range.Max - range.Min)))));
                 long cutW = Math.Min(width, (long)Math.Floor(width * (range.Min + (u2[g] * (range.Max - range.Min)))));
                 long top = Math.Min(height - cutH, (long)Math.Floor(u3[g] * (height - cutH + 1)));
                 long left = Math.Min(width - cutW, (long)Math.Floor(u4[g] * (width - cutW + 1)));
                 box = CutMixBox.FromCorner(top, left, cutH, cutW);
+            }
+            else if (CutsSequences)
+            {
+                long cx = Math.Min(width - 1, (long)Math.Floor(u2[g] * width));
+                box = CutMixBox.FromLambdaAlongLength(cutLam[g], cx, width);
             }
             else
             {
@@ -209,7 +221,7 @@ internal sealed class MixEngine
         return new MixParameters(
             torch.tensor(lambda, dtype: ScalarType.Float64),
             torch.tensor(partner, dtype: ScalarType.Int64),
-            CutMixOn || RequiresImages ? torch.tensor(boxes, new long[] { n, 4 }, dtype: ScalarType.Int64) : null,
+            CutMixOn || CutsBoxes ? torch.tensor(boxes, new long[] { n, 4 }, dtype: ScalarType.Int64) : null,
             RecordsSwitch ? torch.tensor(usesCut, dtype: ScalarType.Bool) : null).MoveToOuterDisposeScope();
     }
 
@@ -252,7 +264,10 @@ internal sealed class MixEngine
 
         if (plan.AnyBox)
         {
-            mixedInputs = PasteBoxes(mixedInputs, inputs, partner, parameters.Boxes!, device);
+            // Sequences [N, C, L] are cut as images [N, C, 1, L].
+            mixedInputs = CutsSequences
+                ? PasteBoxes(mixedInputs.unsqueeze(2), inputs.unsqueeze(2), partner, parameters.Boxes!, device).squeeze(2)
+                : PasteBoxes(mixedInputs, inputs, partner, parameters.Boxes!, device);
         }
 
         if (ReferenceEquals(mixedInputs, inputs))
@@ -289,7 +304,8 @@ internal sealed class MixEngine
         return torch.where(rows, blended, inputs);
     }
 
-    private static Tensor PasteBoxes(Tensor current, Tensor original, Tensor partner, Tensor boxes, Device device)
+    /// <summary>Pastes each sample's box from its partner: where(inside box, original[partner], current). Any dtype, [N, C, H, W].</summary>
+    internal static Tensor PasteBoxes(Tensor current, Tensor original, Tensor partner, Tensor boxes, Device device)
     {
         long h = original.shape[2], w = original.shape[3];
         var b = boxes.to(device).to_type(ScalarType.Int64);
@@ -302,6 +318,10 @@ internal sealed class MixEngine
         var inside = (rows >= top) & (rows < bottom) & (cols >= left) & (cols < right);
         return torch.where(inside, original.index_select(0, partner), current);
     }
+
+    /// <summary>The (height, width) that boxes live in: (H, W) for images, (1, L) for sequences, (0, 0) without boxes.</summary>
+    private (long Height, long Width) BoxSpace(long[] shape) =>
+        CutsSequences ? (1, shape[2]) : CutsBoxes ? (shape[2], shape[3]) : (0, 0);
 
     private void CheckInputs(Tensor inputs)
     {
@@ -369,7 +389,7 @@ internal sealed class MixEngine
         bool anyBox = false;
         if (p.Boxes is { } boxes)
         {
-            if (!RequiresImages)
+            if (!CutsBoxes)
             {
                 throw new ArgumentException($"{name} hold CutMix boxes; replay them with CutMix or MixupOrCutMix, not {_owner}.", name);
             }
@@ -379,20 +399,20 @@ internal sealed class MixEngine
                 throw new ArgumentException($"{name}.Boxes must be int64 [{n}, 4]; got {Guard.Describe(boxes)}.", name);
             }
 
-            long h = inputShape[2], w = inputShape[3];
+            var (h, w) = BoxSpace(inputShape);
             long[] b = boxes.cpu().data<long>().ToArray();
             for (long i = 0; i < n; i++)
             {
                 long top = b[i * 4], left = b[(i * 4) + 1], bottom = b[(i * 4) + 2], right = b[(i * 4) + 3];
                 if (top < 0 || left < 0 || top > bottom || left > right || bottom > h || right > w)
                 {
-                    throw new ArgumentOutOfRangeException(name, $"{name}.Boxes[{i}] = (top {top}, left {left}, bottom {bottom}, right {right}) does not fit images of height {h} and width {w}.");
+                    throw new ArgumentOutOfRangeException(name, $"{name}.Boxes[{i}] = (top {top}, left {left}, bottom {bottom}, right {right}) does not fit {(CutsSequences ? "sequences" : "images")} of height {h} and width {w}.");
                 }
 
                 anyBox |= cutRows[i] && bottom > top && right > left;
             }
         }
-        else if (RequiresImages && !CanMixup)
+        else if (CutsBoxes && !CanMixup)
         {
             throw new ArgumentException($"{name} hold no Boxes; {_owner} needs CutMix boxes [N, 4].", name);
         }

@@ -36,7 +36,7 @@ public sealed class MixupOrCutMix : BatchMixer
         _engine = new MixEngine(nameof(MixupOrCutMix), numClasses, Options.Mode, Options.Probability, Options.LabelSmoothing,
             Options.MixupAlpha, Options.CutMixAlpha, Options.SwitchProbability, Options.CorrectLambda, Options.SideRatioRange)
         {
-            RequiresImages = Options.CutMixAlpha > 0,
+            CutsBoxes = Options.CutMixAlpha > 0,
             RecordsSwitch = true,
         };
     }
