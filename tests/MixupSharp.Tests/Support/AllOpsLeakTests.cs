@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using MixupSharp.Composite;
+using MixupSharp.Distortion;
+using MixupSharp.Masking;
+using MixupSharp.Mixing;
+using MixupSharp.Tests.Support;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Tests;
+
+/// <summary>Every op, sampled and applied repeatedly, leaves the live-tensor count where it was, and never touches the caller's tensors.</summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class AllOpsLeakTests
+{
+    public static IEnumerable<object[]> Ops()
+    {
+        yield return Case("RandomAffine", (x, y, g) => new RandomAffine(new RandomAffineOptions { ShearX = (-5, 5) }).Apply(x, g));
+        yield return Case("RandomCrop", (x, y, g) => new RandomCrop().Apply(x, g));
+        yield return Case("RandomHorizontalFlip", (x, y, g) => new RandomHorizontalFlip().Apply(x, g));
+        yield return Case("Normalize", (x, y, g) => new DisposableTensor(new Normalize(new[] { 0.5 }, new[] { 0.25 }).Transform(x)));
+        yield return Case("MaskDistortMix-linear", (x, y, g) => MaskDistortMix.Create(4).Apply(x, y, g));
+        yield return Case("MaskDistortMix-geometric-append", (x, y, g) => MaskDistortMix.Create(4, new MaskDistortMixOptions { Blend = Blend.Geometric, Insertion = SyntheticInsertion.Append, MixPartners = true }).Apply(x, y, g));
+        yield return Case("SequenceCutMix", (x, y, g) =>
+        {
+            var sequences = x.flatten(2);
+            return new Both(new SequenceCutMix(4, new CutMixOptions { Mode = MixMode.PerSample }).Apply(sequences, y, g), sequences);
+        });
+        yield return Case("AffineMatrix", (x, y, g) =>
+        {
+            using var r = AffineMatrix.Rotation(10, 3, 3);
+            using var s = AffineMatrix.Shear(5, 5, 3, 3);
+            using var m = AffineMatrix.Compose(r, s);
+            return new DisposableTensor(AffineMatrix.Invert(m));
+        });
+    }
+
+    private static object[] Case(string name, Func<Tensor, Tensor, Generator, IDisposable> run) => new object[] { name, run };
+
+    [Theory]
+    [MemberData(nameof(Ops))]
+    public void RepeatedUseLeaksNothingAndLeavesTheCallersTensorsAlone(string name, Func<Tensor, Tensor, Generator, IDisposable> run)
+    {
+        using var g = new Generator(1);
+        using var x = torch.rand(new long[] { 8, 3, 12, 12 }, generator: g);
+        using var y = torch.tensor(new long[] { 0, 1, 2, 3, 0, 1, 2, 3 });
+        var xBytes = T.Bytes(x);
+        run(x, y, g).Dispose();
+        long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 10; i++)
+        {
+            run(x, y, g).Dispose();
+        }
+
+        Assert.True(live == DisposeScopeManager.Statistics.ThreadTotalLiveCount, $"{name} leaked {DisposeScopeManager.Statistics.ThreadTotalLiveCount - live} tensors over 10 calls");
+        Assert.Equal(xBytes, T.Bytes(x));
+    }
+
+    private sealed class Both : IDisposable
+    {
+        private readonly IDisposable _a;
+        private readonly IDisposable _b;
+
+        public Both(IDisposable a, IDisposable b) => (_a, _b) = (a, b);
+
+        public void Dispose()
+        {
+            _a.Dispose();
+            _b.Dispose();
+        }
+    }
+
+    private sealed class DisposableTensor : IDisposable
+    {
+        private readonly Tensor _t;
+
+        public DisposableTensor(Tensor t) => _t = t;
+
+        public void Dispose() => _t.Dispose();
+    }
+}
