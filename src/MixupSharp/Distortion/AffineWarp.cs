@@ -62,21 +62,56 @@ public static class AffineWarp
         }
 
         using var scope = torch.NewDisposeScope();
-        var forward = matrices.to_type(ScalarType.Float64).cpu().expand(n, 3, 3);
-        var isIdentity = (forward - torch.eye(3, dtype: ScalarType.Float64)).abs().amax(new long[] { 1, 2 }) == 0;
-        bool[] identity = isIdentity.data<bool>().ToArray();
+
+        // theta = N · M⁻¹ · N⁻¹ per sample, with N the pixel-to-normalized map of align_corners = false, computed in
+        // closed form on the CPU (3×3 per sample) rather than as many tiny tensor operations.
+        double[] m = matrices.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+        bool shared = matrices.shape[0] == 1;
+        var theta = new double[n * 6];
+        var identity = new bool[n];
+        for (long i = 0; i < n; i++)
+        {
+            long o = shared ? 0 : i * 9;
+            identity[i] = m[o] == 1 && m[o + 1] == 0 && m[o + 2] == 0 && m[o + 3] == 0 && m[o + 4] == 1 && m[o + 5] == 0 && m[o + 6] == 0 && m[o + 7] == 0 && m[o + 8] == 1;
+            if (m[o + 6] != 0 || m[o + 7] != 0 || m[o + 8] != 1)
+            {
+                throw new ArgumentException($"matrices[{i}] is not affine: its last row is ({m[o + 6]}, {m[o + 7]}, {m[o + 8]}), expected (0, 0, 1).", nameof(matrices));
+            }
+
+            // Inverse of the affine map [[a, b, c], [d, e, f]].
+            double a = m[o], b = m[o + 1], c = m[o + 2], d = m[o + 3], e = m[o + 4], f = m[o + 5];
+            double det = (a * e) - (b * d);
+            if (Math.Abs(det) < 1e-12)
+            {
+                throw new ArgumentException($"matrices[{i}] is singular (zero scale?); it cannot be inverted.", nameof(matrices));
+            }
+
+            double ia = e / det, ib = -b / det, id = -d / det, ie = a / det;
+            double ic = -((ia * c) + (ib * f)), jf = -((id * c) + (ie * f));
+
+            // N: x_n = (2x + 1)/W − 1, so N⁻¹(x_n, y_n) = (W/2·x_n + px, H/2·y_n + py) with px = (W − 1)/2.
+            // theta = N·M⁻¹·N⁻¹: x_n' = a'·x_n + b'·(H/W)·y_n + (2/W)·u_x + 1/W − 1, and likewise for y_n'.
+            double sx = 2.0 / w, sy = 2.0 / h, ox = (1.0 / w) - 1, oy = (1.0 / h) - 1;
+            double px = (w - 1) / 2.0, py = (h - 1) / 2.0;
+            double ux = (ia * px) + (ib * py) + ic, uy = (id * px) + (ie * py) + jf;
+            theta[i * 6] = ia;
+            theta[(i * 6) + 1] = ib * (h / (double)w);
+            theta[(i * 6) + 2] = (sx * ux) + ox;
+            theta[(i * 6) + 3] = id * (w / (double)h);
+            theta[(i * 6) + 4] = ie;
+            theta[(i * 6) + 5] = (sy * uy) + oy;
+        }
+
         if (Array.TrueForAll(identity, v => v))
         {
             return images.clone().MoveToOuterDisposeScope();
         }
 
-        // theta = N · M⁻¹ · N⁻¹, with N the pixel-to-normalized map of align_corners = false.
-        var normalize = torch.tensor(new[] { 2.0 / w, 0, (1.0 / w) - 1, 0, 2.0 / h, (1.0 / h) - 1, 0, 0, 1 }).reshape(1, 3, 3);
-        var denormalize = torch.linalg.inv(normalize);
-        var theta = torch.matmul(torch.matmul(normalize, AffineMatrix.Invert(forward)), denormalize).narrow(1, 0, 2);
+        var thetaTensor = torch.tensor(theta, new[] { n, 2L, 3L }, dtype: ScalarType.Float64);
+        var isIdentity = torch.tensor(identity, dtype: ScalarType.Bool);
         var computeType = images.dtype is ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         var source = images.to_type(computeType);
-        var grid = nn.functional.affine_grid(theta.to_type(computeType).to(images.device), new[] { n, images.shape[1], h, w }, align_corners: false);
+        var grid = nn.functional.affine_grid(thetaTensor.to_type(computeType).to(images.device), new[] { n, images.shape[1], h, w }, align_corners: false);
         var warped = nn.functional.grid_sample(source, grid,
             interpolation == Interpolation.Nearest ? GridSampleMode.Nearest : GridSampleMode.Bilinear,
             padding switch { WarpPadding.Border => GridSamplePaddingMode.Border, WarpPadding.Reflection => GridSamplePaddingMode.Reflection, _ => GridSamplePaddingMode.Zeros },

@@ -67,26 +67,51 @@ public sealed class RandomAffine : InputAugmentation<AffineParameters>
     {
         Guard.BatchShape(inputShape, nameof(inputShape), "images [N, C, H, W] for RandomAffine", exactDims: 4);
         long n = inputShape[0], h = inputShape[2], w = inputShape[3];
-        using var scope = torch.NewDisposeScope();
-        Tensor Uniform((double Min, double Max) r) => (torch.rand(n, dtype: ScalarType.Float64, generator: generator) * (r.Max - r.Min)) + r.Min;
-        var applied = torch.rand(n, dtype: ScalarType.Float64, generator: generator) < Options.Probability;
-        var angle = Uniform(Options.Degrees);
-        var tx = Uniform((-Options.Translate.X * w, Options.Translate.X * w));
-        var ty = Uniform((-Options.Translate.Y * h, Options.Translate.Y * h));
-        var scale = Uniform(Options.Scale);
-        var shearX = Uniform(Options.ShearX);
-        var shearY = Uniform(Options.ShearY);
+        // All draws in one call; the 3×3 matrices are closed-form per sample (N small products, not tensor ops).
+        double[] u = Draws.Uniform(7 * n, generator);
+        double Uniform(int row, long i, (double Min, double Max) r) => r.Min + (u[(row * n) + i] * (r.Max - r.Min));
         double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
-        var matrices = AffineMatrix.Compose(
-            AffineMatrix.Translation(tx, ty),
-            AffineMatrix.Rotation(angle, cx, cy),
-            AffineMatrix.Shear(shearX, shearY, cx, cy),
-            AffineMatrix.Scale(scale, scale, cx, cy));
-        matrices = torch.where(applied.reshape(n, 1, 1), matrices, AffineMatrix.Identity(n));
-        var result = new AffineParameters(matrices, applied);
-        result.Matrices.MoveToOuterDisposeScope();
-        result.Applied.MoveToOuterDisposeScope();
-        return result;
+        var matrices = new double[n * 9];
+        var applied = new bool[n];
+        for (long i = 0; i < n; i++)
+        {
+            applied[i] = u[i] < Options.Probability;
+            var m = applied[i]
+                ? Compose(
+                    Uniform(1, i, Options.Degrees),
+                    Uniform(2, i, (-Options.Translate.X * w, Options.Translate.X * w)),
+                    Uniform(3, i, (-Options.Translate.Y * h, Options.Translate.Y * h)),
+                    Uniform(4, i, Options.Scale),
+                    Uniform(5, i, Options.ShearX),
+                    Uniform(6, i, Options.ShearY),
+                    cx,
+                    cy)
+                : new double[] { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+            Array.Copy(m, 0, matrices, i * 9, 9);
+        }
+
+        return new AffineParameters(
+            torch.tensor(matrices, new[] { n, 3L, 3L }, dtype: ScalarType.Float64),
+            torch.tensor(applied, dtype: ScalarType.Bool));
+    }
+
+    /// <summary>
+    /// T(c + t)·R(θ)·Sh(sx, sy)·S(s)·T(−c) in closed form, row-major; equal to composing the <see cref="AffineMatrix"/>
+    /// builders (a test pins that).
+    /// </summary>
+    internal static double[] Compose(double degrees, double tx, double ty, double scale, double shearXDegrees, double shearYDegrees, double cx, double cy)
+    {
+        double a = degrees * Math.PI / 180.0, cos = Math.Cos(a), sin = Math.Sin(a);
+        double kx = Math.Tan(shearXDegrees * Math.PI / 180.0), ky = Math.Tan(shearYDegrees * Math.PI / 180.0);
+
+        // R·Sh·S (linear part): R = [[cos, sin], [−sin, cos]], Sh = [[1, kx], [ky, 1]], S = s·I.
+        double l00 = scale * (cos + (sin * ky)), l01 = scale * ((cos * kx) + sin);
+        double l10 = scale * (-sin + (cos * ky)), l11 = scale * ((-sin * kx) + cos);
+
+        // T(c + t)·L·T(−c): translation part = c + t − L·c.
+        double t0 = cx + tx - ((l00 * cx) + (l01 * cy));
+        double t1 = cy + ty - ((l10 * cx) + (l11 * cy));
+        return new[] { l00, l01, t0, l10, l11, t1, 0, 0, 1 };
     }
 
     /// <inheritdoc />

@@ -46,6 +46,89 @@ public sealed class AffineTests
         T.Close(expected, bilinear, 1e-5);
     }
 
+    [Theory]
+    [InlineData(6, 8)]
+    [InlineData(8, 6)]
+    [InlineData(5, 9)]
+    public void RotationOfANonSquareImageMovesEveryPixelWhereTheMatrixSays(int h, int w)
+    {
+        // 90° about a pixel corner-aligned centre maps pixel centres to pixel centres: check every pixel's destination.
+        using var x = T.DistinctImages(1, 1, h, w);
+        double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+        using var m = AffineMatrix.Compose(AffineMatrix.Translation(0.5 * ((w - h) % 2), 0), AffineMatrix.Rotation(90, cx, cy));
+        using var warped = AffineWarp.Apply(x, m, Interpolation.Nearest);
+        var M = T.D(m);
+        var input = T.F(x);
+        var output = T.F(warped);
+        var expected = new float[h * w];
+        for (int y = 0; y < h; y++)
+        {
+            for (int xx = 0; xx < w; xx++)
+            {
+                double ox = (M[0] * xx) + (M[1] * y) + M[2], oy = (M[3] * xx) + (M[4] * y) + M[5];
+                int ix = (int)Math.Round(ox), iy = (int)Math.Round(oy);
+                Assert.True(Math.Abs(ox - ix) < 1e-9 && Math.Abs(oy - iy) < 1e-9, "the test matrix must map centres to centres");
+                if (ix >= 0 && ix < w && iy >= 0 && iy < h)
+                {
+                    expected[(iy * w) + ix] = input[(y * w) + xx];
+                }
+            }
+        }
+
+        Assert.Equal(expected, output);
+    }
+
+    [Fact]
+    public void ShearAndScaleOfANonSquareImageFollowTheInverseMap()
+    {
+        // Bilinear warp of a linear ramp is exact inside the image: out(p) = ramp(M⁻¹·p).
+        const int h = 12, w = 20;
+        var ramp = (torch.arange(w, dtype: ScalarType.Float64).reshape(1, 1, 1, w) * 0.3 + torch.arange(h, dtype: ScalarType.Float64).reshape(1, 1, h, 1) * 0.7).expand(1, 1, h, w).contiguous();
+        using var m = AffineMatrix.Compose(AffineMatrix.Shear(10, -5, 9.5, 5.5), AffineMatrix.Scale(1.2, 0.9, 9.5, 5.5), AffineMatrix.Rotation(7, 9.5, 5.5));
+        using var warped = AffineWarp.Apply(ramp, m, Interpolation.Bilinear, WarpPadding.Border);
+        var inv = T.D(AffineMatrix.Invert(m));
+        var output = T.D(warped);
+        int checkedPixels = 0;
+        for (int y = 0; y < h; y++)
+        {
+            for (int xx = 0; xx < w; xx++)
+            {
+                double sx = (inv[0] * xx) + (inv[1] * y) + inv[2], sy = (inv[3] * xx) + (inv[4] * y) + inv[5];
+                if (sx < 0 || sx > w - 1 || sy < 0 || sy > h - 1)
+                {
+                    continue;
+                }
+
+                checkedPixels++;
+                Assert.Equal((0.3 * sx) + (0.7 * sy), output[(y * w) + xx], 9);
+            }
+        }
+
+        Assert.True(checkedPixels > 150);
+    }
+
+    [Fact]
+    public void ClosedFormRandomAffineMatchesComposingTheBuilders()
+    {
+        using var g = new Generator(21);
+        var options = new RandomAffineOptions { Degrees = (-40, 40), Translate = (0.2, 0.3), Scale = (0.7, 1.3), ShearX = (-15, 15), ShearY = (-10, 10) };
+        using var p = new RandomAffine(options).Sample(new long[] { 16, 1, 14, 22 }, g);
+        using var g2 = new Generator(21);
+        var u = Enumerable.Range(0, 7).Select(_ => 0).ToArray();
+        double[] draws = T.D(torch.rand(7 * 16, dtype: ScalarType.Float64, generator: g2));
+        double U(int row, int i, (double Min, double Max) r) => r.Min + (draws[(row * 16) + i] * (r.Max - r.Min));
+        for (int i = 0; i < 16; i++)
+        {
+            double cx = 10.5, cy = 6.5;
+            using var expected = AffineMatrix.Compose(
+                AffineMatrix.Translation(U(2, i, (-0.2 * 22, 0.2 * 22)), U(3, i, (-0.3 * 14, 0.3 * 14))),
+                AffineMatrix.Rotation(U(1, i, options.Degrees), cx, cy),
+                AffineMatrix.Shear(U(5, i, options.ShearX), U(6, i, options.ShearY), cx, cy),
+                AffineMatrix.Scale(U(4, i, options.Scale), U(4, i, options.Scale), cx, cy));
+            T.Close(expected, p.Matrices.narrow(0, i, 1), 1e-12);
+        }
+    }
+
     [Fact]
     public void WholePixelTranslationIsAShiftedCopyWithZeroFill()
     {

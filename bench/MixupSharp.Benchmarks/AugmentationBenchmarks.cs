@@ -1,0 +1,131 @@
+using System;
+using BenchmarkDotNet.Attributes;
+using MixupSharp.Composite;
+using MixupSharp.Distortion;
+using MixupSharp.Losses;
+using MixupSharp.Masking;
+using MixupSharp.Mixing;
+using MixupSharp.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Benchmarks;
+
+/// <summary>
+/// Every augmentation on a float batch of 128 images, against one SeedNet training step (forward, backward, SGD step)
+/// on the same batch: the Ratio column is each op's cost as a fraction of a step. One dispose scope per invocation.
+/// </summary>
+[MemoryDiagnoser(false)]
+public class AugmentationBenchmarks
+{
+    private Tensor _images = null!;
+    private Tensor _labels = null!;
+    private Generator _generator = null!;
+    private SeedNet _model = null!;
+    private optim.Optimizer _optimizer = null!;
+    private Mixup _mixup = null!;
+    private CutMix _cutmix = null!;
+    private MixupOrCutMix _mixupOrCutMix = null!;
+    private Cutout _cutout = null!;
+    private RandomErasing _erasing = null!;
+    private GridMask _gridMask = null!;
+    private PixelMask _pixelMask = null!;
+    private RandomAffine _affine = null!;
+    private RandomCrop _crop = null!;
+    private RandomHorizontalFlip _flip = null!;
+    private MaskDistortMix<AffineParameters> _linear = null!;
+    private MaskDistortMix<AffineParameters> _geometric = null!;
+
+    /// <summary>The batch shape: 3×32×32 (CIFAR) or 1×28×28 (Fashion-MNIST).</summary>
+    [Params("128x3x32x32", "128x1x28x28")]
+    public string Batch { get; set; } = "128x3x32x32";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        torch.set_num_threads(Environment.ProcessorCount);
+        var dims = Array.ConvertAll(Batch.Split('x'), long.Parse);
+        _generator = new Generator(42);
+        _images = torch.rand(dims, generator: _generator);
+        _labels = torch.randint(10, new[] { dims[0] }, generator: _generator);
+        _model = new SeedNet((int)dims[1], (int)dims[2], 10);
+        _optimizer = optim.SGD(_model.parameters(), 0.01, momentum: 0.9);
+        _mixup = new Mixup(10);
+        _cutmix = new CutMix(10);
+        _mixupOrCutMix = new MixupOrCutMix(10, new MixupOrCutMixOptions { Mode = MixMode.PerSample });
+        _cutout = new Cutout();
+        _erasing = new RandomErasing(new RandomErasingOptions { Probability = 1 });
+        _gridMask = new GridMask(new GridMaskOptions { UnitSizeRange = (8, 16) });
+        _pixelMask = new PixelMask();
+        _affine = new RandomAffine();
+        _crop = new RandomCrop(new RandomCropOptions { Padding = 4 });
+        _flip = new RandomHorizontalFlip();
+        _linear = MaskDistortMix.Create(10);
+        _geometric = MaskDistortMix.Create(10, new MaskDistortMixOptions { Blend = Blend.Geometric });
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _images.Dispose();
+        _labels.Dispose();
+        _generator.Dispose();
+        _model.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "SeedNet train step")]
+    public float SeedNetTrainStep()
+    {
+        using var scope = NewDisposeScope();
+        using var targets = SoftTargets.FromIndices(_labels, 10);
+        _optimizer.zero_grad();
+        var loss = SoftTargetCrossEntropy.Compute(_model.call(_images), targets);
+        loss.backward();
+        _optimizer.step();
+        return loss.item<float>();
+    }
+
+    [Benchmark]
+    public void Mixup() => Run(() => _mixup.Apply(_images, _labels, _generator));
+
+    [Benchmark]
+    public void CutMix() => Run(() => _cutmix.Apply(_images, _labels, _generator));
+
+    [Benchmark]
+    public void MixupOrCutMix() => Run(() => _mixupOrCutMix.Apply(_images, _labels, _generator));
+
+    [Benchmark]
+    public void Cutout() => Run(() => _cutout.Apply(_images, _generator));
+
+    [Benchmark]
+    public void RandomErasing() => Run(() => _erasing.Apply(_images, _generator));
+
+    [Benchmark]
+    public void GridMask() => Run(() => _gridMask.Apply(_images, _generator));
+
+    [Benchmark]
+    public void PixelMask() => Run(() => _pixelMask.Apply(_images, _generator));
+
+    [Benchmark]
+    public void RandomAffine() => Run(() => _affine.Apply(_images, _generator));
+
+    [Benchmark(Description = "RandomCrop+Flip")]
+    public void CropAndFlip()
+    {
+        using var scope = NewDisposeScope();
+        using var cropped = _crop.Apply(_images, _generator);
+        using var flipped = _flip.Apply(cropped.Inputs, _generator);
+    }
+
+    [Benchmark(Description = "MaskDistortMix linear")]
+    public void MaskDistortMixLinear() => Run(() => _linear.Apply(_images, _labels, _generator));
+
+    [Benchmark(Description = "MaskDistortMix geometric")]
+    public void MaskDistortMixGeometric() => Run(() => _geometric.Apply(_images, _labels, _generator));
+
+    private static void Run(Func<IDisposable> op)
+    {
+        using var scope = NewDisposeScope();
+        op().Dispose();
+    }
+}
