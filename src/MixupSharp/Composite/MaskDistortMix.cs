@@ -123,11 +123,18 @@ public sealed class MaskDistortMix<TDistortion>
         var device = inputs.device;
         var computeType = inputs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         var masked = Masking.Transform(inputs, parameters.Masking).to_type(computeType);
-        var distorted = Distortion.Transform(inputs, parameters.Distortion).to_type(computeType).index_select(0, parameters.Partner.to(device));
+        var distorted = Distortion.Transform(inputs, parameters.Distortion).to_type(computeType);
+        if (!IsIdentity(parameters.Partner))
+        {
+            distorted = distorted.index_select(0, parameters.Partner.to(device));
+        }
+
         var lam = parameters.Lambda.to(device).to_type(computeType).reshape(n, 1, 1, 1);
+
+        // Linear: D + λ·(M − D) in one lerp kernel; geometric: M^λ·D^(1−λ).
         var blended = Options.Blend == Blend.Geometric
             ? masked.pow(lam) * distorted.pow(1.0 - lam)
-            : (masked * lam) + (distorted * (1.0 - lam));
+            : torch.lerp(distorted, masked, lam);
         return blended.to_type(inputs.dtype).MoveToOuterDisposeScope();
     }
 
@@ -145,7 +152,7 @@ public sealed class MaskDistortMix<TDistortion>
         var own = SoftTargets.FromLabels(labels.to(device), NumClasses, Options.LabelSmoothing, targetType);
         var weight = parameters.Lambda.to(device).to_type(targetType).unsqueeze(1);
         var partner = parameters.Partner.to(device);
-        var syntheticTargets = Options.MixPartners ? (own * weight) + (own.index_select(0, partner) * (1.0 - weight)) : own;
+        var syntheticTargets = IsIdentity(parameters.Partner) ? own : (own * weight) + (own.index_select(0, partner) * (1.0 - weight));
         var selected = parameters.Selected.to(device);
         Tensor outInputs, outTargets;
         if (Options.Insertion == SyntheticInsertion.Append)
@@ -154,6 +161,11 @@ public sealed class MaskDistortMix<TDistortion>
             outInputs = torch.cat(new[] { inputs, synthetic.index_select(0, index) }, 0);
             outTargets = torch.cat(new[] { own, syntheticTargets.index_select(0, index) }, 0);
         }
+        else if (selected.all().item<bool>())
+        {
+            outInputs = synthetic;
+            outTargets = syntheticTargets;
+        }
         else
         {
             outInputs = torch.where(selected.reshape(n, 1, 1, 1), synthetic, inputs);
@@ -161,6 +173,22 @@ public sealed class MaskDistortMix<TDistortion>
         }
 
         return new MaskDistortMixBatch<TDistortion>(outInputs.MoveToOuterDisposeScope(), outTargets.MoveToOuterDisposeScope(), parameters, ownsParameters);
+    }
+
+    /// <summary>Whether every sample is its own partner (same-sample views): then neither pixels nor targets are gathered.</summary>
+    private static bool IsIdentity(Tensor partner)
+    {
+        using var scope = torch.NewDisposeScope();
+        long[] p = partner.cpu().data<long>().ToArray();
+        for (long i = 0; i < p.Length; i++)
+        {
+            if (p[i] != i)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void CheckInputs(Tensor inputs)
