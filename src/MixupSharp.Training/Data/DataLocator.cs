@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace MixupSharp.Data;
+
+/// <summary>
+/// Finds a dataset on disk. Looks, in order: an explicit folder, the <c>MIXUPSHARP_DATA</c> environment variable, the
+/// per-user cache (<c>$XDG_CACHE_HOME/mixupsharp</c> or <c>~/.cache/mixupsharp</c>), and the folders Linux packages
+/// install (Debian's <c>dataset-fashion-mnist</c> puts Fashion-MNIST in <c>/usr/share/datasets/fashion-mnist</c>).
+/// </summary>
+public static class DataLocator
+{
+    /// <summary>The environment variable naming a data root.</summary>
+    public const string EnvironmentVariable = "MIXUPSHARP_DATA";
+
+    /// <summary>The per-user cache root, where downloads go.</summary>
+    public static string UserCacheRoot()
+    {
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg;
+        return Path.Combine(root, "mixupsharp");
+    }
+
+    /// <summary>Every folder looked in for <paramref name="kind"/>, in order (existing or not).</summary>
+    public static IReadOnlyList<string> Candidates(DatasetKind kind, string? explicitDirectory = null)
+    {
+        string name = DatasetCatalog.Name(kind);
+        var list = new List<string>();
+        if (!string.IsNullOrEmpty(explicitDirectory))
+        {
+            list.Add(explicitDirectory);
+            list.Add(Path.Combine(explicitDirectory, name));
+        }
+
+        string? env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrEmpty(env))
+        {
+            list.Add(env);
+            list.Add(Path.Combine(env, name));
+        }
+
+        list.Add(Path.Combine(UserCacheRoot(), name));
+        if (kind == DatasetKind.FashionMnist)
+        {
+            list.Add("/usr/share/datasets/fashion-mnist");
+        }
+
+        if (kind == DatasetKind.Mnist)
+        {
+            list.Add("/usr/share/datasets/mnist");
+        }
+
+        return list.Distinct().ToList();
+    }
+
+    /// <summary>Whether <paramref name="directory"/> holds <paramref name="kind"/>'s files.</summary>
+    public static bool Holds(DatasetKind kind, string directory) => kind switch
+    {
+        DatasetKind.FashionMnist or DatasetKind.Mnist => MnistFormat.IsPresent(directory),
+        DatasetKind.Cifar10 => File.Exists(Path.Combine(directory, "batches.meta.txt")) || File.Exists(Path.Combine(directory, CifarFormat.Cifar10Folder, "batches.meta.txt")),
+        _ => File.Exists(Path.Combine(directory, "fine_label_names.txt")) || File.Exists(Path.Combine(directory, CifarFormat.Cifar100Folder, "fine_label_names.txt")),
+    };
+
+    /// <summary>The first candidate folder that holds the dataset.</summary>
+    /// <exception cref="DirectoryNotFoundException">Nowhere; the message lists every place looked and how to get the data.</exception>
+    public static string Find(DatasetKind kind, string? explicitDirectory = null)
+    {
+        var candidates = Candidates(kind, explicitDirectory);
+        foreach (var dir in candidates)
+        {
+            if (Directory.Exists(dir) && Holds(kind, dir))
+            {
+                return dir;
+            }
+        }
+
+        string name = DatasetCatalog.Name(kind);
+        string how = kind == DatasetKind.FashionMnist
+            ? "install it with `sudo apt-get install dataset-fashion-mnist`, or download it with `./mixup datasets --download fashion-mnist`"
+            : $"download it with `./mixup datasets --download {name}` (or DatasetDownloader), or put the official files in one of these folders";
+        throw new DirectoryNotFoundException(
+            $"{name} was not found. Looked in:\n" + string.Join("\n", candidates.Select(c => "  - " + c)) + $"\nTo get it, {how}.");
+    }
+
+    /// <summary>Loads a split of <paramref name="kind"/> from wherever <see cref="Find"/> finds it.</summary>
+    public static InMemoryDataset Load(DatasetKind kind, bool train, string? explicitDirectory = null, bool coarseLabels = false)
+    {
+        string dir = Find(kind, explicitDirectory);
+        return kind switch
+        {
+            DatasetKind.FashionMnist => MnistFormat.Load(dir, MnistVariant.FashionMnist, train),
+            DatasetKind.Mnist => MnistFormat.Load(dir, MnistVariant.Mnist, train),
+            DatasetKind.Cifar10 => CifarFormat.LoadCifar10(dir, train),
+            _ => CifarFormat.LoadCifar100(dir, train, coarseLabels),
+        };
+    }
+}

@@ -1,0 +1,114 @@
+using System;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Data;
+
+/// <summary>A dataset whose labels were corrupted, with the record of which ones.</summary>
+public sealed class NoisyDataset : IDisposable
+{
+    internal NoisyDataset(InMemoryDataset dataset, Tensor cleanLabels, Tensor flipped)
+    {
+        Dataset = dataset;
+        CleanLabels = cleanLabels;
+        Flipped = flipped;
+    }
+
+    /// <summary>The dataset with noisy labels (shares the images of the original).</summary>
+    public InMemoryDataset Dataset { get; }
+
+    /// <summary>Int64 [N]: the labels before corruption.</summary>
+    public Tensor CleanLabels { get; }
+
+    /// <summary>Int64 [K]: the indices whose label was replaced.</summary>
+    public Tensor Flipped { get; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dataset.Dispose();
+        CleanLabels.Dispose();
+        Flipped.Dispose();
+    }
+}
+
+/// <summary>Training subsets and label noise for the experiments; seeded by an injected generator.</summary>
+public static class DatasetTransforms
+{
+    /// <summary>
+    /// A subset of <paramref name="total"/> samples stratified by class: each class contributes in proportion to its share
+    /// (largest-remainder rounding), chosen uniformly within the class. Indices are kept in ascending order.
+    /// </summary>
+    public static InMemoryDataset StratifiedSubset(InMemoryDataset data, long total, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (total < data.NumClasses || total > data.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(total), total, $"a stratified subset needs between {data.NumClasses} (one per class) and {data.Count} samples; got {total}.");
+        }
+
+        long[] counts = data.ClassCounts();
+        double[] exact = counts.Select(c => (double)c * total / data.Count).ToArray();
+        long[] take = exact.Select(e => (long)Math.Floor(e)).ToArray();
+        foreach (int c in Enumerable.Range(0, counts.Length).OrderByDescending(c => exact[c] - take[c]).ThenBy(c => c).Take((int)(total - take.Sum())))
+        {
+            take[c]++;
+        }
+
+        Tensor indices;
+        using (var scope = torch.NewDisposeScope())
+        {
+            indices = PickPerClass(data, take, generator).MoveToOuterDisposeScope();
+        }
+
+        using (indices)
+        {
+            return data.Select(indices, $"{data.Name}[{total}]");
+        }
+    }
+
+    private static Tensor PickPerClass(InMemoryDataset data, long[] take, Generator? generator)
+    {
+        var chosen = new System.Collections.Generic.List<Tensor>();
+        for (int c = 0; c < take.Length; c++)
+        {
+            if (take[c] == 0)
+            {
+                continue;
+            }
+
+            var members = (data.Labels == c).nonzero().reshape(-1);
+            var pick = torch.randperm(members.shape[0], dtype: ScalarType.Int64, generator: generator).narrow(0, 0, take[c]);
+            chosen.Add(members.index_select(0, pick));
+        }
+
+        return torch.cat(chosen.ToArray(), 0).sort().Values;
+    }
+
+    /// <summary>
+    /// Symmetric label noise: each label independently, with probability <paramref name="rate"/>, is replaced by a class
+    /// drawn uniformly among the other classes. The flipped indices are recorded.
+    /// </summary>
+    public static NoisyDataset WithSymmetricNoise(InMemoryDataset data, double rate, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (double.IsNaN(rate) || rate < 0 || rate > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"the label-noise rate must be in [0, 1]; got {rate}.");
+        }
+
+        Tensor noisy, flipped, clean;
+        using (var scope = torch.NewDisposeScope())
+        {
+            long n = data.Count;
+            var flip = torch.rand(n, dtype: ScalarType.Float64, generator: generator) < rate;
+            var shift = torch.randint(1, data.NumClasses, new[] { n }, dtype: ScalarType.Int64, generator: generator);
+            noisy = torch.where(flip, torch.remainder(data.Labels + shift, data.NumClasses), data.Labels).MoveToOuterDisposeScope();
+            flipped = flip.nonzero().reshape(-1).MoveToOuterDisposeScope();
+            clean = data.Labels.clone().MoveToOuterDisposeScope();
+        }
+
+        return new NoisyDataset(data.WithLabels(noisy, $"{data.Name}+noise{rate:0.##}"), clean, flipped);
+    }
+}

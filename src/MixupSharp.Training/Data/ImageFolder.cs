@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using SkiaSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Data;
+
+/// <summary>Options of <see cref="ImageFolder.Load"/>.</summary>
+public sealed record ImageFolderOptions
+{
+    /// <summary>The square size every image is resized to. Default 32.</summary>
+    public int Size { get; init; } = 32;
+
+    /// <summary>Load images as one gray channel instead of three RGB channels. Default false.</summary>
+    public bool Grayscale { get; init; }
+
+    /// <summary>Skip unreadable or corrupt images (reported through <see cref="Warn"/>) instead of failing. Default false.</summary>
+    public bool SkipCorrupt { get; init; }
+
+    /// <summary>Receives warnings (skipped files); standard error when null.</summary>
+    public Action<string>? Warn { get; init; }
+}
+
+/// <summary>
+/// Loads a folder with one sub-folder per class of PNG/JPEG files (classes sorted by name, ordinal), decoded with
+/// SkiaSharp and resized to a fixed square size, into memory.
+/// </summary>
+public static class ImageFolder
+{
+    private static readonly string[] Extensions = { ".png", ".jpg", ".jpeg" };
+
+    /// <summary>Loads the folder.</summary>
+    /// <exception cref="DatasetFormatException">No class folders, an empty class folder, or an unreadable image (unless skipped).</exception>
+    public static InMemoryDataset Load(string directory, ImageFolderOptions? options = null)
+    {
+        options ??= new ImageFolderOptions();
+        if (options.Size < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"ImageFolderOptions.Size must be positive; got {options.Size}.");
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            throw new DatasetFormatException(directory, "the image folder does not exist.");
+        }
+
+        var classes = Directory.GetDirectories(directory).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToArray();
+        if (classes.Length < 2)
+        {
+            throw new DatasetFormatException(directory, $"expected one sub-folder per class (at least 2); found {classes.Length}.");
+        }
+
+        int size = options.Size;
+        var warn = options.Warn ?? (m => Console.Error.WriteLine(m));
+        var pixels = new List<byte[]>();
+        var labels = new List<long>();
+        for (int c = 0; c < classes.Length; c++)
+        {
+            var files = Directory.GetFiles(classes[c])
+                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .OrderBy(f => f, StringComparer.Ordinal).ToArray();
+            if (files.Length == 0)
+            {
+                throw new DatasetFormatException(classes[c], "the class folder holds no .png, .jpg or .jpeg files.");
+            }
+
+            int loaded = 0;
+            foreach (var file in files)
+            {
+                byte[]? image = Decode(file, size, out string? problem);
+                if (image is null)
+                {
+                    if (!options.SkipCorrupt)
+                    {
+                        throw new DatasetFormatException(file, $"{problem} (set SkipCorrupt to skip such files).");
+                    }
+
+                    warn($"warning: skipped {file}: {problem}");
+                    continue;
+                }
+
+                pixels.Add(image);
+                labels.Add(c);
+                loaded++;
+            }
+
+            if (loaded == 0)
+            {
+                throw new DatasetFormatException(classes[c], "no image in the class folder could be read.");
+            }
+        }
+
+        // RGBA rows → planar channels in one tensor operation for the whole set.
+        var all = new byte[pixels.Count * size * size * 4];
+        for (int i = 0; i < pixels.Count; i++)
+        {
+            Buffer.BlockCopy(pixels[i], 0, all, i * pixels[i].Length, pixels[i].Length);
+        }
+
+        Tensor images;
+        using (var scope = torch.NewDisposeScope())
+        {
+            var rgb = torch.tensor(all, dtype: ScalarType.Byte).reshape(pixels.Count, size, size, 4).narrow(3, 0, 3).permute(0, 3, 1, 2);
+            images = grayscaleImages(rgb).contiguous().MoveToOuterDisposeScope();
+        }
+
+        Tensor grayscaleImages(Tensor rgb) => !options.Grayscale
+            ? rgb
+            : (rgb.to_type(ScalarType.Float32) * torch.tensor(new[] { 0.299f, 0.587f, 0.114f }).reshape(1, 3, 1, 1)).sum(1, keepdim: true).round().clamp(0, 255).to_type(ScalarType.Byte);
+
+        var labelTensor = torch.tensor(labels.ToArray(), dtype: ScalarType.Int64);
+        return new InMemoryDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), images, labelTensor, classes.Select(Path.GetFileName).ToArray()!);
+    }
+
+    /// <summary>Decodes and resizes one image to RGBA bytes [size, size, 4]; null (with the reason) when it cannot be read.</summary>
+    private static byte[]? Decode(string file, int size, out string? problem)
+    {
+        problem = null;
+        using var decoded = SKBitmap.Decode(file);
+        if (decoded is null)
+        {
+            problem = "not a readable PNG or JPEG image (corrupt or truncated)";
+            return null;
+        }
+
+        var info = new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var resized = decoded.Resize(info, SKFilterQuality.High);
+        if (resized is null)
+        {
+            problem = "the image could not be resized";
+            return null;
+        }
+
+        return resized.Bytes;
+    }
+}
