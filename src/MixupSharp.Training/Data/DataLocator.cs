@@ -77,9 +77,10 @@ public static class DataLocator
         }
 
         string name = DatasetCatalog.Name(kind);
+        string cache = Path.Combine(UserCacheRoot(), name);
         string how = kind == DatasetKind.FashionMnist
-            ? "install it with `sudo apt-get install dataset-fashion-mnist`, or download it with `./mixup datasets --download fashion-mnist`"
-            : $"download it with `./mixup datasets --download {name}` (or DatasetDownloader), or put the official files in one of these folders";
+            ? $"install it with `sudo apt-get install dataset-fashion-mnist`, or download it into {cache} with MixupSharp.Data.DatasetDownloader"
+            : $"download it into {cache} with MixupSharp.Data.DatasetDownloader (official address, checksum verified), or put the official files in one of these folders";
         throw new DirectoryNotFoundException(
             $"{name} was not found. Looked in:\n" + string.Join("\n", candidates.Select(c => "  - " + c)) + $"\nTo get it, {how}.");
     }

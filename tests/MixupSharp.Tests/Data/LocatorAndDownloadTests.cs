@@ -43,7 +43,7 @@ public sealed class LocatorAndDownloadTests : IDisposable
                 Assert.Contains(place, e.Message);
             }
 
-            Assert.Contains("--download cifar10", e.Message);
+            Assert.Contains("DatasetDownloader", e.Message);
 
             // Without the environment variable, Fashion-MNIST comes from Debian's package folder when it is installed,
             // and otherwise the error says how to install it.
