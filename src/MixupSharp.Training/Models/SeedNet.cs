@@ -10,11 +10,9 @@ namespace MixupSharp.Models;
 /// (padding 1) → 64, ReLU, max-pool 2; flatten (64·8·8 for 32×32 inputs, 64·7·7 for 28×28); fully connected → 1024 →
 /// 512 → classes, ReLU between. Outputs logits: the softmax belongs inside the loss, never before it.
 /// </summary>
-public sealed class SeedNet : Module<Tensor, Tensor>
+/// <remarks>Mixable points: the input, after the first conv block, after the second (flattened).</remarks>
+public sealed class SeedNet : StagedModel
 {
-    private readonly Module<Tensor, Tensor> _features;
-    private readonly Module<Tensor, Tensor> _classifier;
-
     /// <summary>Creates the network.</summary>
     /// <param name="inputChannels">Image channels (1 for MNIST/Fashion-MNIST, 3 for CIFAR).</param>
     /// <param name="imageSize">The square input size (28 or 32; any size divisible by 4).</param>
@@ -30,14 +28,10 @@ public sealed class SeedNet : Module<Tensor, Tensor>
         InputChannels = inputChannels;
         ImageSize = imageSize;
         long flat = 64L * (imageSize / 4) * (imageSize / 4);
-        _features = Sequential(
-            Conv2d(inputChannels, 32, 3, padding: 1), ReLU(), MaxPool2d(2),
-            Conv2d(32, 64, 3, padding: 1), ReLU(), MaxPool2d(2),
-            Flatten());
-        _classifier = Sequential(
-            Linear(flat, 1024), ReLU(),
-            Linear(1024, 512), ReLU(),
-            Linear(512, numClasses));
+        SetStages(
+            Sequential(Conv2d(inputChannels, 32, 3, padding: 1), ReLU(), MaxPool2d(2)),
+            Sequential(Conv2d(32, 64, 3, padding: 1), ReLU(), MaxPool2d(2), Flatten()),
+            Sequential(Linear(flat, 1024), ReLU(), Linear(1024, 512), ReLU(), Linear(512, numClasses)));
         RegisterComponents();
     }
 
@@ -47,15 +41,11 @@ public sealed class SeedNet : Module<Tensor, Tensor>
     /// <summary>The square input size.</summary>
     public int ImageSize { get; }
 
-    /// <inheritdoc />
-    public override Tensor forward(Tensor input)
+    private protected override void CheckInput(Tensor input)
     {
         if (input.shape.Length != 4 || input.shape[1] != InputChannels || input.shape[2] != ImageSize || input.shape[3] != ImageSize)
         {
             throw new ArgumentException($"SeedNet expects images [N, {InputChannels}, {ImageSize}, {ImageSize}]; got [{string.Join(", ", input.shape)}].", nameof(input));
         }
-
-        using var scope = NewDisposeScope();
-        return _classifier.call(_features.call(input)).MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace MixupSharp.Cli;
+
+/// <summary>A command-line error: printed as one line, exit code 2.</summary>
+public sealed class UsageException : Exception
+{
+    /// <summary>Creates the error.</summary>
+    public UsageException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>One option of a verb: its flag, help text, and how it sets its value.</summary>
+public sealed record CliOption(string Flag, string Value, string Help, Action<string> Apply, bool IsSwitch = false);
+
+/// <summary>A verb's options: parsing of <c>--flag value</c> pairs and the help text.</summary>
+public sealed class OptionTable
+{
+    private readonly List<CliOption> _options = new();
+
+    /// <summary>Creates the table of a verb.</summary>
+    public OptionTable(string verb, string summary)
+    {
+        Verb = verb;
+        Summary = summary;
+    }
+
+    /// <summary>The verb.</summary>
+    public string Verb { get; }
+
+    /// <summary>One line saying what the verb does.</summary>
+    public string Summary { get; }
+
+    /// <summary>Adds an option taking a value.</summary>
+    public OptionTable Add(string flag, string value, string help, Action<string> apply)
+    {
+        _options.Add(new CliOption(flag, value, help, apply));
+        return this;
+    }
+
+    /// <summary>Adds a switch (no value).</summary>
+    public OptionTable Switch(string flag, string help, Action apply)
+    {
+        _options.Add(new CliOption(flag, string.Empty, help, _ => apply(), IsSwitch: true));
+        return this;
+    }
+
+    /// <summary>Applies <paramref name="args"/>; throws <see cref="UsageException"/> naming the bad flag or value.</summary>
+    public void Parse(IReadOnlyList<string> args)
+    {
+        for (int i = 0; i < args.Count; i++)
+        {
+            var option = _options.FirstOrDefault(o => o.Flag == args[i])
+                ?? throw new UsageException($"unknown option '{args[i]}' for '{Verb}'; see ./mixup {Verb} --help");
+            if (option.IsSwitch)
+            {
+                option.Apply(string.Empty);
+                continue;
+            }
+
+            if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new UsageException($"{option.Flag} needs a value ({option.Value}); see ./mixup {Verb} --help");
+            }
+
+            string value = args[++i];
+            try
+            {
+                option.Apply(value);
+            }
+            catch (FormatException)
+            {
+                throw new UsageException($"{option.Flag} needs {option.Value}; got '{value}'.");
+            }
+            catch (OverflowException)
+            {
+                throw new UsageException($"{option.Flag} needs {option.Value}; '{value}' is out of range.");
+            }
+        }
+    }
+
+    /// <summary>The verb's help text.</summary>
+    public string Help()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"usage: ./mixup {Verb} [options]").AppendLine().AppendLine(Summary).AppendLine().AppendLine("options:");
+        int width = _options.Max(o => o.Flag.Length + o.Value.Length + 1);
+        foreach (var o in _options)
+        {
+            sb.AppendLine($"  {(o.Flag + " " + o.Value).PadRight(width)}  {o.Help}");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Parses a floating-point value in the invariant culture.</summary>
+    public static double Double(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    /// <summary>Parses an integer.</summary>
+    public static int Int(string s) => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    /// <summary>Parses a 64-bit integer.</summary>
+    public static long Long(string s) => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,204 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using MixupSharp.Cli;
+using MixupSharp.Data;
+using MixupSharp.Training;
+
+// The `mixup` command: a thin shell over MixupSharp.Training. User errors are one line and a non-zero exit code.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+return Cli.Run(args, Console.Out, Console.Error);
+
+namespace MixupSharp.Cli
+{
+    /// <summary>The verbs.</summary>
+    public static class Cli
+    {
+        private const string Usage = """
+            usage: ./mixup <verb> [options]
+
+            verbs:
+              train      train a classifier with a method (ERM, Mixup, CutMix, masks, MaskDistortMix, ...) and keep a resumable run folder
+              datasets   list where each dataset is found, or download one (--download NAME)
+
+            ./mixup <verb> --help shows every option of a verb.
+            """;
+
+        /// <summary>Runs the command line; returns the exit code (0 ok, 1 failure, 2 usage, 130 interrupted).</summary>
+        public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken? stop = null)
+        {
+            if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+            {
+                output.WriteLine(Usage);
+                return args.Length == 0 ? 2 : 0;
+            }
+
+            try
+            {
+                return args[0] switch
+                {
+                    "train" => Train(args.Skip(1).ToArray(), output, stop),
+                    "datasets" => Datasets(args.Skip(1).ToArray(), output),
+                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train or datasets (see ./mixup --help)"),
+                };
+            }
+            catch (UsageException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or DirectoryNotFoundException or CheckpointException or TrainingDivergedException or DatasetFormatException or InvalidDataException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        }
+
+        /// <summary>The option table of <c>train</c>, bound to a mutable holder of <see cref="TrainingOptions"/>.</summary>
+        public static OptionTable TrainOptions(Func<TrainingOptions> get, Action<TrainingOptions> set, Action<string> resume)
+        {
+            void Set(Func<TrainingOptions, TrainingOptions> change) => set(change(get()));
+            return new OptionTable("train", "Train a classifier and write config.json, metrics.csv, summary.json, reliability.json and checkpoint.bin into the run folder.")
+                .Add("--dataset", "NAME", "fashion-mnist (default), mnist, cifar10, cifar100, folder", v => Set(o => o with { Dataset = v }))
+                .Add("--data-dir", "DIR", "where the dataset is (default: $MIXUPSHARP_DATA, ~/.cache/mixupsharp, /usr/share/datasets)", v => Set(o => o with { DataDir = v }))
+                .Add("--model", "NAME", "seednet (default), preact-resnet18, wide-resnet, fast-resnet", v => Set(o => o with { Model = v }))
+                .Add("--method", "NAME", $"{string.Join(", ", Methods.Names)} (default erm)", v => Set(o => o with { Method = v }))
+                .Add("--alpha", "A", "alpha of the method's Beta(alpha, alpha) (default 1)", v => Set(o => o with { Alpha = OptionTable.Double(v) }))
+                .Add("--prob", "P", "probability of the method per batch/sample (default 1)", v => Set(o => o with { Probability = OptionTable.Double(v) }))
+                .Add("--switch-prob", "P", "P(CutMix) for mixup-cutmix (default 0.5)", v => Set(o => o with { SwitchProbability = OptionTable.Double(v) }))
+                .Add("--label-smoothing", "E", "label smoothing epsilon (default 0)", v => Set(o => o with { LabelSmoothing = OptionTable.Double(v) }))
+                .Add("--blend", "KIND", "mask-distort-mix blend: linear (default) or geometric", v => Set(o => o with { Blend = v }))
+                .Add("--insertion", "KIND", "mask-distort-mix: replace (default) or append (originals + synthetic)", v => Set(o => o with { Insertion = v }))
+                .Add("--jsd-weight", "W", "add the Jensen-Shannon consistency loss over two mask-distort-mix views (default 0: off)", v => Set(o => o with { JsdWeight = OptionTable.Double(v) }))
+                .Add("--mixup-off-epoch", "E", "from this 1-based epoch on the method is off (crop/flip stay)", v => Set(o => o with { MixupOffEpoch = OptionTable.Int(v) }))
+                .Switch("--no-standard-aug", "turn off the dataset's random crop/flip", () => Set(o => o with { StandardAugmentation = false }))
+                .Add("--epochs", "N", "epochs (default 10)", v => Set(o => o with { Epochs = OptionTable.Int(v) }))
+                .Add("--batch-size", "N", "batch size (default 128)", v => Set(o => o with { BatchSize = OptionTable.Int(v) }))
+                .Add("--lr", "X", "initial learning rate (default 0.05)", v => Set(o => o with { LearningRate = OptionTable.Double(v) }))
+                .Add("--momentum", "X", "SGD momentum (default 0.9)", v => Set(o => o with { Momentum = OptionTable.Double(v) }))
+                .Switch("--nesterov", "Nesterov momentum", () => Set(o => o with { Nesterov = true }))
+                .Add("--weight-decay", "X", "weight decay (default 5e-4)", v => Set(o => o with { WeightDecay = OptionTable.Double(v) }))
+                .Add("--schedule", "NAME", "cosine (default), step, multistep, constant", v => Set(o => o with { Schedule = ParseSchedule(v) }))
+                .Add("--milestones", "E1,E2", "multistep: epochs after which lr is multiplied by --gamma", v => Set(o => o with { Milestones = v.Split(',').Select(OptionTable.Int).ToArray() }))
+                .Add("--step-size", "N", "step: epochs between decays (default 30)", v => Set(o => o with { StepSize = OptionTable.Int(v) }))
+                .Add("--gamma", "X", "decay factor of step schedules (default 0.1)", v => Set(o => o with { Gamma = OptionTable.Double(v) }))
+                .Add("--warmup-epochs", "X", "linear warm-up epochs (default 0)", v => Set(o => o with { WarmupEpochs = OptionTable.Double(v) }))
+                .Add("--train-subset", "N", "train on a stratified subset of N images", v => Set(o => o with { TrainSubset = OptionTable.Long(v) }))
+                .Add("--label-noise", "R", "symmetric label noise rate on the training labels (default 0)", v => Set(o => o with { LabelNoise = OptionTable.Double(v) }))
+                .Add("--seed", "N", "seed of every random stream (default 1)", v => Set(o => o with { Seed = OptionTable.Long(v) }))
+                .Add("--threads", "N", "torch threads (default: all cores)", v => Set(o => o with { Threads = OptionTable.Int(v) }))
+                .Add("--device", "NAME", "cpu (default) or cuda", v => Set(o => o with { Device = v }))
+                .Add("--out", "DIR", "the run folder (default runs/<dataset>-<model>-<method>-s<seed>)", v => Set(o => o with { OutDir = v }))
+                .Add("--resume", "DIR", "continue the run in DIR from its checkpoint (with --epochs N to extend it)", resume);
+        }
+
+        private static ScheduleKind ParseSchedule(string v) => v switch
+        {
+            "cosine" => ScheduleKind.Cosine,
+            "step" => ScheduleKind.Step,
+            "multistep" => ScheduleKind.MultiStep,
+            "constant" => ScheduleKind.Constant,
+            _ => throw new UsageException($"--schedule must be cosine, step, multistep or constant; got '{v}'."),
+        };
+
+        private static int Train(string[] args, TextWriter output, CancellationToken? stop)
+        {
+            var options = new TrainingOptions { OutDir = string.Empty };
+            string? resumeDir = null;
+            var table = TrainOptions(() => options, o => options = o, dir => resumeDir = dir);
+            if (args.Contains("--help") || args.Contains("-h"))
+            {
+                output.Write(table.Help());
+                return 0;
+            }
+
+            table.Parse(args);
+            bool resume = resumeDir is not null;
+            if (resume)
+            {
+                // The run's own resolved options, with only --epochs (and --threads) taken from this command line.
+                string config = Path.Combine(resumeDir!, "config.json");
+                if (!File.Exists(config))
+                {
+                    throw new UsageException($"--resume {resumeDir}: no config.json there, so it is not a run folder.");
+                }
+
+                var saved = JsonDocument.Parse(File.ReadAllText(config)).RootElement.GetProperty("options").Deserialize<TrainingOptions>()!;
+                options = saved with { OutDir = resumeDir!, Epochs = args.Contains("--epochs") ? options.Epochs : saved.Epochs, Threads = args.Contains("--threads") ? options.Threads : saved.Threads };
+            }
+            else if (string.IsNullOrEmpty(options.OutDir))
+            {
+                options = options with { OutDir = Path.Combine("runs", $"{options.Dataset}-{options.Model}-{options.Method}-s{options.Seed}") };
+            }
+
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                if (!cancel.IsCancellationRequested)
+                {
+                    e.Cancel = true;   // the first Ctrl-C finishes the step and saves; a second one ends the process
+                    cancel.Cancel();
+                    output.WriteLine("\nstopping after this step and saving a checkpoint (Ctrl-C again to abort)...");
+                }
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stop ?? CancellationToken.None);
+                var outcome = new Trainer(options, new ConsoleObserver(output)).Run(resume, linked.Token);
+                string summary = File.ReadAllText(Path.Combine(options.OutDir, "summary.json"));
+                output.WriteLine(outcome == RunOutcome.Completed ? $"done. {options.OutDir}/summary.json:" : $"interrupted; resume with ./mixup train --resume {options.OutDir}. summary so far:");
+                output.WriteLine(summary);
+                return outcome == RunOutcome.Completed ? 0 : 130;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        }
+
+        private static int Datasets(string[] args, TextWriter output)
+        {
+            string? download = null, dataDir = null;
+            var table = new OptionTable("datasets", "List where each dataset is found (and verify it loads), or download one from its official address.")
+                .Add("--download", "NAME", "download fashion-mnist, mnist, cifar10 or cifar100 into --data-dir (default ~/.cache/mixupsharp/NAME)", v => download = v)
+                .Add("--data-dir", "DIR", "a folder to look in first, or to download into", v => dataDir = v);
+            if (args.Contains("--help") || args.Contains("-h"))
+            {
+                output.Write(table.Help());
+                return 0;
+            }
+
+            table.Parse(args);
+            if (download is not null)
+            {
+                var kind = DatasetCatalog.Parse(download);
+                string target = dataDir ?? Path.Combine(DataLocator.UserCacheRoot(), DatasetCatalog.Name(kind));
+                new DatasetDownloader(progress: new ConsoleProgressBar()).DownloadAsync(kind, target).GetAwaiter().GetResult();
+                output.WriteLine($"{DatasetCatalog.Name(kind)} downloaded into {target}");
+                return 0;
+            }
+
+            foreach (var kind in Enum.GetValues<DatasetKind>())
+            {
+                string name = DatasetCatalog.Name(kind);
+                try
+                {
+                    string dir = DataLocator.Find(kind, dataDir);
+                    using var train = DataLocator.Load(kind, train: true, dataDir);
+                    using var test = DataLocator.Load(kind, train: false, dataDir);
+                    output.WriteLine($"{name,-14} {dir}: {train.Count} train + {test.Count} test images [{string.Join("x", train.ImageShape)}], {train.NumClasses} classes, files verified");
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    output.WriteLine($"{name,-14} not found (./mixup datasets --download {name})");
+                }
+            }
+
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MixupSharp.Models;
+
+/// <summary>
+/// A classifier made of consecutive stages (stem, blocks, head), so hidden states can be mixed between stages
+/// (Manifold Mixup, Verma et al., ICML 2019, arXiv:1806.05236). Stage k's input is the "mixable point" k: point 0 is the
+/// input image, point <see cref="MixablePoints"/> − 1 the input of the head. Outputs logits (no softmax).
+/// </summary>
+public abstract class StagedModel : Module<Tensor, Tensor>
+{
+    private readonly List<Module<Tensor, Tensor>> _stages = new();
+
+    private protected StagedModel(string name)
+        : base(name)
+    {
+    }
+
+    /// <summary>The number of points where hidden states may be mixed (the input and the input of every later stage).</summary>
+    public int MixablePoints => _stages.Count;
+
+    /// <summary>Runs stages [0, point): the hidden state at mixable point <paramref name="point"/>.</summary>
+    public Tensor ForwardTo(Tensor input, int point)
+    {
+        CheckPoint(point);
+        using var scope = NewDisposeScope();
+        var h = input;
+        for (int i = 0; i < point; i++)
+        {
+            h = _stages[i].call(h);
+        }
+
+        return (ReferenceEquals(h, input) ? h.alias() : h).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Runs stages [point, end) on a hidden state: the logits.</summary>
+    public Tensor ForwardFrom(Tensor hidden, int point)
+    {
+        CheckPoint(point);
+        using var scope = NewDisposeScope();
+        var h = hidden;
+        for (int i = point; i < _stages.Count; i++)
+        {
+            h = _stages[i].call(h);
+        }
+
+        return h.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        CheckInput(input);
+        return ForwardFrom(input, 0);
+    }
+
+    /// <summary>Validates an input batch (names the expected shape).</summary>
+    private protected abstract void CheckInput(Tensor input);
+
+    /// <summary>Registers the stages in order; call once from the constructor, then <c>RegisterComponents()</c>.</summary>
+    private protected void SetStages(params Module<Tensor, Tensor>[] stages)
+    {
+        _stages.AddRange(stages);
+        for (int i = 0; i < stages.Length; i++)
+        {
+            register_module($"stage{i}", stages[i]);
+        }
+    }
+
+    private void CheckPoint(int point)
+    {
+        if (point < 0 || point >= _stages.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(point), point, $"{GetName()} has mixable points 0..{_stages.Count - 1}; got {point}.");
+        }
+    }
+}

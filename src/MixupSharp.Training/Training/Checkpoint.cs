@@ -1,0 +1,185 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Training;
+
+/// <summary>A checkpoint could not be read: missing, truncated, corrupt, or from another configuration.</summary>
+public sealed class CheckpointException : IOException
+{
+    /// <summary>Creates the exception.</summary>
+    public CheckpointException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+}
+
+/// <summary>Where training stands: enough to continue exactly, from an epoch boundary or from the middle of an epoch.</summary>
+public sealed record TrainingState
+{
+    /// <summary>The 0-based epoch being trained (equal to the number of completed epochs at a boundary).</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>The next batch of <see cref="Epoch"/> (0 at a boundary).</summary>
+    public long Step { get; init; }
+
+    /// <summary>The sample order of the current epoch when stopped mid-epoch; null at a boundary.</summary>
+    public long[]? Order { get; init; }
+
+    /// <summary>Sum of the training losses of the current epoch so far.</summary>
+    public double EpochLossSum { get; init; }
+
+    /// <summary>Steps of the current epoch so far.</summary>
+    public long EpochSteps { get; init; }
+
+    /// <summary>Images trained on in the current epoch so far (synthetic ones included).</summary>
+    public long EpochImages { get; init; }
+
+    /// <summary>Seconds spent training in the current epoch so far.</summary>
+    public double EpochSeconds { get; init; }
+
+    /// <summary>Seconds spent training in all completed epochs.</summary>
+    public double TrainSeconds { get; init; }
+
+    /// <summary>Images trained on in all completed epochs.</summary>
+    public long TrainImages { get; init; }
+
+    /// <summary>The best test error so far, and its 1-based epoch (0: none).</summary>
+    public double BestTestError { get; init; } = double.NaN;
+
+    /// <summary>The 1-based epoch of <see cref="BestTestError"/>.</summary>
+    public int BestEpoch { get; init; }
+
+    /// <summary>The state of the data-order generator.</summary>
+    public byte[] DataRng { get; init; } = Array.Empty<byte>();
+
+    /// <summary>The state of the augmentation generator.</summary>
+    public byte[] AugmentationRng { get; init; } = Array.Empty<byte>();
+
+    /// <summary>The state of TorchSharp's default generator (dropout).</summary>
+    public byte[] DefaultRng { get; init; } = Array.Empty<byte>();
+
+    /// <summary>The configuration hash of the run that wrote the checkpoint.</summary>
+    public string ConfigHash { get; init; } = string.Empty;
+}
+
+/// <summary>
+/// Checkpoint files: magic, a JSON header (<see cref="TrainingState"/>), the model and optimizer states, and a SHA-256
+/// of everything before it. Written to a temporary file, flushed to disk and renamed over the old one, so a crash or
+/// Ctrl-C at any moment leaves the last good checkpoint intact.
+/// </summary>
+public static class Checkpoint
+{
+    private static readonly byte[] Magic = "MXSCKPT1"u8.ToArray();
+
+    /// <summary>Writes a checkpoint atomically.</summary>
+    public static void Save(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state)
+    {
+        using var body = new MemoryStream();
+        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            WriteBlock(writer, JsonSerializer.SerializeToUtf8Bytes(state));
+            using var modelBytes = new MemoryStream();
+            model.save(modelBytes);
+            WriteBlock(writer, modelBytes.ToArray());
+            using var optimizerBytes = new MemoryStream();
+            using (var optimizerWriter = new BinaryWriter(optimizerBytes, Encoding.UTF8, leaveOpen: true))
+            {
+                optimizer.save_state_dict(optimizerWriter);
+            }
+
+            WriteBlock(writer, optimizerBytes.ToArray());
+        }
+
+        byte[] content = body.ToArray();
+        byte[] hash = SHA256.HashData(content);
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                file.Write(content);
+                file.Write(hash);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>Reads a checkpoint into <paramref name="model"/> and <paramref name="optimizer"/>, returning the training state.</summary>
+    /// <exception cref="CheckpointException">Missing, truncated, not a checkpoint, or its checksum does not match.</exception>
+    public static TrainingState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CheckpointException($"{path}: no checkpoint here.");
+        }
+
+        byte[] all = File.ReadAllBytes(path);
+        if (all.Length < Magic.Length + 32 || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        {
+            throw new CheckpointException($"{path}: not a MixupSharp checkpoint (bad magic or only {all.Length} bytes).");
+        }
+
+        var content = all.AsSpan(0, all.Length - 32);
+        var expected = all.AsSpan(all.Length - 32);
+        byte[] actual = SHA256.HashData(content);
+        if (!actual.AsSpan().SequenceEqual(expected))
+        {
+            throw new CheckpointException($"{path}: corrupt checkpoint: its SHA-256 is {Convert.ToHexString(actual).ToLowerInvariant()} but it records {Convert.ToHexString(expected).ToLowerInvariant()}. Resume from an earlier copy or start a new run.");
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(all, Magic.Length, content.Length - Magic.Length));
+            var state = JsonSerializer.Deserialize<TrainingState>(ReadBlock(reader)) ?? throw new CheckpointException($"{path}: empty state header.");
+            using (var modelStream = new MemoryStream(ReadBlock(reader)))
+            {
+                model.load(modelStream);
+            }
+
+            using (var optimizerReader = new BinaryReader(new MemoryStream(ReadBlock(reader))))
+            {
+                optimizer.load_state_dict(optimizerReader);
+            }
+
+            return state;
+        }
+        catch (Exception e) when (e is not CheckpointException)
+        {
+            throw new CheckpointException($"{path}: the checkpoint does not fit this model or optimizer: {e.Message}", e);
+        }
+    }
+
+    private static void WriteBlock(BinaryWriter writer, byte[] data)
+    {
+        writer.Write((long)data.Length);
+        writer.Write(data);
+    }
+
+    private static byte[] ReadBlock(BinaryReader reader)
+    {
+        long length = reader.ReadInt64();
+        if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
+        {
+            throw new CheckpointException($"a block claims {length} bytes but only {reader.BaseStream.Length - reader.BaseStream.Position} remain.");
+        }
+
+        return reader.ReadBytes((int)length);
+    }
+}

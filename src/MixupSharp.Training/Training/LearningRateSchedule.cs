@@ -1,0 +1,27 @@
+using System;
+using System.Linq;
+
+namespace MixupSharp.Training;
+
+/// <summary>The learning rate as a pure function of the position in training, so a resumed run needs no scheduler state.</summary>
+public static class LearningRateSchedule
+{
+    /// <summary>The rate for step <paramref name="step"/> (0-based) of epoch <paramref name="epoch"/> (0-based).</summary>
+    public static double At(TrainingOptions options, int epoch, long step, long stepsPerEpoch)
+    {
+        double progress = epoch + ((double)step / Math.Max(1, stepsPerEpoch));   // epochs done, fractional
+        double rate = options.Schedule switch
+        {
+            ScheduleKind.Step => options.LearningRate * Math.Pow(options.Gamma, epoch / Math.Max(1, options.StepSize)),
+            ScheduleKind.MultiStep => options.LearningRate * Math.Pow(options.Gamma, options.Milestones.Count(m => epoch >= m)),
+            ScheduleKind.Cosine => options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress / options.Epochs))),
+            _ => options.LearningRate,
+        };
+        if (options.WarmupEpochs > 0 && progress < options.WarmupEpochs)
+        {
+            rate *= progress / options.WarmupEpochs;
+        }
+
+        return rate;
+    }
+}

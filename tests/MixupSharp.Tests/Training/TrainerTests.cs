@@ -1,0 +1,304 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using MixupSharp.Cli;
+using MixupSharp.Models;
+using MixupSharp.Tests.Data;
+using MixupSharp.Tests.Support;
+using MixupSharp.Training;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Tests.Training;
+
+/// <summary>Short real runs on tiny generated CIFAR-format data.</summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-train-").FullName;
+    private readonly string _data;
+
+    public TrainerTests()
+    {
+        _data = Path.Combine(_dir, "data");
+        DataFiles.WriteCifar10(_data, perBatch: 12, testCount: 20);   // 60 train, 20 test images
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private TrainingOptions Options(string name, string method = "erm", int epochs = 1) => new()
+    {
+        Dataset = "cifar10",
+        DataDir = _data,
+        Model = "fast-resnet",
+        Method = method,
+        Epochs = epochs,
+        BatchSize = 16,
+        LearningRate = 0.05,
+        Seed = 3,
+        OutDir = Path.Combine(_dir, name),
+    };
+
+    private sealed class Recorder : ITrainingObserver
+    {
+        private readonly Action<long>? _onStep;
+
+        public Recorder(Action<long>? onStep = null) => _onStep = onStep;
+
+        public List<double> Losses { get; } = new();
+
+        public List<EpochMetrics> Epochs { get; } = new();
+
+        public void OnStep(int epoch, int epochs, long step, long steps, double loss, double imagesPerSecond, TimeSpan elapsed)
+        {
+            Losses.Add(loss);
+            _onStep?.Invoke(step);
+        }
+
+        public void OnEpoch(EpochMetrics metrics, int epochs) => Epochs.Add(metrics);
+
+        public void Info(string message)
+        {
+        }
+    }
+
+    public static IEnumerable<object[]> MethodNames() => Methods.Names.Select(m => new object[] { m });
+
+    [Theory]
+    [MemberData(nameof(MethodNames))]
+    public void EveryMethodTrainsWithAFiniteLoss(string method)
+    {
+        var recorder = new Recorder();
+        var outcome = new Trainer(Options(method, method) with { Insertion = method == "mask-distort-mix" ? "append" : "replace" }, recorder).Run(resume: false);
+        Assert.Equal(RunOutcome.Completed, outcome);
+        Assert.Equal(4, recorder.Losses.Count);   // 60 images / 16 = 4 steps
+        Assert.All(recorder.Losses, l => Assert.True(double.IsFinite(l) && l > 0));
+        Assert.InRange(Assert.Single(recorder.Epochs).Test.Error, 0, 1);
+    }
+
+    [Fact]
+    public void JsdWeightAddsTheConsistencyTermAndStillTrains()
+    {
+        var recorder = new Recorder();
+        new Trainer(Options("jsd", "mixup") with { JsdWeight = 12 }, recorder).Run(resume: false);
+        Assert.All(recorder.Losses, l => Assert.True(double.IsFinite(l)));
+    }
+
+    private static byte[] ModelBytes(string runDir)
+    {
+        using var model = new FastResNet(3, 10);
+        using var optimizer = optim.SGD(model.parameters(), 0.1, 0.9);
+        Checkpoint.Load(Path.Combine(runDir, "checkpoint.bin"), model, (TorchSharp.Modules.OptimizerHelper)optimizer);
+        return model.parameters().SelectMany(p => T.Bytes(p)).ToArray();
+    }
+
+    private static string[] DeterministicMetrics(string runDir) =>
+        File.ReadAllLines(Path.Combine(runDir, "metrics.csv")).Select(l => string.Join(",", l.Split(',').Take(6))).ToArray();
+
+    [Fact]
+    public void TwoEpochsStraightEqualOneEpochThenResumeToTwo()
+    {
+        // A schedule that does not depend on the total epoch count (cosine does: extending a cosine run bends its curve).
+        TrainingOptions Make(string name, int epochs) => Options(name, "mixup", epochs) with { Schedule = ScheduleKind.MultiStep, Milestones = new[] { 1 } };
+        var straight = Make("straight", 2);
+        new Trainer(straight, new Recorder()).Run(resume: false);
+
+        var split = Make("split", 1);
+        new Trainer(split, new Recorder()).Run(resume: false);
+        new Trainer(split with { Epochs = 2 }, new Recorder()).Run(resume: true);
+
+        Assert.Equal(ModelBytes(straight.OutDir), ModelBytes(split.OutDir));
+        Assert.Equal(DeterministicMetrics(straight.OutDir), DeterministicMetrics(split.OutDir));
+    }
+
+    [Fact]
+    public void ACosineRunStoppedAtAnEpochBoundaryResumesExactly()
+    {
+        var straight = Options("cos-straight", "mixup-cutmix", epochs: 2);
+        new Trainer(straight, new Recorder()).Run(resume: false);
+
+        var stopped = Options("cos-stopped", "mixup-cutmix", epochs: 2);
+        using var stop = new CancellationTokenSource();
+        int steps = 0;
+        new Trainer(stopped, new Recorder(_ => { if (++steps == 4) { stop.Cancel(); } })).Run(resume: false, stop.Token);
+        new Trainer(stopped, new Recorder()).Run(resume: true);
+        Assert.Equal(ModelBytes(straight.OutDir), ModelBytes(stopped.OutDir));
+        Assert.Equal(DeterministicMetrics(straight.OutDir), DeterministicMetrics(stopped.OutDir));
+    }
+
+    [Fact]
+    public void AStopMidEpochSavesThePositionAndResumingContinuesFromThatStep()
+    {
+        var straight = Options("straight2", "cutmix", epochs: 2);
+        new Trainer(straight, new Recorder()).Run(resume: false);
+
+        var stopped = Options("stopped", "cutmix", epochs: 2);
+        using var stop = new CancellationTokenSource();
+        int steps = 0;
+        var outcome = new Trainer(stopped, new Recorder(_ => { if (++steps == 6) { stop.Cancel(); } })).Run(resume: false, stop.Token);
+        Assert.Equal(RunOutcome.Interrupted, outcome);
+        Assert.Contains("\"completed\": false", File.ReadAllText(Path.Combine(stopped.OutDir, "summary.json")));
+
+        var resumed = new Recorder();
+        Assert.Equal(RunOutcome.Completed, new Trainer(stopped, resumed).Run(resume: true));
+        Assert.Equal(2, resumed.Losses.Count);   // epoch 2 had 2 of its 4 steps left
+        Assert.Equal(ModelBytes(straight.OutDir), ModelBytes(stopped.OutDir));
+        Assert.Equal(DeterministicMetrics(straight.OutDir), DeterministicMetrics(stopped.OutDir));
+    }
+
+    [Fact]
+    public void ACorruptCheckpointIsRejectedWithAClearError()
+    {
+        var options = Options("corrupt");
+        new Trainer(options, new Recorder()).Run(resume: false);
+        string path = Path.Combine(options.OutDir, "checkpoint.bin");
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<CheckpointException>(() => new Trainer(options with { Epochs = 2 }, new Recorder()).Run(resume: true));
+        Assert.Contains("corrupt checkpoint", e.Message);
+        Assert.Contains(path, e.Message);
+        File.WriteAllBytes(path, bytes.Take(20).ToArray());
+        Assert.Contains("not a MixupSharp checkpoint", Assert.Throws<CheckpointException>(() => new Trainer(options with { Epochs = 2 }, new Recorder()).Run(resume: true)).Message);
+    }
+
+    [Fact]
+    public void TheRunFolderHoldsEveryFileAndRefusesToBeOverwritten()
+    {
+        var options = Options("files", "mixup", epochs: 2);
+        new Trainer(options, new Recorder()).Run(resume: false);
+        foreach (var file in new[] { "config.json", "metrics.csv", "summary.json", "reliability.json", "checkpoint.bin" })
+        {
+            Assert.True(File.Exists(Path.Combine(options.OutDir, file)), file);
+        }
+
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(options.OutDir, "metrics.csv")).Length);
+        string summary = File.ReadAllText(Path.Combine(options.OutDir, "summary.json"));
+        foreach (var key in new[] { "test_error", "test_nll", "test_ece", "best_test_error", "best_epoch", "epochs", "train_seconds", "images_per_second", "completed", "config_hash" })
+        {
+            Assert.Contains($"\"{key}\"", summary);
+        }
+
+        Assert.Contains("\"completed\": true", summary);
+        Assert.Contains("already holds a run", Assert.Throws<ArgumentException>(() => new Trainer(options, new Recorder()).Run(resume: false)).Message);
+    }
+
+    [Fact]
+    public void ADivergingLossStopsTheRunWithAClearMessage()
+    {
+        var options = Options("nan") with { LearningRate = 1e30, Momentum = 0, WeightDecay = 0, Schedule = ScheduleKind.Constant };
+        var e = Assert.Throws<TrainingDivergedException>(() => new Trainer(options with { Epochs = 3 }, new Recorder()).Run(resume: false));
+        Assert.Contains("lower --lr", e.Message);
+    }
+
+    [Fact]
+    public void NoisyLabelsReportTheMemorizedFraction()
+    {
+        var recorder = new Recorder();
+        new Trainer(Options("noise") with { LabelNoise = 0.5 }, recorder).Run(resume: false);
+        Assert.InRange(Assert.Single(recorder.Epochs).MemorizedFraction!.Value, 0, 1);
+    }
+}
+
+public sealed class EvaluationAndModelTests
+{
+    [Fact]
+    public void EceIsComputedFromHandMadePredictions()
+    {
+        // 4 predictions: confidences 0.95 (right), 0.95 (wrong), 0.55 (right), 0.2 (wrong).
+        // Bins of width 1/15: 0.95 → bin 14 (acc 0.5, conf 0.95); 0.55 → bin 8 (acc 1, conf 0.55); 0.2 → bin 3 (acc 0, conf 0.2).
+        // ECE = 2/4·0.45 + 1/4·0.45 + 1/4·0.2 = 0.3875.
+        var result = Evaluation.FromPredictions(new[] { 0.95, 0.95, 0.55, 0.2 }, new[] { true, false, true, false }, new long[] { 0, 1, 0, 1 }, 1.0, 2);
+        Assert.Equal(0.3875, result.Ece, 12);
+        Assert.Equal(0.5, result.Error);
+        Assert.Equal(new[] { 1.0, 0.0 }, result.PerClassAccuracy);
+        Assert.Equal(15, result.Reliability.Count);
+        Assert.Equal(2, result.Reliability[14].Count);
+        Assert.Equal(0, result.Reliability[0].Count);
+    }
+
+    [Fact]
+    public void ErrorAndNllFromLogitsMatchTheirDefinitions()
+    {
+        using var logits = torch.tensor(new float[] { 2, 0, 0, 1 }).reshape(2, 2);
+        using var labels = torch.tensor(new long[] { 0, 0 });
+        var r = Evaluation.FromLogits(logits, labels, 2);
+        Assert.Equal(0.5, r.Error);
+        double expected = (-Math.Log(Math.Exp(2) / (Math.Exp(2) + 1)) - Math.Log(1 / (1 + Math.E))) / 2;
+        Assert.Equal(expected, r.Nll, 6);
+    }
+
+    [Theory]
+    [InlineData("seednet", 1, 28)]
+    [InlineData("fast-resnet", 3, 32)]
+    [InlineData("preact-resnet18", 3, 32)]
+    public void ModelsGiveLogitsAndEveryMixablePointSplitsTheForwardPass(string name, int channels, int size)
+    {
+        using var model = ModelFactory.Create(name, channels, size, 10);
+        model.eval();
+        using var x = torch.rand(2, channels, size, size);
+        using var logits = model.call(x);
+        Assert.Equal(new long[] { 2, 10 }, logits.shape);
+        for (int point = 0; point < model.MixablePoints; point++)
+        {
+            using var hidden = model.ForwardTo(x, point);
+            T.Close(logits, model.ForwardFrom(hidden, point), 1e-5);
+        }
+
+        Assert.Contains("expects images", Assert.ThrowsAny<ArgumentException>(() => model.call(torch.rand(2, channels + 1, size, size))).Message);
+    }
+
+    [Fact]
+    public void PreActResNet18HasTheMixupPapersSize()
+    {
+        using var model = new PreActResNet18(3, 10);
+        long parameters = model.parameters().Sum(p => p.numel());
+        Assert.InRange(parameters, 11_100_000, 11_300_000);   // ≈ 11.17M
+    }
+}
+
+public sealed class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = MixupSharp.Cli.Cli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void HelpListsEveryFlagTheIssueNames()
+    {
+        var (code, text, _) = Run("train", "--help");
+        Assert.Equal(0, code);
+        foreach (var flag in new[] { "--dataset", "--data-dir", "--model", "--method", "--alpha", "--prob", "--switch-prob", "--label-smoothing", "--epochs", "--batch-size", "--lr", "--momentum", "--weight-decay", "--schedule", "--train-subset", "--label-noise", "--seed", "--threads", "--device", "--out", "--resume", "--jsd-weight", "--mixup-off-epoch", "--no-standard-aug" })
+        {
+            Assert.Contains(flag + " ", text);
+        }
+
+        Assert.Contains("verbs:", Run("--help").Out);
+        Assert.Contains("--download", Run("datasets", "--help").Out);
+    }
+
+    [Theory]
+    [InlineData("unknown option '--colour'", "train", "--colour", "red")]
+    [InlineData("--epochs needs N; got 'ten'", "train", "--epochs", "ten")]
+    [InlineData("--lr needs a value", "train", "--lr")]
+    [InlineData("--method must be one of", "train", "--method", "dropout", "--out", "/tmp/never")]
+    [InlineData("--prob must be in [0, 1]", "train", "--prob", "1.5", "--out", "/tmp/never")]
+    [InlineData("--schedule must be", "train", "--schedule", "linear")]
+    [InlineData("unknown verb 'fly'", "fly")]
+    [InlineData("no config.json", "train", "--resume", "/nonexistent/run")]
+    public void BadArgumentsGiveOneLineAndANonZeroExitCode(string message, params string[] args)
+    {
+        var (code, _, err) = Run(args);
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, err);
+        Assert.StartsWith("error: ", err);
+        Assert.DoesNotContain("   at ", err);   // no stack trace
+    }
+}
