@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 rm -rf TestResults
-dotnet build MixupSharp.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build MixupSharp.sln -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 dotnet test MixupSharp.sln -c Release --no-build --nologo --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory TestResults "$@"
