@@ -46,34 +46,37 @@ public sealed class SegmentationBatch : IDisposable
 }
 
 /// <summary>
-/// CutMix for segmentation: the partner's box is pasted into the image and into the label map, so every pixel keeps a
-/// hard label (and ignored pixels stay ignored). Targets are the one-hot rows of the pasted map.
+/// The common shape of the segmentation mixers: an image-level mixer draws and validates the parameters and mixes the
+/// images; the subclass turns the label maps into targets with the same parameters.
 /// </summary>
-public sealed class SegmentationCutMix
+public abstract class SegmentationMixer
 {
-    private readonly CutMix _cutmix;
-
-    /// <summary>Creates a segmentation CutMix.</summary>
-    /// <param name="numClasses">The number of classes.</param>
-    /// <param name="options">CutMix options (label smoothing does not apply to label maps).</param>
-    /// <param name="ignoreIndex">The label of ignored pixels (e.g. 255), or null.</param>
-    public SegmentationCutMix(int numClasses, CutMixOptions? options = null, long? ignoreIndex = null)
+    private protected SegmentationMixer(BatchMixer imageMixer, long? ignoreIndex)
     {
-        _cutmix = new CutMix(numClasses, options);
+        ImageMixer = imageMixer;
         IgnoreIndex = ignoreIndex;
     }
 
     /// <summary>The label of ignored pixels, or null.</summary>
     public long? IgnoreIndex { get; }
 
-    /// <summary>Draws partners, λ and boxes for images of shape [N, C, H, W].</summary>
-    public MixParameters Sample(long[] inputShape, Generator? generator = null) => _cutmix.Sample(inputShape, generator);
+    /// <summary>The number of classes.</summary>
+    public int NumClasses => ImageMixer.NumClasses;
+
+    private protected BatchMixer ImageMixer { get; }
+
+    /// <summary>Draws the parameters for images of shape [N, C, H, W].</summary>
+    public MixParameters Sample(long[] inputShape, Generator? generator = null) => ImageMixer.Sample(inputShape, generator);
 
     /// <summary>Samples, then applies.</summary>
+    /// <param name="inputs">Images [N, C, H, W].</param>
+    /// <param name="labelMaps">Integer label maps [N, H, W] (classes, or the ignore index).</param>
+    /// <param name="generator">The random source; TorchSharp's default generator when null.</param>
     public SegmentationBatch Apply(Tensor inputs, Tensor labelMaps, Generator? generator = null)
     {
         Guard.NotNull(inputs, nameof(inputs));
-        DenseTargets.Check(labelMaps, inputs.shape[0], inputs.shape, _cutmix.NumClasses, IgnoreIndex, nameof(labelMaps));
+        Guard.BatchShape(inputs.shape, nameof(inputs), $"images [N, C, H, W] for {GetType().Name}", exactDims: 4);
+        DenseTargets.Check(labelMaps, inputs.shape[0], inputs.shape, NumClasses, IgnoreIndex, nameof(labelMaps));
         var parameters = Sample(inputs.shape, generator);
         try
         {
@@ -86,24 +89,47 @@ public sealed class SegmentationCutMix
         }
     }
 
-    /// <summary>Replays given parameters.</summary>
+    /// <summary>Replays given parameters (not owned by the result).</summary>
     public SegmentationBatch Apply(Tensor inputs, Tensor labelMaps, MixParameters parameters) => Build(inputs, labelMaps, parameters, ownsParameters: false);
 
     private SegmentationBatch Build(Tensor inputs, Tensor labelMaps, MixParameters parameters, bool ownsParameters)
     {
         Guard.NotNull(inputs, nameof(inputs));
-        DenseTargets.Check(labelMaps, inputs.shape.Length > 0 ? inputs.shape[0] : 0, inputs.shape.Length == 4 ? inputs.shape : null, _cutmix.NumClasses, IgnoreIndex, nameof(labelMaps));
+        Guard.BatchShape(inputs.shape, nameof(inputs), $"images [N, C, H, W] for {GetType().Name}", exactDims: 4);
+        DenseTargets.Check(labelMaps, inputs.shape[0], inputs.shape, NumClasses, IgnoreIndex, nameof(labelMaps));
         using var scope = torch.NewDisposeScope();
         var device = inputs.device;
 
-        // The image-level mixer validates the parameters against the batch and pastes the images.
-        var images = _cutmix.Apply(inputs, torch.zeros(inputs.shape[0], dtype: ScalarType.Int64, device: device), parameters);
-        var maps = labelMaps.to(device);
-        var pasted = MixEngine.PasteBoxes(maps.unsqueeze(1), maps.unsqueeze(1), parameters.Partner.to(device), parameters.Boxes!, device).squeeze(1);
+        // The image-level mixer validates the parameters against the batch and mixes the images (its targets are unused).
+        var images = ImageMixer.Apply(inputs, torch.zeros(inputs.shape[0], dtype: ScalarType.Int64, device: device), parameters);
         var targetType = inputs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        var targets = DenseTargets.FromLabelMaps(pasted, _cutmix.NumClasses, IgnoreIndex, targetType);
-        var outInputs = images.Inputs;   // in this scope already; the batch's targets are collected with it
-        return new SegmentationBatch(outInputs.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), pasted.MoveToOuterDisposeScope(), parameters, ownsParameters);
+        var (targets, maps) = MixLabels(labelMaps.to(device), parameters, targetType, device);
+        return new SegmentationBatch(images.Inputs.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), maps?.MoveToOuterDisposeScope(), parameters, ownsParameters);
+    }
+
+    /// <summary>Per-pixel soft targets [N, C, H, W] (and, for CutMix, the mixed label maps) from checked label maps.</summary>
+    private protected abstract (Tensor Targets, Tensor? LabelMaps) MixLabels(Tensor labelMaps, MixParameters parameters, ScalarType targetType, Device device);
+}
+
+/// <summary>
+/// CutMix for segmentation: the partner's box is pasted into the image and into the label map, so every pixel keeps a
+/// hard label (and ignored pixels stay ignored). Targets are the one-hot rows of the pasted map.
+/// </summary>
+public sealed class SegmentationCutMix : SegmentationMixer
+{
+    /// <summary>Creates a segmentation CutMix.</summary>
+    /// <param name="numClasses">The number of classes.</param>
+    /// <param name="options">CutMix options (label smoothing does not apply to label maps).</param>
+    /// <param name="ignoreIndex">The label of ignored pixels (e.g. 255), or null.</param>
+    public SegmentationCutMix(int numClasses, CutMixOptions? options = null, long? ignoreIndex = null)
+        : base(new CutMix(numClasses, options), ignoreIndex)
+    {
+    }
+
+    private protected override (Tensor Targets, Tensor? LabelMaps) MixLabels(Tensor labelMaps, MixParameters parameters, ScalarType targetType, Device device)
+    {
+        var pasted = MixEngine.PasteBoxes(labelMaps.unsqueeze(1), labelMaps.unsqueeze(1), parameters.Partner.to(device), parameters.Boxes!, device).squeeze(1);
+        return (DenseTargets.FromLabelMaps(pasted, NumClasses, IgnoreIndex, targetType), pasted);
     }
 }
 
@@ -111,62 +137,23 @@ public sealed class SegmentationCutMix
 /// Mixup for segmentation: images are blended, and per-pixel soft targets are λ·onehot(y_i) + (1 − λ)·onehot(y_partner).
 /// A pixel ignored in either image is ignored in the mixture (its label is unknown there).
 /// </summary>
-public sealed class SegmentationMixup
+public sealed class SegmentationMixup : SegmentationMixer
 {
-    private readonly Mixup _mixup;
-
     /// <summary>Creates a segmentation Mixup.</summary>
     /// <param name="numClasses">The number of classes.</param>
     /// <param name="options">Mixup options (label smoothing does not apply to label maps).</param>
     /// <param name="ignoreIndex">The label of ignored pixels (e.g. 255), or null.</param>
     public SegmentationMixup(int numClasses, MixupOptions? options = null, long? ignoreIndex = null)
+        : base(new Mixup(numClasses, options), ignoreIndex)
     {
-        _mixup = new Mixup(numClasses, options);
-        IgnoreIndex = ignoreIndex;
     }
 
-    /// <summary>The label of ignored pixels, or null.</summary>
-    public long? IgnoreIndex { get; }
-
-    /// <summary>Draws partners and λ.</summary>
-    public MixParameters Sample(long[] inputShape, Generator? generator = null) => _mixup.Sample(inputShape, generator);
-
-    /// <summary>Samples, then applies.</summary>
-    public SegmentationBatch Apply(Tensor inputs, Tensor labelMaps, Generator? generator = null)
+    private protected override (Tensor Targets, Tensor? LabelMaps) MixLabels(Tensor labelMaps, MixParameters parameters, ScalarType targetType, Device device)
     {
-        Guard.NotNull(inputs, nameof(inputs));
-        DenseTargets.Check(labelMaps, inputs.shape[0], inputs.shape, _mixup.NumClasses, IgnoreIndex, nameof(labelMaps));
-        var parameters = Sample(inputs.shape, generator);
-        try
-        {
-            return Build(inputs, labelMaps, parameters, ownsParameters: true);
-        }
-        catch
-        {
-            parameters.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Replays given parameters.</summary>
-    public SegmentationBatch Apply(Tensor inputs, Tensor labelMaps, MixParameters parameters) => Build(inputs, labelMaps, parameters, ownsParameters: false);
-
-    private SegmentationBatch Build(Tensor inputs, Tensor labelMaps, MixParameters parameters, bool ownsParameters)
-    {
-        Guard.NotNull(inputs, nameof(inputs));
-        Guard.BatchShape(inputs.shape, nameof(inputs), "images [N, C, H, W] for SegmentationMixup", exactDims: 4);
-        DenseTargets.Check(labelMaps, inputs.shape[0], inputs.shape, _mixup.NumClasses, IgnoreIndex, nameof(labelMaps));
-        using var scope = torch.NewDisposeScope();
-        var device = inputs.device;
-        var images = _mixup.Apply(inputs, torch.zeros(inputs.shape[0], dtype: ScalarType.Int64, device: device), parameters);
-        var targetType = inputs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        var own = DenseTargets.FromLabelMaps(labelMaps.to(device), _mixup.NumClasses, IgnoreIndex, targetType);
-        var partner = parameters.Partner.to(device);
-        var other = own.index_select(0, partner);
+        var own = DenseTargets.FromLabelMaps(labelMaps, NumClasses, IgnoreIndex, targetType);
+        var other = own.index_select(0, parameters.Partner.to(device));
         var lam = parameters.Lambda.to(device).to_type(targetType).reshape(-1, 1, 1, 1);
         var valid = (own.sum(1, keepdim: true) > 0) & (other.sum(1, keepdim: true) > 0);
-        var targets = ((own * lam) + (other * (1.0 - lam))) * valid.to_type(targetType);
-        var outInputs = images.Inputs;   // in this scope already; the batch's targets are collected with it
-        return new SegmentationBatch(outInputs.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), null, parameters, ownsParameters);
+        return (((own * lam) + (other * (1.0 - lam))) * valid.to_type(targetType), null);
     }
 }
