@@ -127,7 +127,7 @@ public static class ImageFolder
         }
 
         var info = new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var resized = decoded.Resize(info, SKFilterQuality.High);
+        using var resized = decoded.Resize(info, new SKSamplingOptions(SKCubicResampler.Mitchell));
         if (resized is null)
         {
             problem = "the image could not be resized";

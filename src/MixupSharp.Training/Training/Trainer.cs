@@ -65,8 +65,8 @@ public sealed class TrainingDivergedException : Exception
 
 /// <summary>
 /// Trains a classifier with a method, evaluates it every epoch, and keeps a resumable run folder: config.json,
-/// metrics.csv, summary.json, reliability.json and checkpoint.bin (written atomically at every epoch end, and at the
-/// current step when stopped).
+/// metrics.csv, summary.json, reliability.json, checkpoint.bin (written atomically at every epoch end, and at the
+/// current step when stopped), and PNGs: learning-curves.png, reliability.png, augmented-samples.png.
 /// </summary>
 public sealed class Trainer
 {
@@ -146,6 +146,7 @@ public sealed class Trainer
         var withMethod = Methods.Pipeline(o, numClasses, imageSize, standard, normalize, methodOn: true);
         var withoutMethod = Methods.Pipeline(o, numClasses, imageSize, standard, normalize, methodOn: false);
         var jsdViews = o.JsdWeight > 0 ? MixupSharp.Composite.MaskDistortMix.Create(numClasses) : null;
+        WriteSamplePreview(o, train, withMethod, normalize, device);
         var loader = new BatchLoader(train, new BatchLoaderOptions { BatchSize = o.BatchSize, Device = device }, dataRng);
         long stepsPerEpoch = loader.BatchesPerEpoch;
         TruncateMetrics(o.OutDir, state.Epoch);
@@ -223,6 +224,8 @@ public sealed class Trainer
             };
             AppendMetrics(o.OutDir, metrics, train.ClassNames);
             File.WriteAllText(Path.Combine(o.OutDir, "reliability.json"), JsonSerializer.Serialize(evaluation.Reliability, new JsonSerializerOptions { WriteIndented = true }));
+            MixupSharp.Reports.RunPlots.LearningCurves(Path.Combine(o.OutDir, "metrics.csv"), Path.Combine(o.OutDir, "learning-curves.png"));
+            MixupSharp.Reports.RunPlots.ReliabilityDiagram(evaluation.Reliability, evaluation.Ece, Path.Combine(o.OutDir, "reliability.png"));
             SaveCheckpoint(checkpointPath, model, optimizer, state, dataRng, augmentationRng);
             WriteSummary(o, hash, state, metrics, completed: epoch + 1 == o.Epochs);
             _observer.OnEpoch(metrics, o.Epochs);
@@ -394,6 +397,20 @@ public sealed class Trainer
         var mean = x.mean(new long[] { 0, 2, 3 }).data<double>().ToArray();
         var std = x.std(new long[] { 0, 2, 3 }).data<double>().ToArray().Select(s => Math.Max(s, 1e-3)).ToArray();
         return new Normalize(mean, std);
+    }
+
+    /// <summary>
+    /// A PNG grid of 16 training images after the method's augmentation (de-normalized for display), drawn with a
+    /// generator of its own so the run's random streams are untouched.
+    /// </summary>
+    private static void WriteSamplePreview(TrainingOptions o, InMemoryDataset train, AugmentationPipeline pipeline, Normalize normalize, Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var rng = new Generator((ulong)((o.Seed * 2) + 4));
+        long count = Math.Min(16, train.Count);
+        var images = train.Images.narrow(0, 0, count).to(device).to_type(ScalarType.Float32) / 255f;
+        using var augmented = pipeline.Apply(images, train.Labels.narrow(0, 0, count).to(device), rng);
+        MixupSharp.Reports.RunPlots.ImageGrid(normalize.Inverse(augmented.Inputs), Path.Combine(o.OutDir, "augmented-samples.png"));
     }
 
     private static Device ResolveDevice(string name)

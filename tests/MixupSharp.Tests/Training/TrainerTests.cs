@@ -175,6 +175,13 @@ public sealed class TrainerTests : IDisposable
             Assert.True(File.Exists(Path.Combine(options.OutDir, file)), file);
         }
 
+        foreach (var png in new[] { "learning-curves.png", "reliability.png", "augmented-samples.png" })
+        {
+            byte[] bytes = File.ReadAllBytes(Path.Combine(options.OutDir, png));
+            Assert.True(bytes.Length > 1000, $"{png} is only {bytes.Length} bytes");
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes.Take(4));
+        }
+
         Assert.Equal(3, File.ReadAllLines(Path.Combine(options.OutDir, "metrics.csv")).Length);
         string summary = File.ReadAllText(Path.Combine(options.OutDir, "summary.json"));
         foreach (var key in new[] { "test_error", "test_nll", "test_ece", "best_test_error", "best_epoch", "epochs", "train_seconds", "images_per_second", "completed", "config_hash" })
@@ -300,5 +307,25 @@ public sealed class CliTests
         Assert.Contains(message, err);
         Assert.StartsWith("error: ", err);
         Assert.DoesNotContain("   at ", err);   // no stack trace
+    }
+}
+
+public sealed class PlotTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-png-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void AnImageGridPutsEachImageInItsCellAtTheGivenScale()
+    {
+        // Two 1×2×2 images: all black and all white, side by side at scale 2 → a 8×4 PNG.
+        using var images = torch.cat(new[] { torch.zeros(1, 1, 2, 2), torch.ones(1, 1, 2, 2) });
+        string path = Path.Combine(_dir, "grid.png");
+        MixupSharp.Reports.RunPlots.ImageGrid(images, path, columns: 2, scale: 2);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+        Assert.Equal((8, 4), (bitmap.Width, bitmap.Height));
+        Assert.Equal(SkiaSharp.SKColors.Black, bitmap.GetPixel(3, 3));
+        Assert.Equal(SkiaSharp.SKColors.White, bitmap.GetPixel(4, 0));
     }
 }
