@@ -224,6 +224,20 @@ public sealed class Trainer
             };
             AppendMetrics(o.OutDir, metrics, train.ClassNames);
             File.WriteAllText(Path.Combine(o.OutDir, "reliability.json"), JsonSerializer.Serialize(evaluation.Reliability, new JsonSerializerOptions { WriteIndented = true }));
+            using (var events = new MixupSharp.Reports.TensorBoardWriter(o.OutDir))
+            {
+                events.AddScalar("train/loss", metrics.TrainLoss, epoch + 1);
+                events.AddScalar("train/learning_rate", metrics.LearningRate, epoch + 1);
+                events.AddScalar("train/images_per_second", metrics.ImagesPerSecond, epoch + 1);
+                events.AddScalar("test/error", evaluation.Error, epoch + 1);
+                events.AddScalar("test/nll", evaluation.Nll, epoch + 1);
+                events.AddScalar("test/ece", evaluation.Ece, epoch + 1);
+                if (memorized is { } fraction)
+                {
+                    events.AddScalar("train/memorized_flipped_fraction", fraction, epoch + 1);
+                }
+            }
+
             MixupSharp.Reports.RunPlots.LearningCurves(Path.Combine(o.OutDir, "metrics.csv"), Path.Combine(o.OutDir, "learning-curves.png"));
             MixupSharp.Reports.RunPlots.ReliabilityDiagram(evaluation.Reliability, evaluation.Ece, Path.Combine(o.OutDir, "reliability.png"));
             SaveCheckpoint(checkpointPath, model, optimizer, state, dataRng, augmentationRng);

@@ -182,6 +182,7 @@ public sealed class TrainerTests : IDisposable
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes.Take(4));
         }
 
+        Assert.NotEmpty(Directory.GetFiles(options.OutDir, "events.out.tfevents.*"));
         Assert.Equal(3, File.ReadAllLines(Path.Combine(options.OutDir, "metrics.csv")).Length);
         string summary = File.ReadAllText(Path.Combine(options.OutDir, "summary.json"));
         foreach (var key in new[] { "test_error", "test_nll", "test_ece", "best_test_error", "best_epoch", "epochs", "train_seconds", "images_per_second", "completed", "config_hash" })
@@ -327,5 +328,53 @@ public sealed class PlotTests : IDisposable
         Assert.Equal((8, 4), (bitmap.Width, bitmap.Height));
         Assert.Equal(SkiaSharp.SKColors.Black, bitmap.GetPixel(3, 3));
         Assert.Equal(SkiaSharp.SKColors.White, bitmap.GetPixel(4, 0));
+    }
+}
+
+public sealed class TensorBoardTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-tb-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Crc32CMatchesTheStandardCheckValue() =>
+        Assert.Equal(0xE3069283u, MixupSharp.Reports.TensorBoardWriter.Crc32C(System.Text.Encoding.ASCII.GetBytes("123456789")));
+
+    [Fact]
+    public void EventsAreFramedRecordsWithValidChecksumsAndHandEncodedProtobufs()
+    {
+        string path;
+        using (var writer = new MixupSharp.Reports.TensorBoardWriter(_dir))
+        {
+            writer.AddScalar("test/error", 0.25, 3);
+            path = writer.FilePath;
+        }
+
+        Assert.StartsWith("events.out.tfevents.", Path.GetFileName(path));
+        byte[] file = File.ReadAllBytes(path);
+        var records = new List<byte[]>();
+        int at = 0;
+        while (at < file.Length)
+        {
+            byte[] length = file.AsSpan(at, 8).ToArray();
+            Assert.Equal(MixupSharp.Reports.TensorBoardWriter.MaskedCrc(length), BitConverter.ToUInt32(file, at + 8));
+            int n = (int)BitConverter.ToUInt64(length);
+            byte[] data = file.AsSpan(at + 12, n).ToArray();
+            Assert.Equal(MixupSharp.Reports.TensorBoardWriter.MaskedCrc(data), BitConverter.ToUInt32(file, at + 12 + n));
+            records.Add(data);
+            at += 12 + n + 4;
+        }
+
+        Assert.Equal(2, records.Count);
+        Assert.Contains("brain.Event:2", System.Text.Encoding.UTF8.GetString(records[0]));
+
+        // Event: 0x09 + 8-byte wall_time, 0x10 0x03 (step 3), 0x2A len Summary{ 0x0A len Value{ 0x0A 10 "test/error" 0x15 float 0.25 } }.
+        byte[] scalar = records[1];
+        Assert.Equal(0x09, scalar[0]);
+        var tail = scalar.Skip(9).ToArray();
+        byte[] expected = new byte[] { 0x10, 0x03, 0x2A, 0x13, 0x0A, 0x11, 0x0A, 0x0A }
+            .Concat(System.Text.Encoding.ASCII.GetBytes("test/error")).Concat(new byte[] { 0x15 }).Concat(BitConverter.GetBytes(0.25f)).ToArray();
+        Assert.Equal(expected, tail);
     }
 }
