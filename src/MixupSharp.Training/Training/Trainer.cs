@@ -285,24 +285,9 @@ public sealed class Trainer
     /// <summary>Test metrics, in evaluation mode without gradients, in batches of 512.</summary>
     public static EvaluationResult Evaluate(StagedModel model, InMemoryDataset test, Normalize normalize, Device device)
     {
-        model.eval();
-        using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var loader = new BatchLoader(test, new BatchLoaderOptions { BatchSize = 512, Shuffle = false, Device = device, Prefetch = 1 });
-        var logits = new List<Tensor>();
-        var labels = new List<Tensor>();
-        foreach (var batch in loader.Epoch())
-        {
-            using (batch)
-            {
-                logits.Add(model.call(normalize.Transform(batch.Images)).cpu());
-                labels.Add(batch.Labels.cpu());
-            }
-        }
-
-        var result = Evaluation.FromLogits(torch.cat(logits.ToArray(), 0), torch.cat(labels.ToArray(), 0), test.NumClasses);
-        model.train();
-        return result;
+        var (logits, labels) = Predict(model, test, normalize, device);
+        return Evaluation.FromLogits(logits, labels, test.NumClasses);
     }
 
     /// <summary>The fraction of flipped training samples the model predicts with their (wrong) noisy label.</summary>
@@ -314,21 +299,36 @@ public sealed class Trainer
         }
 
         using var subset = train.Select(flipped);
-        model.eval();
-        using var noGrad = torch.no_grad();
-        long agree = 0;
-        var loader = new BatchLoader(subset, new BatchLoaderOptions { BatchSize = 512, Shuffle = false, Device = device, Prefetch = 1 });
-        foreach (var batch in loader.Epoch())
-        {
-            using (batch)
-            using (var scope = torch.NewDisposeScope())
-            {
-                agree += (model.call(normalize.Transform(batch.Images)).argmax(1) == batch.Labels).sum().item<long>();
-            }
-        }
+        using var scope = torch.NewDisposeScope();
+        var (logits, labels) = Predict(model, subset, normalize, device);
+        return (logits.argmax(1) == labels).to_type(ScalarType.Float64).mean().item<double>();
+    }
 
-        model.train();
-        return agree / (double)subset.Count;
+    /// <summary>Logits and labels of a whole dataset (on the CPU), in evaluation mode without gradients, in batches of 512.</summary>
+    private static (Tensor Logits, Tensor Labels) Predict(StagedModel model, InMemoryDataset data, Normalize normalize, Device device)
+    {
+        model.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            var loader = new BatchLoader(data, new BatchLoaderOptions { BatchSize = 512, Shuffle = false, Device = device, Prefetch = 1 });
+            var logits = new List<Tensor>();
+            var labels = new List<Tensor>();
+            foreach (var batch in loader.Epoch())
+            {
+                using (batch)
+                {
+                    logits.Add(model.call(normalize.Transform(batch.Images)).cpu());
+                    labels.Add(batch.Labels.cpu());
+                }
+            }
+
+            return (torch.cat(logits.ToArray(), 0), torch.cat(labels.ToArray(), 0));
+        }
+        finally
+        {
+            model.train();
+        }
     }
 
     private sealed class RunData : IDisposable

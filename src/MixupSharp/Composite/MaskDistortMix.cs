@@ -115,6 +115,12 @@ public sealed class MaskDistortMix<TDistortion>
     public Tensor Synthesize(Tensor inputs, MaskDistortMixParameters<TDistortion> parameters)
     {
         CheckInputs(inputs);
+        return SynthesizeChecked(inputs, parameters);
+    }
+
+    /// <summary><see cref="Synthesize"/> for inputs already checked (the geometric check is a full reduction).</summary>
+    private Tensor SynthesizeChecked(Tensor inputs, MaskDistortMixParameters<TDistortion> parameters)
+    {
         Guard.NotNull(parameters, nameof(parameters));
         long n = inputs.shape[0];
         CheckVector(parameters.Lambda, ScalarType.Float64, n, "Lambda");
@@ -147,7 +153,7 @@ public sealed class MaskDistortMix<TDistortion>
         CheckVector(parameters.Selected, ScalarType.Bool, n, "Selected");
         using var scope = torch.NewDisposeScope();
         var device = inputs.device;
-        var synthetic = Synthesize(inputs, parameters);
+        var synthetic = SynthesizeChecked(inputs, parameters);
         var targetType = inputs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         var own = SoftTargets.FromLabels(labels.to(device), NumClasses, Options.LabelSmoothing, targetType);
         var weight = parameters.Lambda.to(device).to_type(targetType).unsqueeze(1);

@@ -51,9 +51,6 @@ internal sealed class MixEngine
 
     private bool CutMixOn => CutMixAlpha > 0;
 
-    /// <summary>Whether this recipe can produce CutMix boxes (and so needs [N,C,H,W] inputs).</summary>
-    public bool CanCutMix => CutMixOn;
-
     /// <summary>Whether this recipe can blend linearly (and so needs floating inputs).</summary>
     public bool CanMixup => MixupOn;
 
