@@ -76,6 +76,9 @@ public static class Checkpoint
 {
     private static readonly byte[] Magic = "MXSCKPT1"u8.ToArray();
 
+    // NaN is a legal state (no best test error before the first epoch ends), so named literals are allowed.
+    private static readonly JsonSerializerOptions StateJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>Writes a checkpoint atomically.</summary>
     public static void Save(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state)
     {
@@ -83,7 +86,7 @@ public static class Checkpoint
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Magic);
-            WriteBlock(writer, JsonSerializer.SerializeToUtf8Bytes(state));
+            WriteBlock(writer, JsonSerializer.SerializeToUtf8Bytes(state, StateJson));
             using var modelBytes = new MemoryStream();
             model.save(modelBytes);
             WriteBlock(writer, modelBytes.ToArray());
@@ -147,7 +150,7 @@ public static class Checkpoint
         try
         {
             using var reader = new BinaryReader(new MemoryStream(all, Magic.Length, content.Length - Magic.Length));
-            var state = JsonSerializer.Deserialize<TrainingState>(ReadBlock(reader)) ?? throw new CheckpointException($"{path}: empty state header.");
+            var state = JsonSerializer.Deserialize<TrainingState>(ReadBlock(reader), StateJson) ?? throw new CheckpointException($"{path}: empty state header.");
             using (var modelStream = new MemoryStream(ReadBlock(reader)))
             {
                 model.load(modelStream);
