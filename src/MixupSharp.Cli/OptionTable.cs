@@ -51,6 +51,9 @@ public sealed class OptionTable
         return this;
     }
 
+    /// <summary>Whether <paramref name="flag"/> is one of this verb's switches (options without a value).</summary>
+    public bool IsSwitch(string flag) => _options.Any(o => o.Flag == flag && o.IsSwitch);
+
     /// <summary>Applies <paramref name="args"/>; throws <see cref="UsageException"/> naming the bad flag or value.</summary>
     public void Parse(IReadOnlyList<string> args)
     {

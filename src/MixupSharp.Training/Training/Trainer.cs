@@ -290,6 +290,95 @@ public sealed class Trainer
         return Evaluation.FromLogits(logits, labels, test.NumClasses);
     }
 
+    /// <summary>
+    /// Metrics on the images after a fast-gradient-sign attack of size <paramref name="epsilon"/> (pixel units, images
+    /// in [0, 1]), each batch attacked through the model in evaluation mode.
+    /// </summary>
+    public static EvaluationResult EvaluateUnderFgsm(StagedModel model, InMemoryDataset data, Normalize normalize, Device device, double epsilon)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (logits, labels) = Predict(model, data, normalize, device, (images, truth) => Fgsm.Perturb(x => model.call(normalize.Transform(x)), images, truth, epsilon));
+        return Evaluation.FromLogits(logits, labels, data.NumClasses);
+    }
+
+    /// <summary>
+    /// The trained model of a run folder (its config.json and the weights of its checkpoint.bin), on <paramref name="device"/>,
+    /// with the run's resolved options.
+    /// </summary>
+    public static (TrainingOptions Options, StagedModel Model) LoadTrained(string runDir, Device device)
+    {
+        string config = Path.Combine(runDir, "config.json");
+        if (!File.Exists(config))
+        {
+            throw new ArgumentException($"{runDir}: no config.json there, so it is not a run folder.");
+        }
+
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(File.ReadAllText(config)).RootElement;
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{config}: not valid JSON ({e.Message}).");
+        }
+
+        var options = root.GetProperty("options").Deserialize<TrainingOptions>()!;
+        int channels = root.TryGetProperty("image_shape", out var shape) ? shape[0].GetInt32() : DefaultChannels(options.Dataset);
+        int size = root.TryGetProperty("image_shape", out shape) ? shape[1].GetInt32() : DefaultSize(options.Dataset);
+        int classes = root.GetProperty("classes").GetArrayLength();
+        var model = ModelFactory.Create(options.Model, channels, size, classes);
+        try
+        {
+            using var optimizer = optim.SGD(model.parameters(), options.LearningRate, options.Momentum);
+            Checkpoint.Load(Path.Combine(runDir, CheckpointFile), model, optimizer);
+            model.to(device);
+            model.eval();
+            return (options, model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A split of the run's dataset, without subsetting or label noise: the data a trained model is judged on.</summary>
+    public static InMemoryDataset LoadSplit(TrainingOptions o, bool train)
+    {
+        if (o.Dataset == "folder")
+        {
+            var trainSet = ImageFolder.Load(Path.Combine(o.DataDir!, "train"));
+            if (train)
+            {
+                return trainSet;
+            }
+
+            using (trainSet)
+            {
+                return ImageFolder.Load(Path.Combine(o.DataDir!, "test"), new ImageFolderOptions { Size = (int)trainSet.ImageShape[1] });
+            }
+        }
+
+        return DataLocator.Load(DatasetCatalog.Parse(o.Dataset), train, o.DataDir);
+    }
+
+    /// <summary>The normalization a run trained with (published statistics, or a folder's own training-set statistics).</summary>
+    public static Normalize NormalizationFor(TrainingOptions o)
+    {
+        if (o.Dataset != "folder")
+        {
+            return StandardAugmentation.Normalization(DatasetCatalog.Parse(o.Dataset));
+        }
+
+        using var train = ImageFolder.Load(Path.Combine(o.DataDir!, "train"));
+        return Normalization(o, train);
+    }
+
+    private static int DefaultChannels(string dataset) => dataset is "cifar10" or "cifar100" ? 3 : 1;
+
+    private static int DefaultSize(string dataset) => dataset is "cifar10" or "cifar100" ? 32 : 28;
+
     /// <summary>The fraction of flipped training samples the model predicts with their (wrong) noisy label.</summary>
     private static double Memorized(StagedModel model, InMemoryDataset train, Tensor flipped, Normalize normalize, Device device)
     {
@@ -304,22 +393,33 @@ public sealed class Trainer
         return (logits.argmax(1) == labels).to_type(ScalarType.Float64).mean().item<double>();
     }
 
-    /// <summary>Logits and labels of a whole dataset (on the CPU), in evaluation mode without gradients, in batches of 512.</summary>
-    private static (Tensor Logits, Tensor Labels) Predict(StagedModel model, InMemoryDataset data, Normalize normalize, Device device)
+    /// <summary>
+    /// Logits and labels of a whole dataset (on the CPU), in evaluation mode without gradients, in batches of 512;
+    /// <paramref name="attack"/>, when given, replaces each batch of [0, 1] images (with its labels) before the forward pass.
+    /// </summary>
+    private static (Tensor Logits, Tensor Labels) Predict(StagedModel model, InMemoryDataset data, Normalize normalize, Device device, Func<Tensor, Tensor, Tensor>? attack = null)
     {
         model.eval();
         try
         {
-            using var noGrad = torch.no_grad();
-            var loader = new BatchLoader(data, new BatchLoaderOptions { BatchSize = 512, Shuffle = false, Device = device, Prefetch = 1 });
+            var loader = new BatchLoader(data, new BatchLoaderOptions { BatchSize = attack is null ? 512 : 256, Shuffle = false, Device = device, Prefetch = 1 });
             var logits = new List<Tensor>();
             var labels = new List<Tensor>();
             foreach (var batch in loader.Epoch())
             {
                 using (batch)
                 {
-                    logits.Add(model.call(normalize.Transform(batch.Images)).cpu());
-                    labels.Add(batch.Labels.cpu());
+                    var images = attack is null ? batch.Images : attack(batch.Images, batch.Labels);
+                    using (torch.no_grad())
+                    {
+                        logits.Add(model.call(normalize.Transform(images)).cpu());
+                        labels.Add(batch.Labels.cpu());
+                    }
+
+                    if (attack is not null)
+                    {
+                        images.Dispose();
+                    }
                 }
             }
 
@@ -427,7 +527,8 @@ public sealed class Trainer
         MixupSharp.Reports.RunPlots.ImageGrid(normalize.Inverse(augmented.Inputs), Path.Combine(o.OutDir, "augmented-samples.png"));
     }
 
-    private static Device ResolveDevice(string name)
+    /// <summary>The device named "cpu" or "cuda"; a clear error when TorchSharp sees no GPU.</summary>
+    public static Device ResolveDevice(string name)
     {
         if (name == "cuda")
         {
@@ -439,7 +540,7 @@ public sealed class Trainer
             return CUDA;
         }
 
-        return CPU;
+        return name == "cpu" ? CPU : throw new ArgumentException($"--device must be cpu or cuda; got '{name}'.");
     }
 
     private static void SetState(Generator generator, byte[] state)
@@ -483,6 +584,7 @@ public sealed class Trainer
             ["train_images"] = train.Count,
             ["test_images"] = test.Count,
             ["classes"] = train.ClassNames,
+            ["image_shape"] = train.ImageShape,
             ["versions"] = new Dictionary<string, string>
             {
                 ["mixupsharp"] = typeof(Trainer).Assembly.GetName().Version?.ToString() ?? "?",
