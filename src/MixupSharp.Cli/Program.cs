@@ -22,6 +22,9 @@ namespace MixupSharp.Cli
 
             verbs:
               train      train a classifier with a method (ERM, Mixup, CutMix, masks, MaskDistortMix, ...) and keep a resumable run folder
+              eval       evaluate a run's checkpoint: error, NLL, ECE, per-class accuracy, and error under FGSM attacks (--fgsm EPS)
+              compare    train a grid of variants x seeds (resumable) and report mean +- sd, Welch p-values and overlay plots
+              preview    write a PNG of what a method does to real samples, with lambda under each
               datasets   list where each dataset is found, or download one (--download NAME)
 
             ./mixup <verb> --help shows every option of a verb.
@@ -41,8 +44,11 @@ namespace MixupSharp.Cli
                 return args[0] switch
                 {
                     "train" => Train(args.Skip(1).ToArray(), output, stop),
+                    "eval" => EvalCommand.Run(args.Skip(1).ToArray(), output),
+                    "compare" => CompareCommand.Run(args.Skip(1).ToArray(), output, stop),
+                    "preview" => PreviewCommand.Run(args.Skip(1).ToArray(), output),
                     "datasets" => Datasets(args.Skip(1).ToArray(), output),
-                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train or datasets (see ./mixup --help)"),
+                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview or datasets (see ./mixup --help)"),
                 };
             }
             catch (UsageException e)

@@ -1,0 +1,282 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using MixupSharp.Training;
+
+namespace MixupSharp.Cli;
+
+/// <summary>
+/// <c>mixup compare</c>: a grid of named variants × seeds, trained (resumably) and summarized. The variants file is a JSON
+/// array of objects, or an object {"seeds": [..], "shared": {..}, "variants": [..]}; each variant has a "name" and any
+/// <c>train</c> option by its flag name without dashes ("method", "alpha", "label-noise" or "label_noise", ...), and may
+/// set its own "seeds". Precedence: defaults, then the file's "shared", then shared flags on the command line, then the variant.
+/// </summary>
+public static class CompareCommand
+{
+    private const string Summary = """
+        Train a grid of named variants x seeds into OUT/<variant>/s<seed>, then write OUT/results.md, results.csv, runs.csv
+        and overlay plots: mean +- sd per metric and Welch t-test p-values against the baseline variant. Resumable: run the
+        same command again and completed runs are skipped, unfinished ones continue from their checkpoint.
+        Any train option (e.g. --epochs 15 --threads 2) given here is shared by every variant.
+        Variants file: [{"name": "erm", "method": "erm"}, {"name": "mixup-a8", "method": "mixup", "alpha": 8}] or
+        {"seeds": [1, 2, 3], "shared": {"epochs": 15}, "variants": [..., {"name": "x", ..., "seeds": [1, 2]}]}.
+        """;
+
+    /// <summary>Runs the verb.</summary>
+    public static int Run(string[] args, TextWriter output, CancellationToken? stop)
+    {
+        string? variantsFile = null, outDir = null, seedsText = null;
+        string baseline = "erm";
+        bool reportOnly = false;
+        var sharedArgs = new List<string>();
+        var table = new OptionTable("compare", Summary)
+            .Add("--variants", "FILE", "the JSON file of variants (required)", v => variantsFile = v)
+            .Add("--seeds", "S1,S2,..", "seeds of every variant (default: the file's \"seeds\", else 1,2,3)", v => seedsText = v)
+            .Add("--out", "DIR", "the grid's folder (default runs/compare-<variants file name>)", v => outDir = v)
+            .Add("--baseline", "NAME", "the variant others are tested against (default erm)", v => baseline = v)
+            .Switch("--report-only", "train nothing; summarize the runs there are", () => reportOnly = true);
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            output.Write(table.Help());
+            output.WriteLine();
+            output.WriteLine("shared train options (see ./mixup train --help): any except --out, --resume and --seed.");
+            return 0;
+        }
+
+        // Split the command line: compare's own options, and shared train options (checked against train's table).
+        var own = new List<string>();
+        var trainFlags = Cli.TrainOptions(() => new TrainingOptions(), _ => { }, _ => { });
+        for (int i = 0; i < args.Length; i++)
+        {
+            bool isOwn = args[i] is "--variants" or "--seeds" or "--out" or "--baseline" or "--report-only";
+            var target = isOwn ? own : sharedArgs;
+            target.Add(args[i]);
+            bool takesValue = args[i] != "--report-only" && !(trainFlags.IsSwitch(args[i]));
+            if (takesValue && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                target.Add(args[++i]);
+            }
+        }
+
+        table.Parse(own);
+        if (sharedArgs.Any(a => a is "--resume" or "--out" or "--seed"))
+        {
+            throw new UsageException("compare sets each run's --out and --seed itself, and resumes on its own; leave out --resume, --seed (use --seeds) and train's --out.");
+        }
+
+        if (variantsFile is null)
+        {
+            throw new UsageException("compare needs --variants FILE (a JSON list of variants; see ./mixup compare --help).");
+        }
+
+        var grid = ReadGrid(variantsFile);
+        long[] defaultSeeds = seedsText is not null ? seedsText.Split(',').Select(OptionTable.Long).ToArray() : grid.Seeds ?? new long[] { 1, 2, 3 };
+        outDir ??= Path.Combine("runs", "compare-" + Path.GetFileNameWithoutExtension(variantsFile));
+        var runs = new List<ComparisonRun>();
+        foreach (var variant in grid.Variants)
+        {
+            var options = new TrainingOptions();
+            var variantTable = Cli.TrainOptions(() => options, o => options = o, _ => throw new UsageException("a variant cannot set resume."));
+            variantTable.Parse(grid.Shared);
+            variantTable.Parse(sharedArgs);
+            try
+            {
+                variantTable.Parse(variant.Args);
+            }
+            catch (UsageException e)
+            {
+                throw new UsageException($"{variantsFile}, variant '{variant.Name}': {e.Message}");
+            }
+
+            foreach (long seed in (seedsText is null ? variant.Seeds : null) ?? defaultSeeds)
+            {
+                var withSeed = options with { Seed = seed, OutDir = Comparison.RunDirectory(outDir, variant.Name, seed) };
+                withSeed.Validate();
+                runs.Add(new ComparisonRun(variant.Name, withSeed));
+            }
+        }
+
+        var comparison = new Comparison(outDir, runs, baseline);
+        output.WriteLine($"compare: {grid.Variants.Count} variants, {runs.Count} runs into {outDir}");
+        var outcome = RunOutcome.Completed;
+        if (!reportOnly)
+        {
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                if (!cancel.IsCancellationRequested)
+                {
+                    e.Cancel = true;
+                    cancel.Cancel();
+                    output.WriteLine("\nstopping after this step and saving a checkpoint (Ctrl-C again to abort)...");
+                }
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stop ?? CancellationToken.None);
+                outcome = comparison.RunAll(_ => new ConsoleObserver(output), output.WriteLine, linked.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        }
+
+        output.WriteLine();
+        output.WriteLine(comparison.WriteReport());
+        output.WriteLine($"written: {Path.Combine(outDir, "results.md")}, results.csv, runs.csv, test-error.png, test-nll.png, train-loss.png, reliability.png");
+        if (outcome == RunOutcome.Interrupted)
+        {
+            output.WriteLine("interrupted; run the same command again to continue the grid.");
+            return 130;
+        }
+
+        return 0;
+    }
+
+    private sealed record Variant(string Name, string[] Args, long[]? Seeds);
+
+    private sealed record Grid(IReadOnlyList<Variant> Variants, string[] Shared, long[]? Seeds);
+
+    private static Grid ReadGrid(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"--variants {path}: no such file.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException($"{path}: not valid JSON ({e.Message}).");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            JsonElement variants;
+            string[] shared = Array.Empty<string>();
+            long[]? seeds = null;
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                variants = root;
+            }
+            else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("variants", out variants) && variants.ValueKind == JsonValueKind.Array)
+            {
+                if (root.TryGetProperty("shared", out var s))
+                {
+                    shared = Flags(s, path, "shared");
+                }
+
+                if (root.TryGetProperty("seeds", out var sd))
+                {
+                    seeds = Seeds(sd, path, "seeds");
+                }
+            }
+            else
+            {
+                throw new UsageException($"{path}: expected a JSON array of variants, or an object with a \"variants\" array.");
+            }
+
+            var list = new List<Variant>();
+            int index = 0;
+            foreach (var v in variants.EnumerateArray())
+            {
+                index++;
+                if (v.ValueKind != JsonValueKind.Object || !v.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
+                {
+                    throw new UsageException($"{path}: variant {index} needs a \"name\" string.");
+                }
+
+                string n = name.GetString()!;
+                if (n.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || n is "." or "..")
+                {
+                    throw new UsageException($"{path}: variant name '{n}' must be usable as a folder name.");
+                }
+
+                if (list.Any(x => x.Name == n))
+                {
+                    throw new UsageException($"{path}: two variants are named '{n}'.");
+                }
+
+                long[]? own = v.TryGetProperty("seeds", out var vs) ? Seeds(vs, path, $"variant '{n}' seeds") : null;
+                list.Add(new Variant(n, Flags(v, path, $"variant '{n}'"), own));
+            }
+
+            if (list.Count == 0)
+            {
+                throw new UsageException($"{path}: no variants.");
+            }
+
+            return new Grid(list, shared, seeds);
+        }
+    }
+
+    /// <summary>JSON properties as train flags: {"alpha": 8, "no-standard-aug": true} gives --alpha 8 --no-standard-aug.</summary>
+    private static string[] Flags(JsonElement obj, string path, string where)
+    {
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            throw new UsageException($"{path}: {where} must be a JSON object.");
+        }
+
+        var flags = new List<string>();
+        foreach (var p in obj.EnumerateObject())
+        {
+            if (p.Name is "name" or "seeds")
+            {
+                continue;
+            }
+
+            string flag = "--" + p.Name.Replace('_', '-');
+            if (flag is "--out" or "--resume" or "--seed")
+            {
+                throw new UsageException($"{path}: {where} sets '{p.Name}', which compare sets itself (use \"seeds\").");
+            }
+
+            switch (p.Value.ValueKind)
+            {
+                case JsonValueKind.True:
+                    flags.Add(flag);
+                    break;
+                case JsonValueKind.False:
+                    break;
+                case JsonValueKind.Number:
+                    flags.Add(flag);
+                    flags.Add(p.Value.GetRawText());
+                    break;
+                case JsonValueKind.String:
+                    flags.Add(flag);
+                    flags.Add(p.Value.GetString()!);
+                    break;
+                case JsonValueKind.Array:
+                    flags.Add(flag);
+                    flags.Add(string.Join(',', p.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())));
+                    break;
+                default:
+                    throw new UsageException($"{path}: {where}: '{p.Name}' must be a number, string, boolean or array.");
+            }
+        }
+
+        return flags.ToArray();
+    }
+
+    private static long[] Seeds(JsonElement e, string path, string where)
+    {
+        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() == 0 || e.EnumerateArray().Any(s => s.ValueKind != JsonValueKind.Number || !s.TryGetInt64(out _)))
+        {
+            throw new UsageException($"{path}: {where} must be a non-empty array of integers.");
+        }
+
+        return e.EnumerateArray().Select(s => s.GetInt64()).ToArray();
+    }
+}

@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using MixupSharp.Composite;
+using MixupSharp.Data;
+using MixupSharp.Masking;
+using MixupSharp.Mixing;
+using MixupSharp.Pipelines;
+using MixupSharp.Training;
+using SkiaSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Reports;
+
+/// <summary>One sample of a preview: what was done to it and what its target says.</summary>
+/// <param name="Effect">E.g. "λ 0.73", "CutMix λ 0.41", "kept 78%", "original".</param>
+/// <param name="Target">The soft target's largest weights, e.g. "3:.73 8:.27".</param>
+public sealed record PreviewCaption(string Effect, string Target);
+
+/// <summary>
+/// Shows what a method does to real samples: a PNG with rows of originals above rows of results, and under each result
+/// its λ (or kept mask area) and soft target. Only the method itself is applied: no crop/flip, no normalization.
+/// </summary>
+public static class MethodPreview
+{
+    /// <summary>Applies the method of <paramref name="options"/> to <paramref name="count"/> random images of <paramref name="data"/> and writes the PNG.</summary>
+    /// <returns>The caption of each result, in order.</returns>
+    public static IReadOnlyList<PreviewCaption> Write(TrainingOptions options, InMemoryDataset data, int count, Generator generator, string path, int columns = 8, int scale = 4)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(data);
+        if (count < 2 || count > Math.Min(64, data.Count))
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"count must be in [2, {Math.Min(64, data.Count)}] (at most 64 and the dataset's {data.Count} images); got {count}.");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var indices = torch.randperm(data.Count, generator: generator).narrow(0, 0, count);
+        var images = data.Images.index_select(0, indices).to_type(ScalarType.Float32) / 255f;
+        var labels = data.Labels.index_select(0, indices);
+
+        // Replace, never Append: each result stands under its own original.
+        var o = options with { Insertion = "replace", LabelSmoothing = 0 };
+        var step = Methods.Step(o, data.NumClasses, data.ImageShape[1]);
+        if (step is null)
+        {
+            // ERM (and Manifold Mixup, which mixes hidden states, not images): the inputs are the originals.
+            string effect = options.Method == "manifold-mixup" ? "mixes hidden states" : "unchanged";
+            long[] label = labels.data<long>().ToArray();
+            var unchanged = label.Select(k => new PreviewCaption(effect, $"{k}:1")).ToList();
+            Draw(images, images, unchanged, path, columns, scale);
+            return unchanged;
+        }
+
+        using var result = new AugmentationPipeline(data.NumClasses, step).Apply(images, labels, generator);
+        var captions = Captions(result, count);
+        Draw(images, result.Inputs, captions, path, columns, scale);
+        return captions;
+    }
+
+    private static List<PreviewCaption> Captions(PipelineResult result, int count)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string[] effects = Enumerable.Repeat("unchanged", count).ToArray();
+        var record = Flatten(result.Parameters.Root).FirstOrDefault(r => r.Values is not null);
+        switch (record?.Values)
+        {
+            case MixParameters mix:
+            {
+                double[] lambda = mix.Lambda.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                bool[]? cut = mix.UsesCutMix?.cpu().data<bool>().ToArray();
+                bool boxes = mix.Boxes is not null;
+                effects = lambda.Select((l, i) => (boxes && (cut is null || cut[i]) ? "CutMix λ " : "λ ") + l.ToString("F2", c)).ToArray();
+                break;
+            }
+
+            case IMaskDistortMixParameters mdm:
+            {
+                double[] lambda = mdm.Lambda.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                bool[] selected = mdm.Selected.cpu().data<bool>().ToArray();
+                effects = lambda.Select((l, i) => selected[i] ? "λ " + l.ToString("F2", c) : "original").ToArray();
+                break;
+            }
+
+            case MaskParameters mask:
+            {
+                double[] kept = mask.Mask.to_type(ScalarType.Float64).flatten(1).mean(new long[] { 1 }).cpu().data<double>().ToArray();
+                bool[] applied = mask.Applied.cpu().data<bool>().ToArray();
+                effects = kept.Select((k, i) => applied[i] ? "kept " + (k * 100).ToString("F0", c) + "%" : "not applied").ToArray();
+                break;
+            }
+
+            case not null:
+                effects = Enumerable.Repeat(record!.Step, count).ToArray();
+                break;
+        }
+
+        var targets = result.Targets.to_type(ScalarType.Float64).cpu();
+        var (weights, classes) = targets.topk(2, 1);
+        double[] w = weights.data<double>().ToArray();
+        long[] k = classes.data<long>().ToArray();
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            string target = w[(2 * i) + 1] > 1e-6
+                ? $"{k[2 * i]}:{w[2 * i].ToString(".00", c)} {k[(2 * i) + 1]}:{w[(2 * i) + 1].ToString(".00", c)}"
+                : $"{k[2 * i]}:1";
+            return new PreviewCaption(effects[i], target);
+        }).ToList();
+    }
+
+    private static IEnumerable<StepParameters> Flatten(StepParameters step) => new[] { step }.Concat(step.Children.SelectMany(Flatten));
+
+    private static void Draw(Tensor originals, Tensor results, IReadOnlyList<PreviewCaption> captions, string path, int columns, int scale)
+    {
+        int n = captions.Count, cols = Math.Min(columns, n), blocks = (n + cols - 1) / cols;
+        int w = (int)originals.shape[3] * scale, h = (int)originals.shape[2] * scale;
+        int cellW = Math.Max(w, 96) + 8, textH = 34, blockH = (2 * h) + textH + 16, header = 24;
+        var info = new SKImageInfo(cols * cellW, header + (blocks * blockH), SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var surface = SKSurface.Create(info);
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        using var typeface = SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default;
+        using var font = new SKFont(typeface, 12);
+        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        canvas.DrawText("top: originals   below: results, with λ (or mask area) and target class:weight", 4, 16, font, ink);
+        for (int i = 0; i < n; i++)
+        {
+            int x = (i % cols) * cellW, y = header + ((i / cols) * blockH);
+            using var original = Bitmap(originals[i], scale);
+            using var result = Bitmap(results[i], scale);
+            canvas.DrawBitmap(original, x + 4, y);
+            canvas.DrawBitmap(result, x + 4, y + h + 2);
+            canvas.DrawText(captions[i].Effect, x + 4, y + (2 * h) + 16, font, ink);
+            canvas.DrawText(captions[i].Target, x + 4, y + (2 * h) + 30, font, ink);
+        }
+
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        File.WriteAllBytes(path, png.ToArray());
+    }
+
+    /// <summary>One image [C, H, W] in [0, 1] as an opaque bitmap, each pixel a scale × scale square.</summary>
+    private static SKBitmap Bitmap(Tensor image, int scale)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = image.detach().cpu().to_type(ScalarType.Float32).clamp(0, 1);
+        if (x.shape[0] == 1)
+        {
+            x = x.expand(3, x.shape[1], x.shape[2]);
+        }
+
+        x = x.repeat_interleave(scale, 1).repeat_interleave(scale, 2).permute(1, 2, 0);
+        long h = x.shape[0], w = x.shape[1];
+        var rgba = torch.cat(new[] { (x * 255).round().to_type(ScalarType.Byte), torch.full(new[] { h, w, 1L }, (byte)255, dtype: ScalarType.Byte) }, 2).contiguous();
+        var bitmap = new SKBitmap(new SKImageInfo((int)w, (int)h, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var bytes = rgba.data<byte>().ToArray();
+        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, bitmap.GetPixels(), bytes.Length);
+        return bitmap;
+    }
+}

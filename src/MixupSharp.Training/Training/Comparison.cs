@@ -1,0 +1,336 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using MixupSharp.Reports;
+
+namespace MixupSharp.Training;
+
+/// <summary>One run of a comparison grid: a named variant's options with one seed (its OutDir is the run folder).</summary>
+public sealed record ComparisonRun(string Variant, TrainingOptions Options);
+
+/// <summary>What <see cref="Comparison.RunAll"/> did with one run.</summary>
+public enum ComparisonRunAction
+{
+    /// <summary>The run had completed all its epochs with this configuration: nothing to do.</summary>
+    Skipped,
+
+    /// <summary>The run had a checkpoint and continued from it.</summary>
+    Resumed,
+
+    /// <summary>The run started from scratch.</summary>
+    Started,
+}
+
+/// <summary>One metric of one variant across its seeds, and its Welch test against the baseline variant.</summary>
+public sealed record MetricSummary(string Metric, int Count, double Mean, double StandardDeviation, double PValue, double[] Values);
+
+/// <summary>One variant's metrics across its completed seeds.</summary>
+public sealed record VariantSummary(string Variant, string Method, int Runs, int Completed, IReadOnlyList<MetricSummary> Metrics)
+{
+    /// <summary>The summary of a metric by name, or null.</summary>
+    public MetricSummary? this[string metric] => Metrics.FirstOrDefault(m => m.Metric == metric);
+}
+
+/// <summary>
+/// A grid of named variants × seeds, each a training run in <c>OUT/variant/s{seed}</c>. <see cref="RunAll"/> is resumable:
+/// completed runs are skipped and unfinished ones resume from their checkpoint, so a grid can be completed across sittings.
+/// <see cref="Summarize"/> and <see cref="WriteReport"/> give mean ± standard deviation per metric, Welch p-values against
+/// the baseline variant, Markdown and CSV tables, and overlay plots.
+/// </summary>
+public sealed class Comparison
+{
+    /// <summary>The metrics compared, as named in summary.json (memorized_fraction comes from the last metrics.csv row).</summary>
+    public static readonly string[] MetricNames =
+    {
+        "test_error", "test_nll", "test_ece", "best_test_error", "best_epoch", "memorized_fraction", "train_seconds", "images_per_second",
+    };
+
+    private readonly string _outDir;
+    private readonly IReadOnlyList<ComparisonRun> _runs;
+
+    /// <summary>Creates the grid; every run's <c>OutDir</c> must be its own folder.</summary>
+    /// <param name="outDir">The grid's folder (reports are written there).</param>
+    /// <param name="runs">The runs, in the order they are trained.</param>
+    /// <param name="baseline">The variant the others are tested against (default "erm"); it need not be in the grid.</param>
+    public Comparison(string outDir, IReadOnlyList<ComparisonRun> runs, string baseline = "erm")
+    {
+        _outDir = outDir ?? throw new ArgumentNullException(nameof(outDir));
+        _runs = runs ?? throw new ArgumentNullException(nameof(runs));
+        Baseline = baseline ?? throw new ArgumentNullException(nameof(baseline));
+        if (runs.Count == 0)
+        {
+            throw new ArgumentException("a comparison needs at least one run.", nameof(runs));
+        }
+
+        var duplicate = runs.GroupBy(r => Path.GetFullPath(r.Options.OutDir)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"two runs share the folder {duplicate.Key}; give each variant a unique name and each seed once.", nameof(runs));
+        }
+    }
+
+    /// <summary>The baseline variant's name.</summary>
+    public string Baseline { get; }
+
+    /// <summary>The runs of the grid.</summary>
+    public IReadOnlyList<ComparisonRun> Runs => _runs;
+
+    /// <summary>The folder of a variant's run with a seed: <c>outDir/variant/s{seed}</c>.</summary>
+    public static string RunDirectory(string outDir, string variant, long seed) => Path.Combine(outDir, variant, string.Create(CultureInfo.InvariantCulture, $"s{seed}"));
+
+    /// <summary>What <see cref="RunAll"/> would do with a run now.</summary>
+    public static ComparisonRunAction Plan(ComparisonRun run)
+    {
+        var o = run.Options;
+        string summaryPath = Path.Combine(o.OutDir, "summary.json");
+        bool hasCheckpoint = File.Exists(Path.Combine(o.OutDir, "checkpoint.bin"));
+        if (File.Exists(summaryPath))
+        {
+            using var summary = JsonDocument.Parse(File.ReadAllText(summaryPath));
+            var root = summary.RootElement;
+            string hash = root.TryGetProperty("config_hash", out var h) ? h.GetString() ?? string.Empty : string.Empty;
+            if (hash != Trainer.ConfigHash(o))
+            {
+                throw new ArgumentException($"{o.OutDir} holds a run of another configuration ({hash}, this grid's is {Trainer.ConfigHash(o)}): the variant '{run.Variant}' changed since it ran. Rename the variant or delete the folder.");
+            }
+
+            int epochs = root.GetProperty("epochs").GetInt32();
+            if (epochs > o.Epochs)
+            {
+                throw new ArgumentException($"{o.OutDir} already ran {epochs} epochs; the grid asks for {o.Epochs}. Use --epochs {epochs} or more, or another --out.");
+            }
+
+            if (root.GetProperty("completed").GetBoolean() && epochs == o.Epochs)
+            {
+                return ComparisonRunAction.Skipped;
+            }
+        }
+
+        return hasCheckpoint ? ComparisonRunAction.Resumed : ComparisonRunAction.Started;
+    }
+
+    /// <summary>
+    /// Trains every run that has not completed; returns <see cref="RunOutcome.Interrupted"/> as soon as one is stopped
+    /// (its checkpoint holds the position; calling again continues there).
+    /// </summary>
+    /// <param name="observerFor">The observer of each run's training.</param>
+    /// <param name="log">Receives one line per run: what is done with it.</param>
+    /// <param name="stop">Stops the current run after its current step.</param>
+    public RunOutcome RunAll(Func<ComparisonRun, ITrainingObserver> observerFor, Action<string> log, CancellationToken stop = default)
+    {
+        ArgumentNullException.ThrowIfNull(observerFor);
+        ArgumentNullException.ThrowIfNull(log);
+        for (int i = 0; i < _runs.Count; i++)
+        {
+            var run = _runs[i];
+            var action = Plan(run);
+            log(string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{_runs.Count}] {run.Variant} seed {run.Options.Seed}: {action switch { ComparisonRunAction.Skipped => "completed, skipped", ComparisonRunAction.Resumed => "resuming from its checkpoint", _ => "starting" }} ({run.Options.OutDir})"));
+            if (action == ComparisonRunAction.Skipped)
+            {
+                continue;
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                return RunOutcome.Interrupted;
+            }
+
+            var outcome = new Trainer(run.Options, observerFor(run)).Run(action == ComparisonRunAction.Resumed, stop);
+            if (outcome == RunOutcome.Interrupted)
+            {
+                return RunOutcome.Interrupted;
+            }
+        }
+
+        return RunOutcome.Completed;
+    }
+
+    /// <summary>Per-variant statistics over the completed runs (in the order variants first appear in the grid).</summary>
+    public IReadOnlyList<VariantSummary> Summarize()
+    {
+        var perRun = _runs.Select(r => (Run: r, Values: ReadRun(r))).ToList();
+        Dictionary<string, double[]> ValuesOf(string variant) =>
+            MetricNames.ToDictionary(m => m, m => perRun.Where(p => p.Run.Variant == variant && p.Values is not null && p.Values.TryGetValue(m, out var v) && double.IsFinite(v)).Select(p => p.Values![m]).ToArray());
+
+        var baseline = perRun.Any(p => p.Run.Variant == Baseline) ? ValuesOf(Baseline) : null;
+        var summaries = new List<VariantSummary>();
+        foreach (var group in _runs.GroupBy(r => r.Variant))
+        {
+            var values = ValuesOf(group.Key);
+            var metrics = MetricNames.Select(m =>
+            {
+                var v = values[m];
+                double p = baseline is null || group.Key == Baseline ? double.NaN : Statistics.WelchTTest(v, baseline[m]).PValue;
+                return new MetricSummary(m, v.Length, Statistics.Mean(v), Statistics.StandardDeviation(v), p, v);
+            }).ToList();
+            int completed = perRun.Count(p => p.Run.Variant == group.Key && p.Values is not null);
+            summaries.Add(new VariantSummary(group.Key, group.First().Options.Method, group.Count(), completed, metrics));
+        }
+
+        return summaries;
+    }
+
+    /// <summary>
+    /// Writes results.md, results.csv (one row per variant and metric), runs.csv (one row per run) and the overlay
+    /// plots test-error.png, train-loss.png, reliability.png (and memorized.png with noisy labels) into the grid's folder.
+    /// </summary>
+    /// <returns>The Markdown table.</returns>
+    public string WriteReport()
+    {
+        Directory.CreateDirectory(_outDir);
+        var summaries = Summarize();
+        string markdown = Markdown(summaries);
+        File.WriteAllText(Path.Combine(_outDir, "results.md"), markdown);
+        File.WriteAllText(Path.Combine(_outDir, "results.csv"), Csv(summaries));
+        File.WriteAllText(Path.Combine(_outDir, "runs.csv"), RunsCsv());
+        ComparisonPlots.Write(_outDir, _runs.GroupBy(r => r.Variant).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(r => r.Options.OutDir).ToList())).ToList());
+        return markdown;
+    }
+
+    /// <summary>The Markdown table: mean ± sd per metric, and Welch p-values against the baseline.</summary>
+    public string Markdown(IReadOnlyList<VariantSummary> summaries)
+    {
+        var c = CultureInfo.InvariantCulture;
+        bool noisy = summaries.Any(s => s["memorized_fraction"]!.Count > 0);
+        string Cell(VariantSummary s, string metric, double scale, string format)
+        {
+            var m = s[metric]!;
+            if (m.Count == 0)
+            {
+                return "–";
+            }
+
+            string mean = (m.Mean * scale).ToString(format, c);
+            return m.Count < 2 ? mean : $"{mean} ± {(m.StandardDeviation * scale).ToString(format, c)}";
+        }
+
+        string P(VariantSummary s, string metric)
+        {
+            double p = s[metric]!.PValue;
+            return double.IsNaN(p) ? "–" : p < 0.001 ? "<0.001" : p.ToString("F3", c);
+        }
+
+        var sb = new StringBuilder();
+        sb.Append("| variant | method | runs | test error % | p | NLL | p | ECE % | p | best error % | best epoch |");
+        sb.Append(noisy ? " memorized % | p |" : string.Empty).AppendLine(" train s | img/s |");
+        sb.Append("|---|---|---|---|---|---|---|---|---|---|---|").Append(noisy ? "---|---|" : string.Empty).AppendLine("---|---|");
+        foreach (var s in summaries)
+        {
+            sb.Append(c, $"| {s.Variant} | {s.Method} | {s.Completed}/{s.Runs} | {Cell(s, "test_error", 100, "F2")} | {P(s, "test_error")} | {Cell(s, "test_nll", 1, "F4")} | {P(s, "test_nll")} | ");
+            sb.Append(c, $"{Cell(s, "test_ece", 100, "F2")} | {P(s, "test_ece")} | {Cell(s, "best_test_error", 100, "F2")} | {Cell(s, "best_epoch", 1, "F1")} |");
+            if (noisy)
+            {
+                sb.Append(c, $" {Cell(s, "memorized_fraction", 100, "F1")} | {P(s, "memorized_fraction")} |");
+            }
+
+            sb.AppendLine(c, $" {Cell(s, "train_seconds", 1, "F0")} | {Cell(s, "images_per_second", 1, "F0")} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(c, $"Mean ± sample standard deviation over the completed seeds; p: two-sided Welch t-test against '{Baseline}' (– where either side has fewer than 2 runs).");
+        return sb.ToString();
+    }
+
+    private static string Csv(IReadOnlyList<VariantSummary> summaries)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder("variant,method,metric,n,mean,sd,p_vs_baseline,values\n");
+        foreach (var s in summaries)
+        {
+            foreach (var m in s.Metrics.Where(m => m.Count > 0))
+            {
+                sb.AppendLine(c, $"{s.Variant},{s.Method},{m.Metric},{m.Count},{m.Mean.ToString("R", c)},{Format(m.StandardDeviation)},{Format(m.PValue)},{string.Join(' ', m.Values.Select(v => v.ToString("R", c)))}");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private string RunsCsv()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder("variant,seed,completed,").Append(string.Join(',', MetricNames)).AppendLine(",folder");
+        foreach (var run in _runs)
+        {
+            var values = ReadRun(run);
+            sb.Append(c, $"{run.Variant},{run.Options.Seed},{values is not null},");
+            sb.Append(string.Join(',', MetricNames.Select(m => values is not null && values.TryGetValue(m, out var v) ? Format(v) : string.Empty)));
+            sb.AppendLine(c, $",{Path.GetRelativePath(_outDir, run.Options.OutDir)}");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Format(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+
+    /// <summary>A completed run's metrics, or null when it has not completed its epochs.</summary>
+    private static Dictionary<string, double>? ReadRun(ComparisonRun run)
+    {
+        string path = Path.Combine(run.Options.OutDir, "summary.json");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        var root = document.RootElement;
+        if (!root.GetProperty("completed").GetBoolean() || root.GetProperty("epochs").GetInt32() != run.Options.Epochs)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, double>();
+        foreach (var name in MetricNames)
+        {
+            if (root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number)
+            {
+                values[name] = v.GetDouble();
+            }
+        }
+
+        var last = MetricsTable.Read(Path.Combine(run.Options.OutDir, "metrics.csv")).LastOrDefault();
+        if (last is not null && last.TryGetValue("memorized_fraction", out double memorized) && double.IsFinite(memorized))
+        {
+            values["memorized_fraction"] = memorized;
+        }
+
+        return values;
+    }
+}
+
+/// <summary>Reads a run's metrics.csv as one dictionary of numbers per epoch (empty cells are NaN).</summary>
+public static class MetricsTable
+{
+    /// <summary>The rows of <paramref name="path"/>; none when the file does not exist.</summary>
+    public static IReadOnlyList<Dictionary<string, double>> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return Array.Empty<Dictionary<string, double>>();
+        }
+
+        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
+        if (lines.Length == 0)
+        {
+            return Array.Empty<Dictionary<string, double>>();
+        }
+
+        var header = lines[0].Split(',');
+        return lines.Skip(1).Select(line =>
+        {
+            var cells = line.Split(',');
+            var row = new Dictionary<string, double>();
+            for (int i = 0; i < header.Length && i < cells.Length; i++)
+            {
+                row[header[i]] = double.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN;
+            }
+
+            return row;
+        }).ToList();
+    }
+}
