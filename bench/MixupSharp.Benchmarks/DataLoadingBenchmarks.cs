@@ -1,6 +1,4 @@
-using System;
 using System.IO;
-using System.Linq;
 using BenchmarkDotNet.Attributes;
 using MixupSharp.Data;
 
@@ -22,22 +20,7 @@ public class DataLoadingBenchmarks
     public void Setup()
     {
         _cifarRoot = Directory.CreateTempSubdirectory("mixupsharp-bench-cifar-").FullName;
-        string dir = Path.Combine(_cifarRoot, CifarFormat.Cifar10Folder);
-        Directory.CreateDirectory(dir);
-        var random = new Random(1);
-        for (int b = 1; b <= 6; b++)
-        {
-            var labels = Enumerable.Range(0, 10_000).Select(i => new[] { (byte)(i % 10) }).ToArray();
-            var images = Enumerable.Range(0, 10_000).Select(_ =>
-            {
-                var image = new byte[CifarFormat.ImageBytes];
-                random.NextBytes(image);
-                return image;
-            }).ToArray();
-            CifarFormat.WriteRecords(Path.Combine(dir, b == 6 ? "test_batch.bin" : $"data_batch_{b}.bin"), labels, images);
-        }
-
-        File.WriteAllLines(Path.Combine(dir, "batches.meta.txt"), new[] { "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck" });
+        SystemBenchmark.WriteRandomCifar10(_cifarRoot);
     }
 
     [GlobalCleanup]

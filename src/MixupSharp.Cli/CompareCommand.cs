@@ -76,7 +76,7 @@ public static class CompareCommand
         var grid = ReadGrid(variantsFile);
         long[] defaultSeeds = seedsText is not null ? seedsText.Split(',').Select(OptionTable.Long).ToArray() : grid.Seeds ?? new long[] { 1, 2, 3 };
         outDir ??= Path.Combine("runs", "compare-" + Path.GetFileNameWithoutExtension(variantsFile));
-        var runs = new List<ComparisonRun>();
+        var perVariant = new List<(string Name, TrainingOptions Options, long[] Seeds)>();
         foreach (var variant in grid.Variants)
         {
             var options = new TrainingOptions();
@@ -92,11 +92,18 @@ public static class CompareCommand
                 throw new UsageException($"{variantsFile}, variant '{variant.Name}': {e.Message}");
             }
 
-            foreach (long seed in (seedsText is null ? variant.Seeds : null) ?? defaultSeeds)
+            perVariant.Add((variant.Name, options, (seedsText is null ? variant.Seeds : null) ?? defaultSeeds));
+        }
+
+        // Seed-major order: every variant's first seed before any second seed, so a grid cut short still compares all variants.
+        var runs = new List<ComparisonRun>();
+        foreach (long seed in perVariant.SelectMany(v => v.Seeds).Distinct())
+        {
+            foreach (var v in perVariant.Where(v => v.Seeds.Contains(seed)))
             {
-                var withSeed = options with { Seed = seed, OutDir = Comparison.RunDirectory(outDir, variant.Name, seed) };
+                var withSeed = v.Options with { Seed = seed, OutDir = Comparison.RunDirectory(outDir, v.Name, seed) };
                 withSeed.Validate();
-                runs.Add(new ComparisonRun(variant.Name, withSeed));
+                runs.Add(new ComparisonRun(v.Name, withSeed));
             }
         }
 

@@ -25,6 +25,7 @@ namespace MixupSharp.Cli
               eval       evaluate a run's checkpoint: error, NLL, ECE, per-class accuracy, and error under FGSM attacks (--fgsm EPS)
               compare    train a grid of variants x seeds (resumable) and report mean +- sd, Welch p-values and overlay plots
               preview    write a PNG of what a method does to real samples, with lambda under each
+              bench      measure the trainer against a bare loop, loader throughput, memory growth and load times
               datasets   list where each dataset is found, or download one (--download NAME)
 
             ./mixup <verb> --help shows every option of a verb.
@@ -47,8 +48,9 @@ namespace MixupSharp.Cli
                     "eval" => EvalCommand.Run(args.Skip(1).ToArray(), output),
                     "compare" => CompareCommand.Run(args.Skip(1).ToArray(), output, stop),
                     "preview" => PreviewCommand.Run(args.Skip(1).ToArray(), output),
+                    "bench" => BenchCommand.Run(args.Skip(1).ToArray(), output),
                     "datasets" => Datasets(args.Skip(1).ToArray(), output),
-                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview or datasets (see ./mixup --help)"),
+                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, bench or datasets (see ./mixup --help)"),
                 };
             }
             catch (UsageException e)

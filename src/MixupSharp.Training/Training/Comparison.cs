@@ -150,7 +150,7 @@ public sealed class Comparison
         return RunOutcome.Completed;
     }
 
-    /// <summary>Per-variant statistics over the completed runs (in the order variants first appear in the grid).</summary>
+    /// <summary>Per-variant statistics over the completed runs (variants in the order they first appear in the grid).</summary>
     public IReadOnlyList<VariantSummary> Summarize()
     {
         var perRun = _runs.Select(r => (Run: r, Values: ReadRun(r))).ToList();

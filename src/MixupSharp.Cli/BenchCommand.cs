@@ -1,0 +1,55 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using MixupSharp.Benchmarks;
+
+namespace MixupSharp.Cli;
+
+/// <summary><c>mixup bench</c>: the system-level cost figures (see <see cref="SystemBenchmark"/>).</summary>
+public static class BenchCommand
+{
+    /// <summary>Runs the verb.</summary>
+    public static int Run(string[] args, TextWriter output)
+    {
+        var o = new SystemBenchmarkOptions();
+        string? json = null, markdown = null;
+        void Set(Func<SystemBenchmarkOptions, SystemBenchmarkOptions> change) => o = change(o);
+        var table = new OptionTable("bench", "Measure what training costs here: the trainer's images/s against a bare forward/backward/step loop over the same batches (target ratio >= 0.97), loader throughput with crop+flip+normalize, resident memory at the end of epochs 2 and 10 of a run (target growth < 3%), and the time to load Fashion-MNIST and full-size CIFAR-10 files. Medians over --repeats; run it on an otherwise idle machine.")
+            .Add("--parts", "LIST", "any of trainer,loader,memory,load (default all)", v => Set(x => x with { Parts = v.Split(',') }))
+            .Add("--dataset", "NAME", "dataset of the throughput and memory runs (default fashion-mnist)", v => Set(x => x with { Dataset = v }))
+            .Add("--data-dir", "DIR", "where the dataset is", v => Set(x => x with { DataDir = v }))
+            .Add("--model", "NAME", "model of the throughput and memory runs (default seednet)", v => Set(x => x with { Model = v }))
+            .Add("--batch-size", "N", "batch size (default 128)", v => Set(x => x with { BatchSize = OptionTable.Int(v) }))
+            .Add("--threads", "N", "torch threads (default: all cores)", v => Set(x => x with { Threads = OptionTable.Int(v) }))
+            .Add("--repeats", "N", "repeats of each measurement; medians are reported (default 3)", v => Set(x => x with { Repeats = OptionTable.Int(v) }))
+            .Add("--steps", "N", "batches per timed epoch of the trainer-vs-loop comparison (default 100)", v => Set(x => x with { Steps = OptionTable.Int(v) }))
+            .Add("--memory-epochs", "N", "epochs of the memory run (default 10)", v => Set(x => x with { MemoryEpochs = OptionTable.Int(v) }))
+            .Add("--memory-subset", "N", "training images of the memory run (default 10000)", v => Set(x => x with { MemorySubset = OptionTable.Long(v) }))
+            .Add("--memory-method", "NAME", "method of the memory run (default mixup)", v => Set(x => x with { MemoryMethod = v }))
+            .Add("--json", "FILE", "also write the report as JSON", v => json = v)
+            .Add("--markdown", "FILE", "also write the report as Markdown", v => markdown = v);
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            output.Write(table.Help());
+            return 0;
+        }
+
+        table.Parse(args);
+        var report = SystemBenchmark.Run(o, output.WriteLine);
+        string text = report.ToMarkdown();
+        output.WriteLine();
+        output.WriteLine(text);
+        if (markdown is not null)
+        {
+            File.WriteAllText(markdown, text);
+        }
+
+        if (json is not null)
+        {
+            File.WriteAllText(json, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        }
+
+        return 0;
+    }
+}
