@@ -236,6 +236,22 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("count must be in [2", Run("preview", "--dataset", "cifar10", "--data-dir", _data, "--count", "1").Err);
     }
 
+    [Theory]
+    [InlineData("train", "--resume")]
+    [InlineData("eval", "--fgsm")]
+    [InlineData("compare", "--variants")]
+    [InlineData("preview", "--count")]
+    [InlineData("bench", "--memory-epochs")]
+    [InlineData("datasets", "--download")]
+    public void EveryVerbHasCompleteHelp(string verb, string flag)
+    {
+        var (code, text, _) = Run(verb, "--help");
+        Assert.Equal(0, code);
+        Assert.StartsWith($"usage: ./mixup {verb}", text);
+        Assert.Contains(flag + " ", text);
+        Assert.Contains(verb, Run("--help").Out);
+    }
+
     private static int CountOf(string text, string what)
     {
         int count = 0;
