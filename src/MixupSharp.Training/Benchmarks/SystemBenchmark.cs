@@ -351,16 +351,26 @@ public static class SystemBenchmark
         return clock.Elapsed.TotalSeconds;
     }).ToArray();
 
-    /// <summary>Writes full-size CIFAR-10 binary files (5 × 10,000 training records and 10,000 test records) of random pixels.</summary>
-    public static void WriteRandomCifar10(string root)
+    /// <summary>
+    /// Writes CIFAR-10 binary files in the official format into root/cifar-10-batches-bin: 5 training batches of
+    /// <paramref name="perBatch"/> records and a test batch of <paramref name="testCount"/>, random pixels, labels 0..9 in
+    /// turn (full size by default). For load-time measurements and for dry runs of a CIFAR pipeline without the data.
+    /// </summary>
+    public static void WriteRandomCifar10(string root, int perBatch = 10_000, int testCount = 10_000)
     {
+        if (perBatch < 1 || testCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(perBatch), $"need at least one record per batch and one test record; got {perBatch} and {testCount}.");
+        }
+
         string dir = Path.Combine(root, CifarFormat.Cifar10Folder);
         Directory.CreateDirectory(dir);
         var random = new Random(1);
         for (int b = 1; b <= 6; b++)
         {
-            var labels = Enumerable.Range(0, 10_000).Select(i => new[] { (byte)(i % 10) }).ToArray();
-            var images = Enumerable.Range(0, 10_000).Select(_ =>
+            int count = b == 6 ? testCount : perBatch;
+            var labels = Enumerable.Range(0, count).Select(i => new[] { (byte)(i % 10) }).ToArray();
+            var images = Enumerable.Range(0, count).Select(_ =>
             {
                 var image = new byte[CifarFormat.ImageBytes];
                 random.NextBytes(image);

@@ -236,6 +236,20 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("count must be in [2", Run("preview", "--dataset", "cifar10", "--data-dir", _data, "--count", "1").Err);
     }
 
+    [Fact]
+    public void DatasetsGenerateWritesCifar10FilesTheLoaderReads()
+    {
+        string root = Path.Combine(_dir, "generated");
+        var (code, text, err) = Run("datasets", "--generate", "cifar10", "--data-dir", root, "--per-batch", "3", "--test-count", "4");
+        Assert.True(code == 0, err);
+        Assert.Contains("15 train + 4 test records", text);
+        using var train = MixupSharp.Data.CifarFormat.LoadCifar10(root, train: true);
+        using var test = MixupSharp.Data.CifarFormat.LoadCifar10(root, train: false);
+        Assert.Equal(15, train.Count);
+        Assert.Equal(4, test.Count);
+        Assert.Contains("needs --data-dir", Run("datasets", "--generate", "cifar10").Err);
+    }
+
     [Theory]
     [InlineData("train", "--resume")]
     [InlineData("eval", "--fgsm")]
