@@ -23,7 +23,7 @@ public static class BenchCommand
             .Add("--batch-size", "N", "batch size (default 128)", v => Set(x => x with { BatchSize = OptionTable.Int(v) }))
             .Add("--threads", "N", "torch threads (default: all cores)", v => Set(x => x with { Threads = OptionTable.Int(v) }))
             .Add("--repeats", "N", "repeats of each measurement; medians are reported (default 3)", v => Set(x => x with { Repeats = OptionTable.Int(v) }))
-            .Add("--steps", "N", "batches per timed epoch of the trainer-vs-loop comparison (default 100)", v => Set(x => x with { Steps = OptionTable.Int(v) }))
+            .Add("--steps", "N", "batches per timed epoch of the trainer-vs-loop comparison (default 300)", v => Set(x => x with { Steps = OptionTable.Int(v) }))
             .Add("--memory-epochs", "N", "epochs of the memory run (default 10)", v => Set(x => x with { MemoryEpochs = OptionTable.Int(v) }))
             .Add("--memory-subset", "N", "training images of the memory run (default 10000)", v => Set(x => x with { MemorySubset = OptionTable.Long(v) }))
             .Add("--memory-method", "NAME", "method of the memory run (default mixup)", v => Set(x => x with { MemoryMethod = v }))

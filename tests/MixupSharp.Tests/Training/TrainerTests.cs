@@ -182,7 +182,9 @@ public sealed class TrainerTests : IDisposable
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes.Take(4));
         }
 
-        Assert.NotEmpty(Directory.GetFiles(options.OutDir, "events.out.tfevents.*"));
+        // One event file per sitting, holding every epoch's scalars.
+        string events = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(Assert.Single(Directory.GetFiles(options.OutDir, "events.out.tfevents.*"))));
+        Assert.Equal(2, events.Split("test/error").Length - 1);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(options.OutDir, "metrics.csv")).Length);
         string summary = File.ReadAllText(Path.Combine(options.OutDir, "summary.json"));
         foreach (var key in new[] { "test_error", "test_nll", "test_ece", "best_test_error", "best_epoch", "epochs", "train_seconds", "images_per_second", "completed", "config_hash" })
