@@ -2,7 +2,7 @@
 # One command from a fresh clone on Debian 12 with the .NET 10 SDK: installs Fashion-MNIST (Debian's
 # dataset-fashion-mnist) when missing, restores and builds everything (the build applies the libstdc++ fix to
 # TorchSharp's native library), then runs the main job: SeedNet trained with Mixup on Fashion-MNIST (about 5 minutes
-# on 2 cores), printing the final metrics and where the run folder is.
+# on 2 cores), printing the final metrics and where the run folder and its plots are.
 # Usage: ./setup.sh [extra ./mixup train options, e.g. --epochs 2]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -31,4 +31,5 @@ out="runs/quickstart-$(date +%Y%m%d-%H%M%S)"
 echo "== main job: ./mixup train (SeedNet + Mixup on Fashion-MNIST) into $out"
 ./mixup train --dataset fashion-mnist --model seednet --method mixup --alpha 0.2 --epochs 10 --batch-size 128 \
   --lr 0.05 --schedule cosine --seed 1 --out "$out" "$@"
-echo "== run folder: $out (config.json, metrics.csv, summary.json, reliability.json, checkpoint.bin)"
+echo "== run folder: $out (config.json, metrics.csv, summary.json, reliability.json, checkpoint.bin, TensorBoard events)"
+echo "== plots: $out/learning-curves.png, $out/reliability.png, $out/augmented-samples.png"
