@@ -112,26 +112,7 @@ public static class CompareCommand
         var outcome = RunOutcome.Completed;
         if (!reportOnly)
         {
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                if (!cancel.IsCancellationRequested)
-                {
-                    e.Cancel = true;
-                    cancel.Cancel();
-                    output.WriteLine("\nstopping after this step and saving a checkpoint (Ctrl-C again to abort)...");
-                }
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stop ?? CancellationToken.None);
-                outcome = comparison.RunAll(_ => new ConsoleObserver(output), output.WriteLine, linked.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            outcome = Cli.UntilCtrlC(output, stop, token => comparison.RunAll(_ => new ConsoleObserver(output), output.WriteLine, token));
         }
 
         output.WriteLine();

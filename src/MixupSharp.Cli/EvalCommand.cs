@@ -54,7 +54,7 @@ public static class EvalCommand
         }
 
         var target = Trainer.ResolveDevice(device);
-        var (options, model) = Trainer.LoadTrained(runDir, target);
+        var (options, model, normalize) = Trainer.LoadTrained(runDir, target);
         using (model)
         {
             if (dataDir is not null)
@@ -63,7 +63,6 @@ public static class EvalCommand
             }
 
             using var data = Trainer.LoadSplit(options, train: split == "train");
-            var normalize = Trainer.NormalizationFor(options);
             var clean = Trainer.Evaluate(model, data, normalize, target);
             var c = CultureInfo.InvariantCulture;
             output.WriteLine(string.Create(c, $"{runDir} on {options.Dataset} {split} ({data.Count} images): error {clean.Error:P2}, NLL {clean.Nll:F4}, ECE {clean.Ece:F4}"));

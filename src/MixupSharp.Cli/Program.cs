@@ -134,7 +134,7 @@ namespace MixupSharp.Cli
                     throw new UsageException($"--resume {resumeDir}: no config.json there, so it is not a run folder.");
                 }
 
-                var saved = JsonDocument.Parse(File.ReadAllText(config)).RootElement.GetProperty("options").Deserialize<TrainingOptions>()!;
+                var saved = Trainer.ReadRunOptions(resumeDir!);
                 options = saved with { OutDir = resumeDir!, Epochs = args.Contains("--epochs") ? options.Epochs : saved.Epochs, Threads = args.Contains("--threads") ? options.Threads : saved.Threads };
             }
             else if (string.IsNullOrEmpty(options.OutDir))
@@ -142,12 +142,25 @@ namespace MixupSharp.Cli
                 options = options with { OutDir = Path.Combine("runs", $"{options.Dataset}-{options.Model}-{options.Method}-s{options.Seed}") };
             }
 
+            var outcome = UntilCtrlC(output, stop, token => new Trainer(options, new ConsoleObserver(output)).Run(resume, token));
+            string summary = File.ReadAllText(Path.Combine(options.OutDir, "summary.json"));
+            output.WriteLine(outcome == RunOutcome.Completed ? $"done. {options.OutDir}/summary.json:" : $"interrupted; resume with ./mixup train --resume {options.OutDir}. summary so far:");
+            output.WriteLine(summary);
+            return outcome == RunOutcome.Completed ? 0 : 130;
+        }
+
+        /// <summary>
+        /// Runs <paramref name="work"/> with a token that the first Ctrl-C (or <paramref name="stop"/>) cancels: the current
+        /// step finishes and a checkpoint is saved. A second Ctrl-C ends the process.
+        /// </summary>
+        internal static T UntilCtrlC<T>(TextWriter output, CancellationToken? stop, Func<CancellationToken, T> work)
+        {
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
                 if (!cancel.IsCancellationRequested)
                 {
-                    e.Cancel = true;   // the first Ctrl-C finishes the step and saves; a second one ends the process
+                    e.Cancel = true;
                     cancel.Cancel();
                     output.WriteLine("\nstopping after this step and saving a checkpoint (Ctrl-C again to abort)...");
                 }
@@ -156,11 +169,7 @@ namespace MixupSharp.Cli
             try
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stop ?? CancellationToken.None);
-                var outcome = new Trainer(options, new ConsoleObserver(output)).Run(resume, linked.Token);
-                string summary = File.ReadAllText(Path.Combine(options.OutDir, "summary.json"));
-                output.WriteLine(outcome == RunOutcome.Completed ? $"done. {options.OutDir}/summary.json:" : $"interrupted; resume with ./mixup train --resume {options.OutDir}. summary so far:");
-                output.WriteLine(summary);
-                return outcome == RunOutcome.Completed ? 0 : 130;
+                return work(linked.Token);
             }
             finally
             {

@@ -140,9 +140,9 @@ public sealed class Trainer
             _observer.Info($"resuming {o.OutDir} at epoch {state.Epoch + 1}, step {state.Step}");
         }
 
-        WriteConfig(o, hash, train, test);
         var standard = StandardSteps(o);
         var normalize = Normalization(o, train);
+        WriteConfig(o, hash, train, test, normalize);
         var withMethod = Methods.Pipeline(o, numClasses, imageSize, standard, normalize, methodOn: true);
         var withoutMethod = Methods.Pipeline(o, numClasses, imageSize, standard, normalize, methodOn: false);
         var jsdViews = o.JsdWeight > 0 ? MixupSharp.Composite.MaskDistortMix.Create(numClasses) : null;
@@ -302,32 +302,23 @@ public sealed class Trainer
         return Evaluation.FromLogits(logits, labels, data.NumClasses);
     }
 
+    /// <summary>The resolved options recorded in a run folder's config.json.</summary>
+    public static TrainingOptions ReadRunOptions(string runDir) => ReadRunOptions(ReadConfig(runDir));
+
     /// <summary>
     /// The trained model of a run folder (its config.json and the weights of its checkpoint.bin), on <paramref name="device"/>,
-    /// with the run's resolved options.
+    /// with the run's resolved options and the normalization it trained with.
     /// </summary>
-    public static (TrainingOptions Options, StagedModel Model) LoadTrained(string runDir, Device device)
+    public static (TrainingOptions Options, StagedModel Model, Normalize Normalize) LoadTrained(string runDir, Device device)
     {
-        string config = Path.Combine(runDir, "config.json");
-        if (!File.Exists(config))
-        {
-            throw new ArgumentException($"{runDir}: no config.json there, so it is not a run folder.");
-        }
-
-        JsonElement root;
-        try
-        {
-            root = JsonDocument.Parse(File.ReadAllText(config)).RootElement;
-        }
-        catch (JsonException e)
-        {
-            throw new ArgumentException($"{config}: not valid JSON ({e.Message}).");
-        }
-
-        var options = root.GetProperty("options").Deserialize<TrainingOptions>()!;
+        var root = ReadConfig(runDir);
+        var options = ReadRunOptions(root);
         int channels = root.TryGetProperty("image_shape", out var shape) ? shape[0].GetInt32() : DefaultChannels(options.Dataset);
         int size = root.TryGetProperty("image_shape", out shape) ? shape[1].GetInt32() : DefaultSize(options.Dataset);
         int classes = root.GetProperty("classes").GetArrayLength();
+        var normalize = root.TryGetProperty("normalization", out var n)
+            ? new Normalize(n.GetProperty("mean").Deserialize<double[]>()!, n.GetProperty("std").Deserialize<double[]>()!)
+            : RecomputedNormalization(options);
         var model = ModelFactory.Create(options.Model, channels, size, classes);
         try
         {
@@ -335,7 +326,7 @@ public sealed class Trainer
             Checkpoint.Load(Path.Combine(runDir, CheckpointFile), model, optimizer);
             model.to(device);
             model.eval();
-            return (options, model);
+            return (options, model, normalize);
         }
         catch
         {
@@ -347,33 +338,60 @@ public sealed class Trainer
     /// <summary>A split of the run's dataset, without subsetting or label noise: the data a trained model is judged on.</summary>
     public static InMemoryDataset LoadSplit(TrainingOptions o, bool train)
     {
-        if (o.Dataset == "folder")
+        if (o.Dataset != "folder")
         {
-            var trainSet = ImageFolder.Load(Path.Combine(o.DataDir!, "train"));
-            if (train)
-            {
-                return trainSet;
-            }
-
-            using (trainSet)
-            {
-                return ImageFolder.Load(Path.Combine(o.DataDir!, "test"), new ImageFolderOptions { Size = (int)trainSet.ImageShape[1] });
-            }
+            return DataLocator.Load(DatasetCatalog.Parse(o.Dataset), train, o.DataDir);
         }
 
-        return DataLocator.Load(DatasetCatalog.Parse(o.Dataset), train, o.DataDir);
+        var trainSet = LoadFolderTrain(o);
+        if (train)
+        {
+            return trainSet;
+        }
+
+        using (trainSet)
+        {
+            return LoadFolderTest(o, trainSet);
+        }
     }
 
-    /// <summary>The normalization a run trained with (published statistics, or a folder's own training-set statistics).</summary>
-    public static Normalize NormalizationFor(TrainingOptions o)
+    private static InMemoryDataset LoadFolderTrain(TrainingOptions o) => ImageFolder.Load(Path.Combine(o.DataDir!, "train"));
+
+    /// <summary>A folder's test images, resized to the size of its training images.</summary>
+    private static InMemoryDataset LoadFolderTest(TrainingOptions o, InMemoryDataset train) =>
+        ImageFolder.Load(Path.Combine(o.DataDir!, "test"), new ImageFolderOptions { Size = (int)train.ImageShape[1] });
+
+    private static JsonElement ReadConfig(string runDir)
+    {
+        string config = Path.Combine(runDir, "config.json");
+        if (!File.Exists(config))
+        {
+            throw new ArgumentException($"{runDir}: no config.json there, so it is not a run folder.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(config));
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{config}: not valid JSON ({e.Message}).");
+        }
+    }
+
+    private static TrainingOptions ReadRunOptions(JsonElement config) => config.GetProperty("options").Deserialize<TrainingOptions>()!;
+
+    /// <summary>For run folders written before config.json recorded the normalization: recompute it as the run did.</summary>
+    private static Normalize RecomputedNormalization(TrainingOptions o)
     {
         if (o.Dataset != "folder")
         {
             return StandardAugmentation.Normalization(DatasetCatalog.Parse(o.Dataset));
         }
 
-        using var train = ImageFolder.Load(Path.Combine(o.DataDir!, "train"));
-        return Normalization(o, train);
+        using var data = LoadData(o);
+        return Normalization(o, data.Train);
     }
 
     private static int DefaultChannels(string dataset) => dataset is "cifar10" or "cifar100" ? 3 : 1;
@@ -432,7 +450,7 @@ public sealed class Trainer
         }
     }
 
-    private sealed class RunData : IDisposable
+    internal sealed class RunData : IDisposable
     {
         public RunData(InMemoryDataset train, InMemoryDataset test, Tensor? flipped, params IDisposable[] owned)
         {
@@ -459,13 +477,14 @@ public sealed class Trainer
         }
     }
 
-    private static RunData LoadData(TrainingOptions o)
+    /// <summary>The run's training set (subset and label noise applied, as trained on) and test set.</summary>
+    internal static RunData LoadData(TrainingOptions o)
     {
         InMemoryDataset train, test;
         if (o.Dataset == "folder")
         {
-            train = ImageFolder.Load(Path.Combine(o.DataDir!, "train"));
-            test = ImageFolder.Load(Path.Combine(o.DataDir!, "test"), new ImageFolderOptions { Size = (int)train.ImageShape[1] });
+            train = LoadFolderTrain(o);
+            test = LoadFolderTest(o, train);
         }
         else
         {
@@ -600,7 +619,7 @@ public sealed class Trainer
         return process.PeakWorkingSet64 / 1048576.0;
     }
 
-    private static void WriteConfig(TrainingOptions o, string hash, InMemoryDataset train, InMemoryDataset test)
+    private static void WriteConfig(TrainingOptions o, string hash, InMemoryDataset train, InMemoryDataset test, Normalize normalize)
     {
         var config = new Dictionary<string, object?>
         {
@@ -611,6 +630,7 @@ public sealed class Trainer
             ["test_images"] = test.Count,
             ["classes"] = train.ClassNames,
             ["image_shape"] = train.ImageShape,
+            ["normalization"] = new Dictionary<string, double[]> { ["mean"] = normalize.Mean, ["std"] = normalize.Std },
             ["versions"] = new Dictionary<string, string>
             {
                 ["mixupsharp"] = typeof(Trainer).Assembly.GetName().Version?.ToString() ?? "?",

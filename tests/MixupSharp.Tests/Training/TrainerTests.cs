@@ -193,6 +193,13 @@ public sealed class TrainerTests : IDisposable
         }
 
         Assert.Contains("\"completed\": true", summary);
+        using (var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(options.OutDir, "config.json"))))
+        {
+            // The normalization trained with is recorded, so eval applies exactly it (a folder's statistics depend on the subset).
+            var normalization = config.RootElement.GetProperty("normalization");
+            Assert.Equal(3, normalization.GetProperty("mean").GetArrayLength());
+            Assert.Equal(3, normalization.GetProperty("std").GetArrayLength());
+        }
         Assert.Contains("already holds a run", Assert.Throws<ArgumentException>(() => new Trainer(options, new Recorder()).Run(resume: false)).Message);
     }
 
