@@ -152,18 +152,6 @@ public static class MethodPreview
     private static SKBitmap Bitmap(Tensor image, int scale)
     {
         using var scope = torch.NewDisposeScope();
-        var x = image.detach().cpu().to_type(ScalarType.Float32).clamp(0, 1);
-        if (x.shape[0] == 1)
-        {
-            x = x.expand(3, x.shape[1], x.shape[2]);
-        }
-
-        x = x.repeat_interleave(scale, 1).repeat_interleave(scale, 2).permute(1, 2, 0);
-        long h = x.shape[0], w = x.shape[1];
-        var rgba = torch.cat(new[] { (x * 255).round().to_type(ScalarType.Byte), torch.full(new[] { h, w, 1L }, (byte)255, dtype: ScalarType.Byte) }, 2).contiguous();
-        var bitmap = new SKBitmap(new SKImageInfo((int)w, (int)h, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        var bytes = rgba.data<byte>().ToArray();
-        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, bitmap.GetPixels(), bytes.Length);
-        return bitmap;
+        return RunPlots.Bitmap(RunPlots.ScaledRgb(image.unsqueeze(0), scale)[0].permute(1, 2, 0));
     }
 }

@@ -16,12 +16,8 @@ public static class RunPlots
     /// <summary>Plots train loss and test error per epoch from a run folder's metrics.csv into <paramref name="path"/>.</summary>
     public static void LearningCurves(string metricsCsv, string path)
     {
-        var lines = File.ReadAllLines(metricsCsv);
-        var header = lines[0].Split(',');
-        int epochCol = Array.IndexOf(header, "epoch"), lossCol = Array.IndexOf(header, "train_loss"), errorCol = Array.IndexOf(header, "test_error");
-        var rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
-        double[] Column(int c) => rows.Select(r => double.Parse(r[c], CultureInfo.InvariantCulture)).ToArray();
-        double[] epochs = Column(epochCol), loss = Column(lossCol), error = Column(errorCol).Select(e => e * 100).ToArray();
+        var rows = MetricsTable.Read(metricsCsv);
+        double[] epochs = rows.Select(r => r["epoch"]).ToArray(), loss = rows.Select(r => r["train_loss"]).ToArray(), error = rows.Select(r => r["test_error"] * 100).ToArray();
 
         var plot = new ScottPlot.Plot();
         var lossLine = plot.Add.Scatter(epochs, loss);
@@ -69,24 +65,39 @@ public static class RunPlots
         using var scope = torch.NewDisposeScope();
         long n = images.shape[0], h = images.shape[2] * scale, w = images.shape[3] * scale;
         int cols = (int)Math.Min(columns, n), rows = (int)((n + cols - 1) / cols);
-        var x = images.detach().cpu().to_type(ScalarType.Float32).clamp(0, 1);
-        if (x.shape[1] == 1)
-        {
-            x = x.expand(n, 3, images.shape[2], images.shape[3]);
-        }
-
-        x = x.repeat_interleave(scale, 2).repeat_interleave(scale, 3);
+        var x = ScaledRgb(images, scale);
         if (rows * cols > n)
         {
             x = torch.cat(new[] { x, torch.ones(rows * cols - n, 3, h, w) }, 0);
         }
 
-        var tiled = x.reshape(rows, cols, 3, h, w).permute(0, 3, 1, 4, 2).reshape(rows * h, cols * w, 3);
-        var rgba = torch.cat(new[] { (tiled * 255).round().to_type(ScalarType.Byte), torch.full(new[] { rows * h, cols * w, 1L }, (byte)255, dtype: ScalarType.Byte) }, 2).contiguous();
-        byte[] pixels = rgba.data<byte>().ToArray();
-        var info = new SKImageInfo((int)(cols * w), (int)(rows * h), SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var image = SKImage.FromPixelCopy(info, pixels);
+        using var bitmap = Bitmap(x.reshape(rows, cols, 3, h, w).permute(0, 3, 1, 4, 2).reshape(rows * h, cols * w, 3));
+        using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
         File.WriteAllBytes(path, data.ToArray());
+    }
+
+    /// <summary>Images [N, 1 or 3, H, W] in [0, 1] as float RGB [N, 3, H·scale, W·scale], clamped, on the CPU.</summary>
+    internal static Tensor ScaledRgb(Tensor images, int scale)
+    {
+        var x = images.detach().cpu().to_type(ScalarType.Float32).clamp(0, 1);
+        if (x.shape[1] == 1)
+        {
+            x = x.expand(x.shape[0], 3, x.shape[2], x.shape[3]);
+        }
+
+        return x.repeat_interleave(scale, 2).repeat_interleave(scale, 3);
+    }
+
+    /// <summary>An opaque RGBA bitmap of an RGB image [H, W, 3] with values in [0, 1].</summary>
+    internal static SKBitmap Bitmap(Tensor rgb)
+    {
+        using var scope = torch.NewDisposeScope();
+        long h = rgb.shape[0], w = rgb.shape[1];
+        var rgba = torch.cat(new[] { (rgb * 255).round().to_type(ScalarType.Byte), torch.full(new[] { h, w, 1L }, (byte)255, dtype: ScalarType.Byte) }, 2).contiguous();
+        var bitmap = new SKBitmap(new SKImageInfo((int)w, (int)h, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        byte[] bytes = rgba.data<byte>().ToArray();
+        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, bitmap.GetPixels(), bytes.Length);
+        return bitmap;
     }
 }
