@@ -178,7 +178,8 @@ public static class SystemBenchmark
 
     /// <summary>
     /// The trainer (ERM, no crop/flip: only the trainer's own machinery around the step) against a loop that only runs
-    /// forward, loss, backward and the SGD step over the same batches, already in memory and normalized. Each repeat
+    /// forward, loss, backward and the SGD step over the same training images (the trainer's subset, in batches of the
+    /// same size; its own shuffled order), already in memory and normalized. Each repeat
     /// times the second of two epochs of <see cref="SystemBenchmarkOptions.Steps"/> batches, trainer and loop alternating.
     /// </summary>
     private static IEnumerable<Measurement> TrainerAgainstBareLoop(SystemBenchmarkOptions o, string work, Action<string> log)
@@ -218,15 +219,16 @@ public static class SystemBenchmark
 
     private static double BareLoop(SystemBenchmarkOptions o, long subset)
     {
-        var kind = DatasetCatalog.Parse(o.Dataset);
-        using var full = DataLocator.Load(kind, train: true, o.DataDir);
-        using var generator = new Generator(3);
-        using var data = DatasetTransforms.StratifiedSubset(full, subset, generator);
-        var normalize = StandardAugmentation.Normalization(kind);
-        torch.manual_seed(1);
+        // The trainer's own training set (the same stratified subset), in a fixed shuffled order.
+        var options = RunOptions(o, string.Empty) with { TrainSubset = subset };
+        using var run = Trainer.LoadData(options);
+        var data = run.Train;
+        var normalize = StandardAugmentation.Normalization(DatasetCatalog.Parse(o.Dataset));
+        torch.manual_seed(options.Seed);
         using var model = ModelFactory.Create(o.Model, (int)data.ImageShape[0], (int)data.ImageShape[1], data.NumClasses);
-        using var optimizer = optim.SGD(model.parameters(), 0.05, 0.9, weight_decay: 5e-4);
+        using var optimizer = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, weight_decay: options.WeightDecay);
         var batches = new List<(Tensor X, Tensor Y)>();
+        using var generator = new Generator(3);
         using var order = torch.randperm(data.Count, generator: generator);
         for (long start = 0; start < data.Count; start += o.BatchSize)
         {
