@@ -21,6 +21,8 @@ namespace MixupSharp.Benchmarks;
 /// from a uint8 dataset by <see cref="BatchLoader"/> and converted, the ERM pipeline (normalization, one-hot targets),
 /// the learning rate set on the optimizer, soft-target cross-entropy, and the loss read back with <c>item()</c>.
 /// "Trainer extras" is the trainer step without the model and the optimizer: its cost is the overhead on its own.
+/// The loss, learning-rate and item() cases time the step's other differences alone, because two whole steps measured
+/// minutes apart differ by more than these on shared CPUs.
 /// </summary>
 [MemoryDiagnoser(false)]
 public class TrainerStepBenchmarks
@@ -102,11 +104,7 @@ public class TrainerStepBenchmarks
     {
         using var batch = NextBatch();
         using var scope = NewDisposeScope();
-        foreach (var group in _optimizer.ParamGroups)
-        {
-            group.LearningRate = 0.05;
-        }
-
+        SetLearningRate();
         using var augmented = _pipeline.Apply(batch.Images, batch.Labels, _generator);
         var loss = SoftTargetCrossEntropy.Compute(_model.call(augmented.Inputs), augmented.Targets);
         float value = loss.item<float>();

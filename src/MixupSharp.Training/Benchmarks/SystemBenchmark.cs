@@ -229,14 +229,12 @@ public static class SystemBenchmark
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate, options.Momentum, weight_decay: options.WeightDecay);
         var batches = new List<(Tensor X, Tensor Y)>();
         using var generator = new Generator(3);
-        using var order = torch.randperm(data.Count, generator: generator);
-        for (long start = 0; start < data.Count; start += o.BatchSize)
+        foreach (var batch in new BatchLoader(data, new BatchLoaderOptions { BatchSize = o.BatchSize, Prefetch = 0 }, generator).Epoch())
         {
-            using var scope = torch.NewDisposeScope();
-            var index = order.narrow(0, start, Math.Min(o.BatchSize, data.Count - start));
-            var x = normalize.Transform(data.Images.index_select(0, index).to_type(ScalarType.Float32) / 255f).contiguous();
-            var y = data.Labels.index_select(0, index);
-            batches.Add((x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope()));
+            using (batch)
+            {
+                batches.Add((normalize.Transform(batch.Images).contiguous(), batch.Labels.clone()));
+            }
         }
 
         try
