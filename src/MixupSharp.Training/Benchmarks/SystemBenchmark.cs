@@ -180,32 +180,42 @@ public static class SystemBenchmark
     /// The trainer (ERM, no crop/flip: only the trainer's own machinery around the step) against a loop that only runs
     /// forward, loss, backward and the SGD step over the same training images (the trainer's subset, in batches of the
     /// same size; its own shuffled order), already in memory and normalized. Each repeat
-    /// times the second of two epochs of <see cref="SystemBenchmarkOptions.Steps"/> batches, trainer and loop alternating.
+    /// times the second of two epochs of <see cref="SystemBenchmarkOptions.Steps"/> batches, trainer and loop alternating,
+    /// then the loop once more (an A/A control of how far two identical loops differ), and counts minor page faults per
+    /// step of each.
     /// </summary>
     private static IEnumerable<Measurement> TrainerAgainstBareLoop(SystemBenchmarkOptions o, string work, Action<string> log)
     {
         var trainer = new List<double>();
         var bare = new List<double>();
+        var trainerFaults = new List<double>();
+        var bareFaults = new List<double>();
+        var control = new List<double>();
         long subset = (long)o.Steps * o.BatchSize;
         for (int r = 0; r < o.Repeats; r++)
         {
             // Alternate which goes first, so drift of the machine (clock, cache, page cache) does not favour either.
             if (r % 2 == 1)
             {
-                bare.Add(BareLoop(o, subset));
+                bare.Add(BareLoop(o, subset, bareFaults));
             }
 
             string dir = Path.Combine(work, $"trainer-{r}");
             var recorder = new EpochRecorder();
             new Trainer(RunOptions(o, dir) with { Method = "erm", StandardAugmentation = false, Epochs = 2, TrainSubset = subset, Schedule = ScheduleKind.Constant }, recorder).Run(resume: false);
             trainer.Add(recorder.Epochs[^1].ImagesPerSecond);
+            trainerFaults.Add(recorder.FaultsPerStep);
             Directory.Delete(dir, recursive: true);
             if (r % 2 == 0)
             {
-                bare.Add(BareLoop(o, subset));
+                bare.Add(BareLoop(o, subset, bareFaults));
             }
 
-            log(string.Create(CultureInfo.InvariantCulture, $"trainer vs bare loop, repeat {r + 1}/{o.Repeats}: {trainer[^1]:F0} vs {bare[^1]:F0} images/s"));
+            // The A/A control: the same bare loop again, a fresh model in the same process. Its ratio to the first shows
+            // how far two identical loops differ here, the floor under any trainer/loop difference this can resolve.
+            control.Add(BareLoop(o, subset, new List<double>()));
+
+            log(string.Create(CultureInfo.InvariantCulture, $"trainer vs bare loop, repeat {r + 1}/{o.Repeats}: {trainer[^1]:F0} vs {bare[^1]:F0} images/s (the loop again: {control[^1]:F0}); {trainerFaults[^1]:F0} vs {bareFaults[^1]:F0} page faults per step"));
         }
 
         var ratios = trainer.Zip(bare, (t, b) => t / b).ToList();
@@ -214,10 +224,13 @@ public static class SystemBenchmark
             new Measurement($"trainer, {o.Model} ERM, batch {o.BatchSize}", Statistics.Median(trainer), trainer, "images/s"),
             new Measurement($"bare forward/backward/step loop, same batches", Statistics.Median(bare), bare, "images/s"),
             new Measurement("trainer / bare loop (target >= 0.97)", Statistics.Median(ratios), ratios, "ratio"),
+            new Measurement("bare loop / the same loop again (A/A control)", Statistics.Median(bare.Zip(control, (a, b) => a / b).ToList()), bare.Zip(control, (a, b) => a / b).ToList(), "ratio"),
+            new Measurement("trainer, minor page faults per step (all threads)", Statistics.Median(trainerFaults), trainerFaults, "faults"),
+            new Measurement("bare loop, minor page faults per step", Statistics.Median(bareFaults), bareFaults, "faults"),
         };
     }
 
-    private static double BareLoop(SystemBenchmarkOptions o, long subset)
+    private static double BareLoop(SystemBenchmarkOptions o, long subset, List<double> faultsPerStep)
     {
         // The trainer's own training set (the same stratified subset), in a fixed shuffled order.
         var options = RunOptions(o, string.Empty) with { TrainSubset = subset };
@@ -241,9 +254,10 @@ public static class SystemBenchmark
         {
             model.train();
             double seconds = 0;
-            long images = 0;
+            long images = 0, faults = 0;
             for (int epoch = 0; epoch < 2; epoch++)
             {
+                faults = MinorFaults();
                 var clock = Stopwatch.StartNew();
                 foreach (var (x, y) in batches)
                 {
@@ -261,6 +275,7 @@ public static class SystemBenchmark
                 if (epoch == 1)
                 {
                     seconds = clock.Elapsed.TotalSeconds;
+                    faultsPerStep.Add((MinorFaults() - faults) / (double)batches.Count);
                 }
             }
 
@@ -392,9 +407,29 @@ public static class SystemBenchmark
         File.WriteAllLines(Path.Combine(dir, "batches.meta.txt"), new[] { "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck" });
     }
 
+    /// <summary>
+    /// Minor page faults of this process so far (all threads), from /proc/self/stat; 0 where there is no /proc. A step
+    /// that gets fresh pages from the kernel for its activations (memory the allocator returned and takes back) pays for
+    /// each fault, so a difference here explains a difference in speed that no line of the step does.
+    /// </summary>
+    public static long MinorFaults()
+    {
+        try
+        {
+            string stat = File.ReadAllText("/proc/self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[7], CultureInfo.InvariantCulture);   // field 10 of proc(5): minflt
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     private sealed class EpochRecorder : ITrainingObserver
     {
         private readonly bool _recordMemory;
+        private long _faultsAtFirstStep;
 
         public EpochRecorder(bool recordMemory = false) => _recordMemory = recordMemory;
 
@@ -402,8 +437,19 @@ public static class SystemBenchmark
 
         public List<double> ResidentMb { get; } = new();
 
+        /// <summary>Minor page faults per step over the last epoch, from its first step's end to its last's.</summary>
+        public double FaultsPerStep { get; private set; }
+
         public void OnStep(int epoch, int epochs, long step, long steps, double loss, double imagesPerSecond, TimeSpan elapsed)
         {
+            if (step == 1)
+            {
+                _faultsAtFirstStep = MinorFaults();
+            }
+            else if (step == steps)
+            {
+                FaultsPerStep = (MinorFaults() - _faultsAtFirstStep) / (double)(steps - 1);
+            }
         }
 
         public void OnEpoch(EpochMetrics metrics, int epochs)
