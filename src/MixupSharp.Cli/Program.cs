@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading;
 using MixupSharp.Cli;
@@ -150,22 +151,29 @@ namespace MixupSharp.Cli
         }
 
         /// <summary>
-        /// Runs <paramref name="work"/> with a token that the first Ctrl-C (or <paramref name="stop"/>) cancels: the current
-        /// step finishes and a checkpoint is saved. A second Ctrl-C ends the process.
+        /// Runs <paramref name="work"/> with a token that the first Ctrl-C, SIGTERM or SIGHUP (or <paramref name="stop"/>)
+        /// cancels: the current step finishes and a checkpoint is saved, so `kill`, `timeout`, `docker stop`, a batch
+        /// scheduler's preemption or a closed terminal stop a run as Ctrl-C does. A second signal ends the process.
         /// </summary>
         internal static T UntilCtrlC<T>(TextWriter output, CancellationToken? stop, Func<CancellationToken, T> work)
         {
             using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
+            bool Stop(string what)
             {
-                if (!cancel.IsCancellationRequested)
+                if (cancel.IsCancellationRequested)
                 {
-                    e.Cancel = true;
-                    cancel.Cancel();
-                    output.WriteLine("\nstopping after this step and saving a checkpoint (Ctrl-C again to abort)...");
+                    return false;
                 }
-            };
+
+                cancel.Cancel();
+                output.WriteLine($"\n{what}: stopping after this step and saving a checkpoint ({what} again to abort)...");
+                return true;
+            }
+
+            ConsoleCancelEventHandler onCancel = (_, e) => e.Cancel = Stop("Ctrl-C");
             Console.CancelKeyPress += onCancel;
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = Stop("SIGTERM"));
+            using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = Stop("SIGHUP"));
             try
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stop ?? CancellationToken.None);
