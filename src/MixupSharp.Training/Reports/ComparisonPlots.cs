@@ -64,8 +64,8 @@ public static class ComparisonPlots
         plot.Axes.Bottom.Label.Text = "epoch";
         plot.Axes.Left.Label.Text = yLabel;
         plot.Title(title);
-        plot.ShowLegend();
-        plot.SavePng(path, 900, 560);
+        plot.ShowLegend(ScottPlot.Edge.Right);   // outside the axes: the last epochs, the ones that matter, stay visible
+        plot.SavePng(path, 1000, 560);
     }
 
     private static void Reliability(IReadOnlyList<(string Variant, IReadOnlyList<string> RunDirs)> variants, string path)
