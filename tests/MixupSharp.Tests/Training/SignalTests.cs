@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using MixupSharp.Tests.Data;
@@ -32,12 +31,7 @@ public sealed class SignalTests : IDisposable
         string data = Path.Combine(_dir, "data");
         DataFiles.WriteCifar10(data, perBatch: 8, testCount: 8);   // 40 training images: 10 steps of 4 per epoch
         string run = Path.Combine(_dir, "run");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet");
         foreach (string arg in new[]
         {
             Path.Combine(AppContext.BaseDirectory, "MixupSharp.Cli.dll"), "train", "--dataset", "cifar10", "--data-dir", data,
@@ -48,59 +42,16 @@ public sealed class SignalTests : IDisposable
         }
 
         start.Environment["CI"] = "true";   // plain progress lines, one per step
-        var output = new StringBuilder();
-        using var stepSeen = new ManualResetEventSlim();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
+        using var secondEpoch = new ManualResetEventSlim();
 
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (e.Data.Contains("epoch 2/", StringComparison.Ordinal))
-            {
-                stepSeen.Set();   // past the first epoch's checkpoint: the stop must save a mid-epoch one
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            Assert.True(stepSeen.Wait(TimeSpan.FromSeconds(120)), $"the run never reached epoch 2. Output:\n{output}");
-            Assert.Equal(0, kill(process.Id, 15));   // SIGTERM
-            Assert.True(process.WaitForExit(60_000), $"the run did not stop within a minute of SIGTERM. Output:\n{output}");
-            process.WaitForExit();
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        string text;
-        lock (output)
-        {
-            text = output.ToString();
-        }
+        // Past the first epoch's checkpoint: the stop must save a mid-epoch one.
+        using var child = ProcessRunner.Start(start, line => { if (line.Contains("epoch 2/", StringComparison.Ordinal)) { secondEpoch.Set(); } });
+        var process = child.Process;
+        Assert.True(secondEpoch.Wait(TimeSpan.FromSeconds(120)), $"the run never reached epoch 2. Output:\n{child.Output}");
+        Assert.Equal(0, kill(process.Id, 15));   // SIGTERM
+        Assert.True(process.WaitForExit(60_000), $"the run did not stop within a minute of SIGTERM. Output:\n{child.Output}");
+        process.WaitForExit();
+        string text = child.Output;
 
         Assert.Equal(130, process.ExitCode);
         Assert.Contains("SIGTERM: stopping after this step and saving a checkpoint", text);
