@@ -5,7 +5,7 @@ using MixupSharp.Distortion;
 using MixupSharp.Losses;
 using MixupSharp.Masking;
 using MixupSharp.Mixing;
-using MixupSharp.Models;
+using MixupSharp.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

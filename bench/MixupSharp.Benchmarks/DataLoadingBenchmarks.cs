@@ -1,6 +1,6 @@
 using System.IO;
 using BenchmarkDotNet.Attributes;
-using MixupSharp.Data;
+using MixupSharp.Training.Data;
 
 namespace MixupSharp.Benchmarks;
 
@@ -20,7 +20,7 @@ public class DataLoadingBenchmarks
     public void Setup()
     {
         _cifarRoot = Directory.CreateTempSubdirectory("mixupsharp-bench-cifar-").FullName;
-        SystemBenchmark.WriteRandomCifar10(_cifarRoot);
+        RandomCifar10.Write(_cifarRoot);
     }
 
     [GlobalCleanup]

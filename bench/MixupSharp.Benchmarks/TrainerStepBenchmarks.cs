@@ -1,13 +1,15 @@
 using System;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
-using MixupSharp.Data;
+using MixupSharp.Training.Data;
 using MixupSharp.Distortion;
 using MixupSharp.Losses;
 using MixupSharp.Mixing;
-using MixupSharp.Models;
+using MixupSharp.Training.Models;
 using MixupSharp.Pipelines;
 using MixupSharp.Training;
+using MixupSharp.Training.Methods;
+using MixupSharp.Training.Options;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -55,7 +57,7 @@ public class TrainerStepBenchmarks
         _order = _loader.NextOrder();
         _batches = _loader.BatchesPerEpoch;
         _normalize = StandardAugmentation.Normalization(DatasetKind.FashionMnist);
-        _pipeline = Methods.Pipeline(new TrainingOptions { Method = "erm", StandardAugmentation = false }, Classes, 28, Array.Empty<PipelineStep>(), _normalize, methodOn: true);
+        _pipeline = new RunPipelines(new TrainingOptions { Method = KnownMethods.Erm, StandardAugmentation = false }, Classes, 28, _normalize).WithMethod;
         _bare = _loader.Batches(_order).Select(batch =>
         {
             using (batch)

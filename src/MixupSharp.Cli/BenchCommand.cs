@@ -2,7 +2,9 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using MixupSharp.Benchmarks;
+using MixupSharp.Training.Benchmarks;
+using MixupSharp.Training.Methods;
+using MixupSharp.Training.Options;
 
 namespace MixupSharp.Cli;
 
@@ -16,8 +18,8 @@ public static class BenchCommand
         string? json = null, markdown = null;
         void Set(Func<SystemBenchmarkOptions, SystemBenchmarkOptions> change) => o = change(o);
         var table = new OptionTable("bench", "Measure what training costs here: the trainer's images/s against a bare forward/backward/step loop over the same batches (target ratio >= 0.97), loader throughput with crop+flip+normalize, resident memory at the end of epochs 2 and 10 of a run (target growth < 3%), and the time to load Fashion-MNIST and full-size CIFAR-10 files. Medians over --repeats; run it on an otherwise idle machine.")
-            .Add("--parts", "LIST", "any of trainer,loader,memory,load (default all)", v => Set(x => x with { Parts = v.Split(',') }))
-            .Add("--dataset", "NAME", "dataset of the throughput and memory runs (default fashion-mnist)", v => Set(x => x with { Dataset = v }))
+            .Add("--parts", "LIST", "any of trainer,loader,memory,load (default all)", v => Set(x => x with { Parts = ParseParts(v) }))
+            .Add("--dataset", "NAME", "dataset of the throughput and memory runs (default fashion-mnist)", v => Set(x => x with { Dataset = TrainCommand.Choice<TrainingDataset>("dataset", v) }))
             .Add("--data-dir", "DIR", "where the dataset is", v => Set(x => x with { DataDir = v }))
             .Add("--model", "NAME", "model of the throughput and memory runs (default seednet)", v => Set(x => x with { Model = v }))
             .Add("--batch-size", "N", "batch size (default 128)", v => Set(x => x with { BatchSize = OptionTable.Int(v) }))
@@ -26,7 +28,7 @@ public static class BenchCommand
             .Add("--steps", "N", "batches per timed epoch of the trainer-vs-loop comparison (default 300)", v => Set(x => x with { Steps = OptionTable.Int(v) }))
             .Add("--memory-epochs", "N", "epochs of the memory run (default 10)", v => Set(x => x with { MemoryEpochs = OptionTable.Int(v) }))
             .Add("--memory-subset", "N", "training images of the memory run (default 10000)", v => Set(x => x with { MemorySubset = OptionTable.Long(v) }))
-            .Add("--memory-method", "NAME", "method of the memory run (default mixup)", v => Set(x => x with { MemoryMethod = v }))
+            .Add("--memory-method", "NAME", "method of the memory run (default mixup)", v => Set(x => x with { MemoryMethod = KnownMethods.Parse(v) }))
             .Add("--json", "FILE", "also write the report as JSON", v => json = v)
             .Add("--markdown", "FILE", "also write the report as Markdown", v => markdown = v);
         if (args.Contains("--help") || args.Contains("-h"))
@@ -51,5 +53,25 @@ public static class BenchCommand
         }
 
         return 0;
+    }
+
+    /// <summary>Parts named like "trainer,loader".</summary>
+    private static BenchmarkParts ParseParts(string text)
+    {
+        var parts = BenchmarkParts.None;
+        var unknown = new System.Collections.Generic.List<string>();
+        foreach (var name in text.Split(','))
+        {
+            if (KebabCaseEnumConverter<BenchmarkParts>.Parse(name) is { } part && part is not (BenchmarkParts.None or BenchmarkParts.All))
+            {
+                parts |= part;
+            }
+            else
+            {
+                unknown.Add(name);
+            }
+        }
+
+        return unknown.Count == 0 ? parts : throw new ArgumentException($"unknown benchmark part(s) {string.Join(", ", unknown)}; expected trainer, loader, memory or load.");
     }
 }

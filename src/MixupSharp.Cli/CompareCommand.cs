@@ -6,6 +6,9 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using MixupSharp.Training;
+using MixupSharp.Training.Grids;
+using MixupSharp.Training.Methods;
+using MixupSharp.Training.Options;
 
 namespace MixupSharp.Cli;
 
@@ -30,7 +33,7 @@ public static class CompareCommand
     public static int Run(string[] args, TextWriter output, CancellationToken? stop)
     {
         string? variantsFile = null, outDir = null, seedsText = null;
-        string baseline = "erm";
+        string baseline = KnownMethods.Erm.Name;
         bool reportOnly = false;
         var sharedArgs = new List<string>();
         var table = new OptionTable("compare", Summary)
@@ -49,7 +52,7 @@ public static class CompareCommand
 
         // Split the command line: compare's own options, and shared train options (checked against train's table).
         var own = new List<string>();
-        var trainFlags = Cli.TrainOptions(() => new TrainingOptions(), _ => { }, _ => { });
+        var trainFlags = TrainCommand.Options(() => new TrainingOptions(), _ => { }, _ => { });
         for (int i = 0; i < args.Length; i++)
         {
             bool isOwn = args[i] is "--variants" or "--seeds" or "--out" or "--baseline" or "--report-only";
@@ -76,11 +79,11 @@ public static class CompareCommand
         var grid = ReadGrid(variantsFile);
         long[] defaultSeeds = seedsText is not null ? seedsText.Split(',').Select(OptionTable.Long).ToArray() : grid.Seeds ?? new long[] { 1, 2, 3 };
         outDir ??= Path.Combine("runs", "compare-" + Path.GetFileNameWithoutExtension(variantsFile));
-        var perVariant = new List<(string Name, TrainingOptions Options, long[] Seeds)>();
+        var perVariant = new List<(string Variant, TrainingOptions Options, IReadOnlyList<long> Seeds)>();
         foreach (var variant in grid.Variants)
         {
             var options = new TrainingOptions();
-            var variantTable = Cli.TrainOptions(() => options, o => options = o, _ => throw new UsageException("a variant cannot set resume."));
+            var variantTable = TrainCommand.Options(() => options, o => options = o, _ => throw new UsageException("a variant cannot set resume."));
             variantTable.Parse(grid.Shared);
             variantTable.Parse(sharedArgs);
             try
@@ -95,24 +98,13 @@ public static class CompareCommand
             perVariant.Add((variant.Name, options, (seedsText is null ? variant.Seeds : null) ?? defaultSeeds));
         }
 
-        // Seed-major order: every variant's first seed before any second seed, so a grid cut short still compares all variants.
-        var runs = new List<ComparisonRun>();
-        foreach (long seed in perVariant.SelectMany(v => v.Seeds).Distinct())
-        {
-            foreach (var v in perVariant.Where(v => v.Seeds.Contains(seed)))
-            {
-                var withSeed = v.Options with { Seed = seed, OutDir = Comparison.RunDirectory(outDir, v.Name, seed) };
-                withSeed.Validate();
-                runs.Add(new ComparisonRun(v.Name, withSeed));
-            }
-        }
-
+        var runs = Comparison.SeedMajor(outDir, perVariant);
         var comparison = new Comparison(outDir, runs, baseline);
         output.WriteLine($"compare: {grid.Variants.Count} variants, {runs.Count} runs into {outDir}");
         var outcome = RunOutcome.Completed;
         if (!reportOnly)
         {
-            outcome = Cli.UntilCtrlC(output, stop, token => comparison.RunAll(_ => new ConsoleObserver(output), output.WriteLine, token));
+            outcome = StopSignals.Run(output, stop, token => comparison.RunAll(_ => new ConsoleObserver(output), output.WriteLine, token));
         }
 
         output.WriteLine();

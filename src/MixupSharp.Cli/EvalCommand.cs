@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using MixupSharp.Training;
+using MixupSharp.Training.Options;
 using TorchSharp;
 
 namespace MixupSharp.Cli;
@@ -53,8 +54,8 @@ public static class EvalCommand
             torch.set_num_threads(threads);
         }
 
-        var target = Trainer.ResolveDevice(device);
-        var (options, model, normalize) = Trainer.LoadTrained(runDir, target);
+        var target = Devices.Resolve(TrainCommand.Choice<ComputeDevice>("device", device));
+        var (options, model, normalize) = TrainedModel.Load(runDir, target);
         using (model)
         {
             if (dataDir is not null)
@@ -62,10 +63,10 @@ public static class EvalCommand
                 options = options with { DataDir = dataDir };
             }
 
-            using var data = Trainer.LoadSplit(options, train: split == "train");
-            var clean = Trainer.Evaluate(model, data, normalize, target);
+            using var data = RunData.LoadSplit(options, train: split == "train");
+            var clean = Evaluator.Evaluate(model, data, normalize, target);
             var c = CultureInfo.InvariantCulture;
-            output.WriteLine(string.Create(c, $"{runDir} on {options.Dataset} {split} ({data.Count} images): error {clean.Error:P2}, NLL {clean.Nll:F4}, ECE {clean.Ece:F4}"));
+            output.WriteLine(string.Create(c, $"{runDir} on {KebabCaseEnumConverter<TrainingDataset>.Name(options.Dataset)} {split} ({data.Count} images): error {clean.Error:P2}, NLL {clean.Nll:F4}, ECE {clean.Ece:F4}"));
             output.WriteLine("per-class accuracy:");
             for (int k = 0; k < clean.PerClassAccuracy.Count; k++)
             {
@@ -75,7 +76,7 @@ public static class EvalCommand
             var attacks = new List<Dictionary<string, double>>();
             foreach (double eps in epsilons)
             {
-                var attacked = Trainer.EvaluateUnderFgsm(model, data, normalize, target, eps);
+                var attacked = Evaluator.EvaluateUnderFgsm(model, data, normalize, target, eps);
                 output.WriteLine(string.Create(c, $"FGSM eps {eps:G4} ({eps * 255:G4}/255): error {attacked.Error:P2}, NLL {attacked.Nll:F4}"));
                 attacks.Add(new Dictionary<string, double> { ["epsilon"] = eps, ["error"] = attacked.Error, ["nll"] = attacked.Nll, ["ece"] = attacked.Ece });
             }

@@ -37,19 +37,11 @@ public sealed class OptionTable
     /// <summary>One line saying what the verb does.</summary>
     public string Summary { get; }
 
-    /// <summary>Adds an option taking a value.</summary>
-    public OptionTable Add(string flag, string value, string help, Action<string> apply)
-    {
-        _options.Add(new CliOption(flag, value, help, apply));
-        return this;
-    }
+    /// <summary>Adds an option taking a value; a flag the table already has is an error (a method option may not shadow another).</summary>
+    public OptionTable Add(string flag, string value, string help, Action<string> apply) => Added(new CliOption(flag, value, help, apply));
 
     /// <summary>Adds a switch (no value).</summary>
-    public OptionTable Switch(string flag, string help, Action apply)
-    {
-        _options.Add(new CliOption(flag, string.Empty, help, _ => apply(), IsSwitch: true));
-        return this;
-    }
+    public OptionTable Switch(string flag, string help, Action apply) => Added(new CliOption(flag, string.Empty, help, _ => apply(), IsSwitch: true));
 
     /// <summary>Whether <paramref name="flag"/> is one of this verb's switches (options without a value).</summary>
     public bool IsSwitch(string flag) => _options.Any(o => o.Flag == flag && o.IsSwitch);
@@ -100,6 +92,17 @@ public sealed class OptionTable
         }
 
         return sb.ToString();
+    }
+
+    private OptionTable Added(CliOption option)
+    {
+        if (_options.Any(o => o.Flag == option.Flag))
+        {
+            throw new InvalidOperationException($"'{Verb}' already has the option {option.Flag}.");
+        }
+
+        _options.Add(option);
+        return this;
     }
 
     /// <summary>Parses a floating-point value in the invariant culture.</summary>

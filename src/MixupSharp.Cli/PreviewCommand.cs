@@ -2,8 +2,10 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using MixupSharp.Reports;
+using MixupSharp.Training.Reports;
 using MixupSharp.Training;
+using MixupSharp.Training.Methods;
+using MixupSharp.Training.Options;
 using TorchSharp;
 
 namespace MixupSharp.Cli;
@@ -14,19 +16,19 @@ public static class PreviewCommand
     /// <summary>Runs the verb.</summary>
     public static int Run(string[] args, TextWriter output)
     {
-        var options = new TrainingOptions { Method = "mixup", OutDir = string.Empty };
+        var options = new TrainingOptions { Method = KnownMethods.Mixup, OutDir = string.Empty };
         int count = 16;
         string split = "train";
         string? path = null;
         void Set(Func<TrainingOptions, TrainingOptions> change) => options = change(options);
         var table = new OptionTable("preview", "Write a PNG grid showing what a method does to real samples: originals above results, with lambda (or the kept mask area) and the soft target under each. Only the method is applied (no crop/flip, no normalization).")
-            .Add("--dataset", "NAME", "fashion-mnist (default), mnist, cifar10, cifar100, folder", v => Set(o => o with { Dataset = v }))
+            .Add("--dataset", "NAME", "fashion-mnist (default), mnist, cifar10, cifar100, folder", v => Set(o => o with { Dataset = TrainCommand.Choice<TrainingDataset>("dataset", v) }))
             .Add("--data-dir", "DIR", "where the dataset is", v => Set(o => o with { DataDir = v }))
-            .Add("--method", "NAME", $"{string.Join(", ", Methods.Names)} (default mixup)", v => Set(o => o with { Method = v }))
+            .Add("--method", "NAME", $"{string.Join(", ", KnownMethods.Names)} (default {KnownMethods.Mixup.Name})", v => Set(o => o with { Method = KnownMethods.Parse(v) }))
             .Add("--alpha", "A", "alpha of Beta(alpha, alpha) (default 1)", v => Set(o => o with { Alpha = OptionTable.Double(v) }))
             .Add("--prob", "P", "the method's probability (default 1)", v => Set(o => o with { Probability = OptionTable.Double(v) }))
             .Add("--switch-prob", "P", "P(CutMix) for mixup-cutmix (default 0.5)", v => Set(o => o with { SwitchProbability = OptionTable.Double(v) }))
-            .Add("--blend", "KIND", "mask-distort-mix blend: linear (default) or geometric", v => Set(o => o with { Blend = v }))
+            .Add("--blend", "KIND", "mask-distort-mix blend: linear (default) or geometric", v => Set(o => o with { Blend = TrainCommand.Choice<MixupSharp.Composite.Blend>("blend", v) }))
             .Add("--count", "N", "how many samples, 2 to 64 (default 16)", v => count = OptionTable.Int(v))
             .Add("--split", "NAME", "train (default) or test", v => split = v)
             .Add("--seed", "N", "seed of the sample choice and the method's draws (default 1)", v => Set(o => o with { Seed = OptionTable.Long(v) }))
@@ -44,11 +46,12 @@ public static class PreviewCommand
         }
 
         options.Validate();
-        path ??= Path.Combine("runs", $"preview-{options.Dataset}-{options.Method}.png");
-        using var data = Trainer.LoadSplit(options, train: split == "train");
+        string dataset = KebabCaseEnumConverter<TrainingDataset>.Name(options.Dataset);
+        path ??= Path.Combine("runs", $"preview-{dataset}-{options.Method.Name}.png");
+        using var data = RunData.LoadSplit(options, train: split == "train");
         using var generator = new torch.Generator((ulong)options.Seed);
         var captions = MethodPreview.Write(options, data, count, generator, path);
-        output.WriteLine($"{path}: {count} {options.Dataset} {split} images with {options.Method}");
+        output.WriteLine($"{path}: {count} {dataset} {split} images with {options.Method.Name}");
         output.WriteLine(string.Join("; ", captions.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"{i}: {c.Effect}, target {c.Target}"))));
         return 0;
     }

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>Options of <see cref="BatchLoader"/>.</summary>
 public sealed record BatchLoaderOptions

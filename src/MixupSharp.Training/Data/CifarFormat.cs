@@ -5,7 +5,7 @@ using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>
 /// Reads the binary versions of CIFAR-10 (<c>cifar-10-batches-bin/</c>: per record 1 label byte then 3072 bytes of

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using MixupSharp.Pipelines;
 using static TorchSharp.torch;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>Applies MixupSharp augmentations to batches from TorchSharp's own <c>DataLoader</c>.</summary>
 public static class DataLoaderAugmentation

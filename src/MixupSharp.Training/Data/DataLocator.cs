@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>
 /// Finds a dataset on disk. Looks, in order: an explicit folder, the <c>MIXUPSHARP_DATA</c> environment variable, the
@@ -79,8 +79,8 @@ public static class DataLocator
         string name = DatasetCatalog.Name(kind);
         string cache = Path.Combine(UserCacheRoot(), name);
         string how = kind == DatasetKind.FashionMnist
-            ? $"install it with `sudo apt-get install dataset-fashion-mnist`, or download it into {cache} with MixupSharp.Data.DatasetDownloader"
-            : $"download it into {cache} with MixupSharp.Data.DatasetDownloader (official address, checksum verified), or put the official files in one of these folders";
+            ? $"install it with `sudo apt-get install dataset-fashion-mnist`, or download it into {cache} with MixupSharp.Training.Data.DatasetDownloader"
+            : $"download it into {cache} with MixupSharp.Training.Data.DatasetDownloader (official address, checksum verified), or put the official files in one of these folders";
         throw new DirectoryNotFoundException(
             $"{name} was not found. Looked in:\n" + string.Join("\n", candidates.Select(c => "  - " + c)) + $"\nTo get it, {how}.");
     }

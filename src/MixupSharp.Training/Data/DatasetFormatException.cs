@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>A dataset file is missing, truncated or corrupt; the message names the file and what is wrong.</summary>
 public sealed class DatasetFormatException : IOException

@@ -3,7 +3,7 @@ using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>A dataset whose labels were corrupted, with the record of which ones.</summary>
 public sealed class NoisyDataset : IDisposable

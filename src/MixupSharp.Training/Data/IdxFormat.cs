@@ -5,7 +5,7 @@ using System.IO.Compression;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>
 /// Reads the IDX format of MNIST and Fashion-MNIST, raw or gzip-compressed: a big-endian header (magic 0x00000803 for

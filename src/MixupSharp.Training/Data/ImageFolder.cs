@@ -6,7 +6,7 @@ using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>Options of <see cref="ImageFolder.Load"/>.</summary>
 public sealed record ImageFolderOptions

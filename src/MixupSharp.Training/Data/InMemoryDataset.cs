@@ -4,7 +4,7 @@ using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>
 /// A labelled image dataset held in memory: uint8 images [N, C, H, W], int64 labels [N] and class names. Owns its

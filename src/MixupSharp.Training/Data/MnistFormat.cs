@@ -4,7 +4,7 @@ using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>Which IDX dataset: the digits or Zalando's clothes.</summary>
 public enum MnistVariant

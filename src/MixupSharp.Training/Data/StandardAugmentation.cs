@@ -2,7 +2,7 @@ using System;
 using MixupSharp.Distortion;
 using MixupSharp.Pipelines;
 
-namespace MixupSharp.Data;
+namespace MixupSharp.Training.Data;
 
 /// <summary>
 /// The per-dataset defaults of the standard recipes, applied per batch: random crop with padding and horizontal flip

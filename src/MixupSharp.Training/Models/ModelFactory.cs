@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 
-namespace MixupSharp.Models;
+namespace MixupSharp.Training.Models;
 
 /// <summary>Builds models by command-line name.</summary>
 public static class ModelFactory

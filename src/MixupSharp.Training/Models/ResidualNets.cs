@@ -4,7 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace MixupSharp.Models;
+namespace MixupSharp.Training.Models;
 
 /// <summary>
 /// A pre-activation residual block (He et al., "Identity Mappings in Deep Residual Networks", 2016): BN-ReLU-conv twice,

@@ -3,7 +3,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace MixupSharp.Models;
+namespace MixupSharp.Training.Models;
 
 /// <summary>
 /// The small CNN of the write-up this project started from: conv 3×3 (padding 1) → 32, ReLU, max-pool 2; conv 3×3

@@ -5,7 +5,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace MixupSharp.Models;
+namespace MixupSharp.Training.Models;
 
 /// <summary>
 /// A classifier made of consecutive stages (stem, blocks, head), so hidden states can be mixed between stages

@@ -4,8 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using MixupSharp.Training;
+using MixupSharp.Training.Runs;
 
-namespace MixupSharp.Reports;
+namespace MixupSharp.Training.Reports;
 
 /// <summary>Overlay PNGs of a comparison: one line per variant, the mean over its seeds.</summary>
 public static class ComparisonPlots
@@ -18,7 +19,7 @@ public static class ComparisonPlots
     /// <param name="variants">Each variant's name and its run folders.</param>
     public static void Write(string outDir, IReadOnlyList<(string Variant, IReadOnlyList<string> RunDirs)> variants)
     {
-        var tables = variants.Select(v => (v.Variant, Tables: v.RunDirs.Select(d => MetricsTable.Read(Path.Combine(d, "metrics.csv"))).Where(t => t.Count > 0).ToList()))
+        var tables = variants.Select(v => (v.Variant, Tables: v.RunDirs.Select(d => new RunFolder(d).ReadMetrics()).Where(t => t.Count > 0).ToList()))
             .Where(v => v.Tables.Count > 0).ToList();
         if (tables.Count == 0)
         {
@@ -77,8 +78,7 @@ public static class ComparisonPlots
         foreach (var (variant, dirs) in variants)
         {
             // Pool the last epoch's bins over seeds, weighted by their counts.
-            var bins = dirs.Select(d => Path.Combine(d, "reliability.json")).Where(File.Exists)
-                .SelectMany(f => JsonSerializer.Deserialize<List<ReliabilityBin>>(File.ReadAllText(f)) ?? new List<ReliabilityBin>())
+            var bins = dirs.SelectMany(d => new RunFolder(d).ReadReliability() ?? Array.Empty<ReliabilityBin>())
                 .GroupBy(b => b.Lower)
                 .Select(g => (Count: g.Sum(b => b.Count), Accuracy: g.Sum(b => b.Accuracy * b.Count), Confidence: g.Sum(b => b.Confidence * b.Count)))
                 .Where(b => b.Count > 0).OrderBy(b => b.Confidence / b.Count).ToArray();

@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using MixupSharp.Training.Options;
 using MixupSharp.Composite;
-using MixupSharp.Data;
+using MixupSharp.Training.Data;
+using MixupSharp.Training.Methods;
 using MixupSharp.Masking;
 using MixupSharp.Mixing;
 using MixupSharp.Pipelines;
@@ -13,7 +15,7 @@ using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MixupSharp.Reports;
+namespace MixupSharp.Training.Reports;
 
 /// <summary>One sample of a preview: what was done to it and what its target says.</summary>
 /// <param name="Effect">E.g. "λ 0.73", "CutMix λ 0.41", "kept 78%", "original".</param>
@@ -43,12 +45,12 @@ public static class MethodPreview
         var labels = data.Labels.index_select(0, indices);
 
         // Replace, never Append: each result stands under its own original.
-        var o = options with { Insertion = "replace", LabelSmoothing = 0 };
-        var step = Methods.Step(o, data.NumClasses, data.ImageShape[1]);
+        var o = options with { Insertion = SyntheticInsertion.Replace, LabelSmoothing = 0 };
+        var step = o.Method.Step(new MethodContext(o, data.NumClasses, data.ImageShape[1]));
         if (step is null)
         {
             // ERM (and Manifold Mixup, which mixes hidden states, not images): the inputs are the originals.
-            string effect = options.Method == "manifold-mixup" ? "mixes hidden states" : "unchanged";
+            string effect = options.Method.UnchangedCaption;
             long[] label = labels.data<long>().ToArray();
             var unchanged = label.Select(k => new PreviewCaption(effect, $"{k}:1")).ToList();
             Draw(images, images, unchanged, path, columns, scale);

@@ -4,19 +4,19 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using MixupSharp.Training;
+using MixupSharp.Training.Runs;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MixupSharp.Reports;
+namespace MixupSharp.Training.Reports;
 
 /// <summary>PNG pictures of a run: learning curves, the reliability diagram, and grids of (augmented) images.</summary>
 public static class RunPlots
 {
-    /// <summary>Plots train loss and test error per epoch from a run folder's metrics.csv into <paramref name="path"/>.</summary>
-    public static void LearningCurves(string metricsCsv, string path)
+    /// <summary>Plots train loss and test error per epoch (rows as <see cref="MetricsTable.Read"/> gives them) into <paramref name="path"/>.</summary>
+    public static void LearningCurves(IReadOnlyList<Dictionary<string, double>> rows, string path)
     {
-        var rows = MetricsTable.Read(metricsCsv);
         double[] epochs = rows.Select(r => r["epoch"]).ToArray(), loss = rows.Select(r => r["train_loss"]).ToArray(), error = rows.Select(r => r["test_error"] * 100).ToArray();
 
         var plot = new ScottPlot.Plot();

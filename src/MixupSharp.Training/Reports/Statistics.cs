@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace MixupSharp.Reports;
+namespace MixupSharp.Training.Reports;
 
 /// <summary>The result of Welch's unequal-variance t-test.</summary>
 /// <param name="T">The t statistic (mean of a minus mean of b, over the standard error).</param>

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 
-namespace MixupSharp.Reports;
+namespace MixupSharp.Training.Reports;
 
 /// <summary>
 /// Writes TensorBoard event files (<c>events.out.tfevents.*</c>) of scalar summaries, so `tensorboard --logdir runs`

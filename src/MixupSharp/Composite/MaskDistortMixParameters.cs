@@ -56,17 +56,25 @@ public sealed class MaskDistortMixParameters<TDistortion> : IDisposable, IMaskDi
     }
 }
 
-/// <summary>The distortion-independent view of <see cref="MaskDistortMixParameters{TDistortion}"/>, for serialization.</summary>
-internal interface IMaskDistortMixParameters
+/// <summary>
+/// The distortion-independent view of <see cref="MaskDistortMixParameters{TDistortion}"/>: what serialization, previews
+/// and logs read without knowing the distortion's parameter type.
+/// </summary>
+public interface IMaskDistortMixParameters
 {
+    /// <summary>Weight of the masked view in each synthetic sample, [N] float64.</summary>
     Tensor Lambda { get; }
 
+    /// <summary>The partner of each sample, [N] int64.</summary>
     Tensor Partner { get; }
 
+    /// <summary>Which samples were replaced by (or appended as) synthetic ones, [N] bool.</summary>
     Tensor Selected { get; }
 
+    /// <summary>The masking draw.</summary>
     MaskParameters Masking { get; }
 
+    /// <summary>The distortion draw (its concrete type is the composite's distortion parameter type).</summary>
     IDisposable Distortion { get; }
 }
 

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using MixupSharp.Data;
+using MixupSharp.Training.Data;
 
 namespace MixupSharp.Tests.Data;
 

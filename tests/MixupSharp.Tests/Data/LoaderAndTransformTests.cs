@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using MixupSharp.Data;
+using MixupSharp.Training.Data;
 using MixupSharp.Mixing;
 using MixupSharp.Pipelines;
 using MixupSharp.Tests.Support;

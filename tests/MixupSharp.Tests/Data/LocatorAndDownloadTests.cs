@@ -9,7 +9,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
-using MixupSharp.Data;
+using MixupSharp.Training.Data;
 using MixupSharp.Tests.Support;
 using Xunit;
 

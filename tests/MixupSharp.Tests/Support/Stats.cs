@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using MixupSharp.Reports;
+using MixupSharp.Training.Reports;
 
 namespace MixupSharp.Tests.Support;
 

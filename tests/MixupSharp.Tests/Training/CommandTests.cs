@@ -5,12 +5,15 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
-using MixupSharp.Reports;
+using MixupSharp.Training.Reports;
 using MixupSharp.Tests.Data;
 using MixupSharp.Tests.Support;
 using MixupSharp.Training;
 using SkiaSharp;
 using TorchSharp;
+using MixupSharp.Training.Grids;
+using MixupSharp.Training.Methods;
+using MixupSharp.Training.Options;
 using Xunit;
 
 namespace MixupSharp.Tests.Training;
@@ -106,7 +109,7 @@ public sealed class CommandTests : IDisposable
     {
         TrainingOptions Options(long seed) => new()
         {
-            Dataset = "cifar10", DataDir = _data, Model = "fast-resnet", Method = "cutmix", Epochs = 1, BatchSize = 16, Seed = seed,
+            Dataset = TrainingDataset.Cifar10, DataDir = _data, Model = "fast-resnet", Method = KnownMethods.Parse("cutmix"), Epochs = 1, BatchSize = 16, Seed = seed,
             OutDir = Comparison.RunDirectory(Path.Combine(_dir, "grid"), "cutmix", seed),
         };
         var comparison = new Comparison(Path.Combine(_dir, "grid"), new[] { new ComparisonRun("cutmix", Options(1)), new ComparisonRun("cutmix", Options(2)) });
@@ -215,12 +218,12 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(6, CountOf(text, "λ "));
 
         // The captions are the draws: with ERM nothing changes and the targets are one-hot.
-        using var data = MixupSharp.Data.DataLocator.Load(MixupSharp.Data.DatasetKind.Cifar10, train: true, _data);
+        using var data = MixupSharp.Training.Data.DataLocator.Load(MixupSharp.Training.Data.DatasetKind.Cifar10, train: true, _data);
         using var generator = new torch.Generator(4);
-        var erm = MethodPreview.Write(new TrainingOptions { Method = "erm", OutDir = string.Empty }, data, 4, generator, Path.Combine(_dir, "erm.png"));
+        var erm = MethodPreview.Write(new TrainingOptions { Method = KnownMethods.Erm, OutDir = string.Empty }, data, 4, generator, Path.Combine(_dir, "erm.png"));
         Assert.All(erm, c => Assert.Equal("unchanged", c.Effect));
         Assert.All(erm, c => Assert.EndsWith(":1", c.Target));
-        var mixup = MethodPreview.Write(new TrainingOptions { Method = "mixup", OutDir = string.Empty }, data, 4, generator, Path.Combine(_dir, "mixup.png"));
+        var mixup = MethodPreview.Write(new TrainingOptions { Method = KnownMethods.Mixup, OutDir = string.Empty }, data, 4, generator, Path.Combine(_dir, "mixup.png"));
         foreach (var c in mixup)
         {
             double lambda = double.Parse(c.Effect["λ ".Length..], CultureInfo.InvariantCulture);
@@ -243,8 +246,8 @@ public sealed class CommandTests : IDisposable
         var (code, text, err) = Run("datasets", "--generate", "cifar10", "--data-dir", root, "--per-batch", "3", "--test-count", "4");
         Assert.True(code == 0, err);
         Assert.Contains("15 train + 4 test records", text);
-        using var train = MixupSharp.Data.CifarFormat.LoadCifar10(root, train: true);
-        using var test = MixupSharp.Data.CifarFormat.LoadCifar10(root, train: false);
+        using var train = MixupSharp.Training.Data.CifarFormat.LoadCifar10(root, train: true);
+        using var test = MixupSharp.Training.Data.CifarFormat.LoadCifar10(root, train: false);
         Assert.Equal(15, train.Count);
         Assert.Equal(4, test.Count);
         Assert.Contains("needs --data-dir", Run("datasets", "--generate", "cifar10").Err);

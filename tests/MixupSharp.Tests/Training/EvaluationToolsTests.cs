@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using MixupSharp.Reports;
+using MixupSharp.Training.Reports;
 using MixupSharp.Training;
 using MixupSharp.Tests.Support;
 using TorchSharp;

@@ -147,8 +147,8 @@ public static class GoldenData
             }
 
             // Written under another name and renamed, so a test that stops half-way never leaves a partial file behind.
-            MixupSharp.Data.IdxFormat.WriteImages(images + ".partial.gz", pixels, count, 28, 28);
-            MixupSharp.Data.IdxFormat.WriteLabels(labels + ".partial.gz", classes);
+            MixupSharp.Training.Data.IdxFormat.WriteImages(images + ".partial.gz", pixels, count, 28, 28);
+            MixupSharp.Training.Data.IdxFormat.WriteLabels(labels + ".partial.gz", classes);
             File.Move(images + ".partial.gz", images, overwrite: true);
             File.Move(labels + ".partial.gz", labels, overwrite: true);
         }

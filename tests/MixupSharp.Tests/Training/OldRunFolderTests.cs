@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using MixupSharp.Tests.Support;
 using MixupSharp.Training;
+using MixupSharp.Training.Runs;
 using Xunit;
 
 namespace MixupSharp.Tests.Training;
@@ -100,8 +101,8 @@ public sealed class OldRunFolderTests : IDisposable
         {
             using var document = JsonDocument.Parse(File.ReadAllText(config));
             string recorded = document.RootElement.GetProperty("config_hash").GetString()!;
-            var options = Trainer.ReadRunOptions(Path.GetDirectoryName(config)!);
-            Assert.True(recorded == Trainer.ConfigHash(options), $"{config}: recorded {recorded}, recomputed {Trainer.ConfigHash(options)}");
+            var options = new RunFolder(Path.GetDirectoryName(config)!).ReadOptions();
+            Assert.True(recorded == ConfigFingerprint.Of(options), $"{config}: recorded {recorded}, recomputed {ConfigFingerprint.Of(options)}");
         }
     }
 }

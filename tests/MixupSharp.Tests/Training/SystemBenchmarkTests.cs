@@ -1,9 +1,10 @@
 using System.IO;
 using System.Linq;
-using MixupSharp.Benchmarks;
-using MixupSharp.Reports;
+using MixupSharp.Training.Benchmarks;
+using MixupSharp.Training.Reports;
 using MixupSharp.Tests.Data;
 using MixupSharp.Tests.Support;
+using MixupSharp.Training.Options;
 using Xunit;
 
 namespace MixupSharp.Tests.Training;
@@ -22,8 +23,8 @@ public sealed class SystemBenchmarkTests
             DataFiles.WriteCifar10(data, perBatch: 8, testCount: 8);
             var options = new SystemBenchmarkOptions
             {
-                Dataset = "cifar10", DataDir = data, Model = "fast-resnet", BatchSize = 8, Repeats = 3, Steps = 2, MemoryEpochs = 3, MemorySubset = 16,
-                Parts = new[] { "trainer", "loader", "memory" }, WorkDir = Path.Combine(dir, "work"),
+                Dataset = TrainingDataset.Cifar10, DataDir = data, Model = "fast-resnet", BatchSize = 8, Repeats = 3, Steps = 2, MemoryEpochs = 3, MemorySubset = 16,
+                Parts = BenchmarkParts.Trainer | BenchmarkParts.Loader | BenchmarkParts.Memory, WorkDir = Path.Combine(dir, "work"),
             };
             var report = SystemBenchmark.Run(options, _ => { });
             Assert.Equal(6 + 2 + 3, report.Measurements.Count);

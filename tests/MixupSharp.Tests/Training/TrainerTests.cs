@@ -4,11 +4,14 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using MixupSharp.Cli;
-using MixupSharp.Models;
+using MixupSharp.Training.Models;
 using MixupSharp.Tests.Data;
 using MixupSharp.Tests.Support;
 using MixupSharp.Training;
 using TorchSharp;
+using MixupSharp.Composite;
+using MixupSharp.Training.Methods;
+using MixupSharp.Training.Options;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -31,10 +34,10 @@ public sealed class TrainerTests : IDisposable
 
     private TrainingOptions Options(string name, string method = "erm", int epochs = 1) => new()
     {
-        Dataset = "cifar10",
+        Dataset = TrainingDataset.Cifar10,
         DataDir = _data,
         Model = "fast-resnet",
-        Method = method,
+        Method = KnownMethods.Parse(method),
         Epochs = epochs,
         BatchSize = 16,
         LearningRate = 0.05,
@@ -65,14 +68,14 @@ public sealed class TrainerTests : IDisposable
         }
     }
 
-    public static IEnumerable<object[]> MethodNames() => Methods.Names.Select(m => new object[] { m });
+    public static IEnumerable<object[]> MethodNames() => KnownMethods.Names.Select(m => new object[] { m });
 
     [Theory]
     [MemberData(nameof(MethodNames))]
     public void EveryMethodTrainsWithAFiniteLoss(string method)
     {
         var recorder = new Recorder();
-        var outcome = new Trainer(Options(method, method) with { Insertion = method == "mask-distort-mix" ? "append" : "replace" }, recorder).Run(resume: false);
+        var outcome = new Trainer(Options(method, method) with { Insertion = method == "mask-distort-mix" ? SyntheticInsertion.Append : SyntheticInsertion.Replace }, recorder).Run(resume: false);
         Assert.Equal(RunOutcome.Completed, outcome);
         Assert.Equal(4, recorder.Losses.Count);   // 60 images / 16 = 4 steps
         Assert.All(recorder.Losses, l => Assert.True(double.IsFinite(l) && l > 0));
@@ -332,7 +335,7 @@ public sealed class PlotTests : IDisposable
         // Two 1×2×2 images: all black and all white, side by side at scale 2 → a 8×4 PNG.
         using var images = torch.cat(new[] { torch.zeros(1, 1, 2, 2), torch.ones(1, 1, 2, 2) });
         string path = Path.Combine(_dir, "grid.png");
-        MixupSharp.Reports.RunPlots.ImageGrid(images, path, columns: 2, scale: 2);
+        MixupSharp.Training.Reports.RunPlots.ImageGrid(images, path, columns: 2, scale: 2);
         using var bitmap = SkiaSharp.SKBitmap.Decode(path);
         Assert.Equal((8, 4), (bitmap.Width, bitmap.Height));
         Assert.Equal(SkiaSharp.SKColors.Black, bitmap.GetPixel(3, 3));
@@ -348,13 +351,13 @@ public sealed class TensorBoardTests : IDisposable
 
     [Fact]
     public void Crc32CMatchesTheStandardCheckValue() =>
-        Assert.Equal(0xE3069283u, MixupSharp.Reports.TensorBoardWriter.Crc32C(System.Text.Encoding.ASCII.GetBytes("123456789")));
+        Assert.Equal(0xE3069283u, MixupSharp.Training.Reports.TensorBoardWriter.Crc32C(System.Text.Encoding.ASCII.GetBytes("123456789")));
 
     [Fact]
     public void EventsAreFramedRecordsWithValidChecksumsAndHandEncodedProtobufs()
     {
         string path;
-        using (var writer = new MixupSharp.Reports.TensorBoardWriter(_dir))
+        using (var writer = new MixupSharp.Training.Reports.TensorBoardWriter(_dir))
         {
             writer.AddScalar("test/error", 0.25, 3);
             path = writer.FilePath;
@@ -367,10 +370,10 @@ public sealed class TensorBoardTests : IDisposable
         while (at < file.Length)
         {
             byte[] length = file.AsSpan(at, 8).ToArray();
-            Assert.Equal(MixupSharp.Reports.TensorBoardWriter.MaskedCrc(length), BitConverter.ToUInt32(file, at + 8));
+            Assert.Equal(MixupSharp.Training.Reports.TensorBoardWriter.MaskedCrc(length), BitConverter.ToUInt32(file, at + 8));
             int n = (int)BitConverter.ToUInt64(length);
             byte[] data = file.AsSpan(at + 12, n).ToArray();
-            Assert.Equal(MixupSharp.Reports.TensorBoardWriter.MaskedCrc(data), BitConverter.ToUInt32(file, at + 12 + n));
+            Assert.Equal(MixupSharp.Training.Reports.TensorBoardWriter.MaskedCrc(data), BitConverter.ToUInt32(file, at + 12 + n));
             records.Add(data);
             at += 12 + n + 4;
         }

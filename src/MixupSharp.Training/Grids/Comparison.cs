@@ -4,11 +4,12 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Json;
 using System.Threading;
-using MixupSharp.Reports;
+using MixupSharp.Training.Options;
+using MixupSharp.Training.Reports;
+using MixupSharp.Training.Runs;
 
-namespace MixupSharp.Training;
+namespace MixupSharp.Training.Grids;
 
 /// <summary>One run of a comparison grid: a named variant's options with one seed (its OutDir is the run folder).</summary>
 public sealed record ComparisonRun(string Variant, TrainingOptions Options);
@@ -83,35 +84,52 @@ public sealed class Comparison
     /// <summary>The folder of a variant's run with a seed: <c>outDir/variant/s{seed}</c>.</summary>
     public static string RunDirectory(string outDir, string variant, long seed) => Path.Combine(outDir, variant, string.Create(CultureInfo.InvariantCulture, $"s{seed}"));
 
+    /// <summary>
+    /// The runs of named variants in seed-major order: every variant's first seed before any variant's second seed, so a
+    /// grid cut short still compares all variants. Each run's folder is <see cref="RunDirectory"/>.
+    /// </summary>
+    public static IReadOnlyList<ComparisonRun> SeedMajor(string outDir, IReadOnlyList<(string Variant, TrainingOptions Options, IReadOnlyList<long> Seeds)> variants)
+    {
+        ArgumentNullException.ThrowIfNull(variants);
+        var runs = new List<ComparisonRun>();
+        foreach (long seed in variants.SelectMany(v => v.Seeds).Distinct())
+        {
+            foreach (var v in variants.Where(v => v.Seeds.Contains(seed)))
+            {
+                var withSeed = v.Options with { Seed = seed, OutDir = RunDirectory(outDir, v.Variant, seed) };
+                withSeed.Validate();
+                runs.Add(new ComparisonRun(v.Variant, withSeed));
+            }
+        }
+
+        return runs;
+    }
+
     /// <summary>What <see cref="RunAll"/> would do with a run now.</summary>
     public static ComparisonRunAction Plan(ComparisonRun run)
     {
         var o = run.Options;
-        string summaryPath = Path.Combine(o.OutDir, "summary.json");
-        bool hasCheckpoint = File.Exists(Path.Combine(o.OutDir, "checkpoint.bin"));
-        if (File.Exists(summaryPath))
+        var folder = new RunFolder(o.OutDir);
+        if (folder.ReadSummary() is { } summary)
         {
-            using var summary = JsonDocument.Parse(File.ReadAllText(summaryPath));
-            var root = summary.RootElement;
-            string hash = root.TryGetProperty("config_hash", out var h) ? h.GetString() ?? string.Empty : string.Empty;
-            if (hash != Trainer.ConfigHash(o))
+            string expected = ConfigFingerprint.Of(o);
+            if (summary.ConfigHash != expected)
             {
-                throw new ArgumentException($"{o.OutDir} holds a run of another configuration ({hash}, this grid's is {Trainer.ConfigHash(o)}): the variant '{run.Variant}' changed since it ran. Rename the variant or delete the folder.");
+                throw new ArgumentException($"{o.OutDir} holds a run of another configuration ({summary.ConfigHash}, this grid's is {expected}): the variant '{run.Variant}' changed since it ran. Rename the variant or delete the folder.");
             }
 
-            int epochs = root.GetProperty("epochs").GetInt32();
-            if (epochs > o.Epochs)
+            if (summary.Epochs > o.Epochs)
             {
-                throw new ArgumentException($"{o.OutDir} already ran {epochs} epochs; the grid asks for {o.Epochs}. Use --epochs {epochs} or more, or another --out.");
+                throw new ArgumentException($"{o.OutDir} already ran {summary.Epochs} epochs; the grid asks for {o.Epochs}. Use --epochs {summary.Epochs} or more, or another --out.");
             }
 
-            if (root.GetProperty("completed").GetBoolean() && epochs == o.Epochs)
+            if (summary.Completed && summary.Epochs == o.Epochs)
             {
                 return ComparisonRunAction.Skipped;
             }
         }
 
-        return hasCheckpoint ? ComparisonRunAction.Resumed : ComparisonRunAction.Started;
+        return folder.HasCheckpoint ? ComparisonRunAction.Resumed : ComparisonRunAction.Started;
     }
 
     /// <summary>
@@ -169,7 +187,7 @@ public sealed class Comparison
                 return new MetricSummary(m, v.Length, Statistics.Mean(v), Statistics.StandardDeviation(v), p, v);
             }).ToList();
             int completed = perRun.Count(p => p.Run.Variant == group.Key && p.Values is not null);
-            summaries.Add(new VariantSummary(group.Key, group.First().Options.Method, group.Count(), completed, metrics));
+            summaries.Add(new VariantSummary(group.Key, group.First().Options.Method.Name, group.Count(), completed, metrics));
         }
 
         return summaries;
@@ -271,66 +289,35 @@ public sealed class Comparison
     /// <summary>A completed run's metrics, or null when it has not completed its epochs.</summary>
     private static Dictionary<string, double>? ReadRun(ComparisonRun run)
     {
-        string path = Path.Combine(run.Options.OutDir, "summary.json");
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        var root = document.RootElement;
-        if (!root.GetProperty("completed").GetBoolean() || root.GetProperty("epochs").GetInt32() != run.Options.Epochs)
+        var folder = new RunFolder(run.Options.OutDir);
+        var summary = folder.ReadSummary();
+        if (summary is null || !summary.Completed || summary.Epochs != run.Options.Epochs)
         {
             return null;
         }
 
         var values = new Dictionary<string, double>();
-        foreach (var name in MetricNames)
+        void Add(string name, double? value)
         {
-            if (root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number)
+            if (value is { } v)
             {
-                values[name] = v.GetDouble();
+                values[name] = v;
             }
         }
 
-        var last = MetricsTable.Read(Path.Combine(run.Options.OutDir, "metrics.csv")).LastOrDefault();
+        Add("test_error", summary.TestError);
+        Add("test_nll", summary.TestNll);
+        Add("test_ece", summary.TestEce);
+        Add("best_test_error", summary.BestTestError);
+        Add("best_epoch", summary.BestEpoch);
+        Add("train_seconds", summary.TrainSeconds);
+        Add("images_per_second", summary.ImagesPerSecond);
+        var last = folder.ReadMetrics().LastOrDefault();
         if (last is not null && last.TryGetValue("memorized_fraction", out double memorized) && double.IsFinite(memorized))
         {
             values["memorized_fraction"] = memorized;
         }
 
         return values;
-    }
-}
-
-/// <summary>Reads a run's metrics.csv as one dictionary of numbers per epoch (empty cells are NaN).</summary>
-public static class MetricsTable
-{
-    /// <summary>The rows of <paramref name="path"/>; none when the file does not exist.</summary>
-    public static IReadOnlyList<Dictionary<string, double>> Read(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return Array.Empty<Dictionary<string, double>>();
-        }
-
-        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
-        if (lines.Length == 0)
-        {
-            return Array.Empty<Dictionary<string, double>>();
-        }
-
-        var header = lines[0].Split(',');
-        return lines.Skip(1).Select(line =>
-        {
-            var cells = line.Split(',');
-            var row = new Dictionary<string, double>();
-            for (int i = 0; i < header.Length && i < cells.Length; i++)
-            {
-                row[header[i]] = double.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN;
-            }
-
-            return row;
-        }).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MixupSharp.Training.Options;
 
 namespace MixupSharp.Training;
 

@@ -169,6 +169,40 @@ public static class Checkpoint
         }
     }
 
+    /// <summary>
+    /// <paramref name="state"/> with the states of the run's generators (data order, augmentation, and TorchSharp's
+    /// default one, which dropout draws from), so a resumed run continues every random stream exactly.
+    /// </summary>
+    public static TrainingState WithGenerators(TrainingState state, Generator data, Generator augmentation) =>
+        state with { DataRng = GeneratorState(data), AugmentationRng = GeneratorState(augmentation), DefaultRng = GeneratorState(torch.Generator.Default) };
+
+    /// <summary>Puts the generators back where <paramref name="state"/> recorded them (a state without them leaves them as they are).</summary>
+    public static void RestoreGenerators(TrainingState state, Generator data, Generator augmentation)
+    {
+        SetGeneratorState(data, state.DataRng);
+        SetGeneratorState(augmentation, state.AugmentationRng);
+        SetGeneratorState(torch.Generator.Default, state.DefaultRng);
+    }
+
+    private static byte[] GeneratorState(Generator generator)
+    {
+        using var s = generator.get_state();
+        return s.bytes.ToArray();
+    }
+
+    private static void SetGeneratorState(Generator generator, byte[] state)
+    {
+        if (state.Length == 0)
+        {
+            return;
+        }
+
+        using var current = generator.get_state();
+        using var restored = torch.empty(current.shape, dtype: current.dtype);
+        restored.bytes = state;
+        generator.set_state(restored);
+    }
+
     private static void WriteBlock(BinaryWriter writer, byte[] data)
     {
         writer.Write((long)data.Length);

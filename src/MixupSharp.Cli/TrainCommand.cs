@@ -1,0 +1,115 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using MixupSharp.Composite;
+using MixupSharp.Training;
+using MixupSharp.Training.Methods;
+using MixupSharp.Training.Options;
+using MixupSharp.Training.Runs;
+
+namespace MixupSharp.Cli;
+
+/// <summary><c>mixup train</c>: parses the options into <see cref="TrainingOptions"/> (names into types, here and only here) and runs the trainer.</summary>
+public static class TrainCommand
+{
+    /// <summary>The option table of <c>train</c>, bound to a mutable holder of <see cref="TrainingOptions"/>; compare and variants files use it too.</summary>
+    public static OptionTable Options(Func<TrainingOptions> get, Action<TrainingOptions> set, Action<string> resume)
+    {
+        void Set(Func<TrainingOptions, TrainingOptions> change) => set(change(get()));
+        var table = new OptionTable("train", "Train a classifier and write config.json, metrics.csv, summary.json, reliability.json and checkpoint.bin into the run folder.")
+            .Add("--dataset", "NAME", "fashion-mnist (default), mnist, cifar10, cifar100, folder", v => Set(o => o with { Dataset = Choice<TrainingDataset>("dataset", v) }))
+            .Add("--data-dir", "DIR", "where the dataset is (default: $MIXUPSHARP_DATA, ~/.cache/mixupsharp, /usr/share/datasets)", v => Set(o => o with { DataDir = v }))
+            .Add("--model", "NAME", "seednet (default), preact-resnet18, wide-resnet, fast-resnet", v => Set(o => o with { Model = v }))
+            .Add("--method", "NAME", $"{string.Join(", ", KnownMethods.Names)} (default {KnownMethods.Erm.Name})", v => Set(o => o with { Method = KnownMethods.Parse(v) }))
+            .Add("--alpha", "A", "alpha of the method's Beta(alpha, alpha) (default 1)", v => Set(o => o with { Alpha = OptionTable.Double(v) }))
+            .Add("--prob", "P", "probability of the method per batch/sample (default 1)", v => Set(o => o with { Probability = OptionTable.Double(v) }))
+            .Add("--switch-prob", "P", "P(CutMix) for mixup-cutmix (default 0.5)", v => Set(o => o with { SwitchProbability = OptionTable.Double(v) }))
+            .Add("--label-smoothing", "E", "label smoothing epsilon (default 0)", v => Set(o => o with { LabelSmoothing = OptionTable.Double(v) }))
+            .Add("--blend", "KIND", "mask-distort-mix blend: linear (default) or geometric", v => Set(o => o with { Blend = Choice<Blend>("blend", v) }))
+            .Add("--insertion", "KIND", "mask-distort-mix: replace (default) or append (originals + synthetic)", v => Set(o => o with { Insertion = Choice<SyntheticInsertion>("insertion", v) }))
+            .Add("--jsd-weight", "W", "add the Jensen-Shannon consistency loss over two mask-distort-mix views (default 0: off)", v => Set(o => o with { JsdWeight = OptionTable.Double(v) }))
+            .Add("--mixup-off-epoch", "E", "from this 1-based epoch on the method is off (crop/flip stay)", v => Set(o => o with { MixupOffEpoch = OptionTable.Int(v) }))
+            .Switch("--no-standard-aug", "turn off the dataset's random crop/flip", () => Set(o => o with { StandardAugmentation = false }))
+            .Add("--epochs", "N", "epochs (default 10)", v => Set(o => o with { Epochs = OptionTable.Int(v) }))
+            .Add("--batch-size", "N", "batch size (default 128)", v => Set(o => o with { BatchSize = OptionTable.Int(v) }))
+            .Add("--lr", "X", "initial learning rate (default 0.05)", v => Set(o => o with { LearningRate = OptionTable.Double(v) }))
+            .Add("--momentum", "X", "SGD momentum (default 0.9)", v => Set(o => o with { Momentum = OptionTable.Double(v) }))
+            .Switch("--nesterov", "Nesterov momentum", () => Set(o => o with { Nesterov = true }))
+            .Add("--weight-decay", "X", "weight decay (default 5e-4)", v => Set(o => o with { WeightDecay = OptionTable.Double(v) }))
+            .Add("--schedule", "NAME", "cosine (default), step, multistep, constant", v => Set(o => o with { Schedule = ParseSchedule(v) }))
+            .Add("--milestones", "E1,E2", "multistep: epochs after which lr is multiplied by --gamma", v => Set(o => o with { Milestones = v.Split(',').Select(OptionTable.Int).ToArray() }))
+            .Add("--step-size", "N", "step: epochs between decays (default 30)", v => Set(o => o with { StepSize = OptionTable.Int(v) }))
+            .Add("--gamma", "X", "decay factor of step schedules (default 0.1)", v => Set(o => o with { Gamma = OptionTable.Double(v) }))
+            .Add("--warmup-epochs", "X", "linear warm-up epochs (default 0)", v => Set(o => o with { WarmupEpochs = OptionTable.Double(v) }))
+            .Add("--train-subset", "N", "train on a stratified subset of N images", v => Set(o => o with { TrainSubset = OptionTable.Long(v) }))
+            .Add("--label-noise", "R", "symmetric label noise rate on the training labels (default 0)", v => Set(o => o with { LabelNoise = OptionTable.Double(v) }))
+            .Add("--seed", "N", "seed of every random stream (default 1)", v => Set(o => o with { Seed = OptionTable.Long(v) }))
+            .Add("--threads", "N", "torch threads (default: all cores)", v => Set(o => o with { Threads = OptionTable.Int(v) }))
+            .Add("--device", "NAME", "cpu (default) or cuda", v => Set(o => o with { Device = Choice<ComputeDevice>("device", v) }))
+            .Add("--out", "DIR", "the run folder (default runs/<dataset>-<model>-<method>-s<seed>)", v => Set(o => o with { OutDir = v }))
+            .Add("--resume", "DIR", "continue the run in DIR from its checkpoint (with --epochs N to extend it)", resume);
+
+        // The options methods declare for themselves, each once, with the method that owns it.
+        foreach (var (method, option) in KnownMethods.All.SelectMany(m => m.Options.Select(o => (m, o))).DistinctBy(p => p.o.Name))
+        {
+            table.Add("--" + option.Name, option.ValueName, $"{method.Name}: {option.Help} (default {option.DefaultText})", v => Set(o => o.With(option, v)));
+        }
+
+        return table;
+    }
+
+    /// <summary>Runs the verb.</summary>
+    public static int Run(string[] args, TextWriter output, CancellationToken? stop)
+    {
+        var options = new TrainingOptions { OutDir = string.Empty };
+        string? resumeDir = null;
+        var table = Options(() => options, o => options = o, dir => resumeDir = dir);
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            output.Write(table.Help());
+            return 0;
+        }
+
+        table.Parse(args);
+        bool resume = resumeDir is not null;
+        if (resume)
+        {
+            var folder = new RunFolder(resumeDir!);
+            if (!File.Exists(folder.ConfigPath))
+            {
+                throw new UsageException($"--resume {resumeDir}: no config.json there, so it is not a run folder.");
+            }
+
+            options = ConfigFingerprint.ForResume(folder.ReadOptions(), resumeDir!, args.Contains("--epochs") ? options.Epochs : null, args.Contains("--threads") ? options.Threads : null);
+        }
+        else if (string.IsNullOrEmpty(options.OutDir))
+        {
+            options = options with { OutDir = Path.Combine("runs", $"{KebabCaseEnumConverter<TrainingDataset>.Name(options.Dataset)}-{options.Model}-{options.Method.Name}-s{options.Seed}") };
+        }
+
+        var outcome = StopSignals.Run(output, stop, token => new Trainer(options, new ConsoleObserver(output)).Run(resume, token));
+        string summary = File.ReadAllText(new RunFolder(options.OutDir).SummaryPath);
+        output.WriteLine(outcome == RunOutcome.Completed ? $"done. {options.OutDir}/summary.json:" : $"interrupted; resume with ./mixup train --resume {options.OutDir}. summary so far:");
+        output.WriteLine(summary);
+        return outcome == RunOutcome.Completed ? 0 : 130;
+    }
+
+    /// <summary>The value of <typeparamref name="TEnum"/> named <paramref name="value"/>; otherwise an error naming the option and the choices.</summary>
+    internal static TEnum Choice<TEnum>(string option, string value)
+        where TEnum : struct, Enum
+    {
+        var names = KebabCaseEnumConverter<TEnum>.Names();
+        string expected = names.Length == 2 ? $"{names[0]} or {names[1]}" : $"{string.Join(", ", names[..^1])} or {names[^1]}";
+        return KebabCaseEnumConverter<TEnum>.Parse(value) ?? throw new InvalidOptionException(option, $"must be {expected}; got '{value}'.");
+    }
+
+    private static ScheduleKind ParseSchedule(string v) => v switch
+    {
+        "cosine" => ScheduleKind.Cosine,
+        "step" => ScheduleKind.Step,
+        "multistep" => ScheduleKind.MultiStep,
+        "constant" => ScheduleKind.Constant,
+        _ => throw new UsageException($"--schedule must be cosine, step, multistep or constant; got '{v}'."),
+    };
+}

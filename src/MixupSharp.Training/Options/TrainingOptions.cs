@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MixupSharp.Composite;
+using MixupSharp.Training.Methods;
+
+namespace MixupSharp.Training.Options;
+
+/// <summary>The learning-rate schedule.</summary>
+public enum ScheduleKind
+{
+    /// <summary>Constant learning rate.</summary>
+    Constant,
+
+    /// <summary>×gamma every <see cref="TrainingOptions.StepSize"/> epochs.</summary>
+    Step,
+
+    /// <summary>×gamma at each of <see cref="TrainingOptions.Milestones"/> (1-based epochs).</summary>
+    MultiStep,
+
+    /// <summary>Cosine annealing to 0 over the run, per step.</summary>
+    Cosine,
+}
+
+/// <summary>
+/// Everything a training run needs; resolved values are written to the run's config.json. The properties keep the
+/// order and JSON form they have always had (enums as kebab-case names), so old run folders read back unchanged;
+/// options a method declares for itself live in <see cref="Settings"/>.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>The dataset.</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<TrainingDataset>))]
+    public TrainingDataset Dataset { get; init; } = TrainingDataset.FashionMnist;
+
+    /// <summary>Where the dataset is (see DataLocator); for "folder", a folder with train/ and test/ class folders.</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>The model name (see ModelFactory).</summary>
+    public string Model { get; init; } = "seednet";
+
+    /// <summary>The training method (see <see cref="KnownMethods"/>); written as its name.</summary>
+    [JsonConverter(typeof(TrainingMethodJsonConverter))]
+    public TrainingMethod Method { get; init; } = KnownMethods.Erm;
+
+    /// <summary>α of the method's Beta draws (Mixup, CutMix, MaskDistortMix, Manifold Mixup).</summary>
+    public double Alpha { get; init; } = 1.0;
+
+    /// <summary>The method's probability (gate of mixing; erasing probability; MaskDistortMix selection).</summary>
+    public double Probability { get; init; } = 1.0;
+
+    /// <summary>P(CutMix) for mixup-cutmix.</summary>
+    public double SwitchProbability { get; init; } = 0.5;
+
+    /// <summary>Label smoothing ε.</summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>MaskDistortMix blend.</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<Blend>))]
+    public Blend Blend { get; init; } = Blend.Linear;
+
+    /// <summary>MaskDistortMix insertion.</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<SyntheticInsertion>))]
+    public SyntheticInsertion Insertion { get; init; } = SyntheticInsertion.Replace;
+
+    /// <summary>Weight of the Jensen–Shannon consistency term over two MaskDistortMix views (0: off).</summary>
+    public double JsdWeight { get; init; }
+
+    /// <summary>From this 1-based epoch on, the mixing/masking method is off (crop/flip stay); null: never.</summary>
+    public int? MixupOffEpoch { get; init; }
+
+    /// <summary>Keep the dataset's standard crop/flip.</summary>
+    public bool StandardAugmentation { get; init; } = true;
+
+    /// <summary>Epochs.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Batch size.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Initial learning rate.</summary>
+    public double LearningRate { get; init; } = 0.05;
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Nesterov momentum.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Weight decay.</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>The schedule.</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
+
+    /// <summary>Step schedule: epochs between decays.</summary>
+    public int StepSize { get; init; } = 30;
+
+    /// <summary>Multi-step schedule: 1-based epochs after which the rate is multiplied by <see cref="Gamma"/>.</summary>
+    public IReadOnlyList<int> Milestones { get; init; } = Array.Empty<int>();
+
+    /// <summary>Decay factor of step schedules.</summary>
+    public double Gamma { get; init; } = 0.1;
+
+    /// <summary>Linear warm-up epochs (from 0 to the initial rate).</summary>
+    public double WarmupEpochs { get; init; }
+
+    /// <summary>Train on a stratified subset of this many images; null: all.</summary>
+    public long? TrainSubset { get; init; }
+
+    /// <summary>Symmetric label-noise rate on the training labels.</summary>
+    public double LabelNoise { get; init; }
+
+    /// <summary>The seed of every random stream.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Torch threads (0: leave as is).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Where the tensors live.</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<ComputeDevice>))]
+    public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
+
+    /// <summary>The run folder.</summary>
+    public string OutDir { get; init; } = "runs/run";
+
+    /// <summary>
+    /// Values of the options <see cref="Method"/> declares for itself (<see cref="TrainingMethod.Options"/>), by option
+    /// name; an option not here has its default. Null (and absent from config.json) when there are none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, JsonElement>? Settings { get; init; }
+
+    /// <summary>The value of a method option: the one set in <see cref="Settings"/>, else its default.</summary>
+    public T Get<T>(MethodOption<T> option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        return Settings is not null && Settings.TryGetValue(option.Name, out var value) ? option.Read(value) : option.Default;
+    }
+
+    /// <summary>These options with a method option set from its text (as on a command line); the text is checked.</summary>
+    public TrainingOptions With(MethodOption option, string text)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        var settings = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (key, value) in Settings ?? new Dictionary<string, JsonElement>())
+        {
+            settings[key] = value;
+        }
+
+        settings[option.Name] = option.Parse(text);
+        return this with { Settings = settings };
+    }
+
+    /// <summary>These options with every option of <see cref="Method"/> written out, defaults included: what config.json records.</summary>
+    public TrainingOptions Resolved()
+    {
+        if (Method.Options.Count == 0)
+        {
+            return this;
+        }
+
+        var settings = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var option in Method.Options)
+        {
+            settings[option.Name] = Settings is not null && Settings.TryGetValue(option.Name, out var value) ? value : option.DefaultValue;
+        }
+
+        return this with { Settings = settings };
+    }
+
+    /// <summary>Checks ranges; throws <see cref="InvalidOptionException"/> naming the option.</summary>
+    public void Validate()
+    {
+        void Require(bool ok, string option, string requirement)
+        {
+            if (!ok)
+            {
+                throw new InvalidOptionException(option, requirement);
+            }
+        }
+
+        Require(Epochs >= 1, "epochs", $"must be ≥ 1; got {Epochs}.");
+        Require(BatchSize >= 1, "batch-size", $"must be ≥ 1; got {BatchSize}.");
+        Require(LearningRate > 0 && !double.IsInfinity(LearningRate), "lr", $"must be positive; got {LearningRate}.");
+        Require(Momentum >= 0 && Momentum < 1, "momentum", $"must be in [0, 1); got {Momentum}.");
+        Require(WeightDecay >= 0, "weight-decay", $"must be ≥ 0; got {WeightDecay}.");
+        Require(Alpha >= 0, "alpha", $"must be ≥ 0; got {Alpha}.");
+        Require(Probability >= 0 && Probability <= 1, "prob", $"must be in [0, 1]; got {Probability}.");
+        Require(SwitchProbability >= 0 && SwitchProbability <= 1, "switch-prob", $"must be in [0, 1]; got {SwitchProbability}.");
+        Require(LabelSmoothing >= 0 && LabelSmoothing < 1, "label-smoothing", $"must be in [0, 1); got {LabelSmoothing}.");
+        Require(LabelNoise >= 0 && LabelNoise <= 1, "label-noise", $"must be in [0, 1]; got {LabelNoise}.");
+        Require(JsdWeight >= 0, "jsd-weight", $"must be ≥ 0; got {JsdWeight}.");
+        Require(TrainSubset is null or > 0, "train-subset", $"must be positive; got {TrainSubset}.");
+        Require(MixupOffEpoch is null or >= 1, "mixup-off-epoch", $"is 1-based; got {MixupOffEpoch}.");
+        Require(Threads >= 0, "threads", $"must be ≥ 0; got {Threads}.");
+        Require(Array.IndexOf(Models.ModelFactory.Names, Model) >= 0, "model", $"must be one of {string.Join(", ", Models.ModelFactory.Names)}; got '{Model}'.");
+        Require(Dataset != TrainingDataset.Folder || !string.IsNullOrEmpty(DataDir), "dataset", "folder needs --data-dir naming a folder with train/ and test/ class folders.");
+        foreach (var (name, value) in Settings ?? new Dictionary<string, JsonElement>())
+        {
+            var option = Method.Options.FirstOrDefault(o => o.Name == name)
+                ?? throw new InvalidOptionException(name, $"is not an option of method '{Method.Name}' (its options: {(Method.Options.Count == 0 ? "none" : string.Join(", ", Method.Options.Select(o => o.Name)))}).");
+            option.Check(value);
+        }
+    }
+}

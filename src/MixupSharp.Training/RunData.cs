@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using MixupSharp.Distortion;
+using MixupSharp.Pipelines;
+using MixupSharp.Training.Data;
+using MixupSharp.Training.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Training;
+
+/// <summary>
+/// A run's data, in one place: the training set as trained on (stratified subset and label noise applied, with the
+/// flipped samples), the test set, the dataset's standard crop/flip, and its normalization.
+/// </summary>
+public sealed class RunData : IDisposable
+{
+    private readonly IDisposable[] _owned;
+
+    private RunData(InMemoryDataset train, InMemoryDataset test, Tensor? flipped, IDisposable[] owned)
+    {
+        Train = train;
+        Test = test;
+        Flipped = flipped;
+        _owned = owned;
+    }
+
+    /// <summary>The training set as trained on.</summary>
+    public InMemoryDataset Train { get; }
+
+    /// <summary>The test set.</summary>
+    public InMemoryDataset Test { get; }
+
+    /// <summary>Indices of the training samples whose label noise flipped, or null without label noise.</summary>
+    public Tensor? Flipped { get; }
+
+    /// <summary>Loads the run's data: subset and label noise are drawn from a generator seeded by the run's seed.</summary>
+    public static RunData Load(TrainingOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var train = LoadSplit(o, train: true);
+        var test = o.Dataset == TrainingDataset.Folder ? LoadFolderTest(o, train) : LoadSplit(o, train: false);
+        var owned = new List<IDisposable> { train, test };
+        using var subsetRng = new Generator((ulong)((o.Seed * 2) + 3));
+        if (o.TrainSubset is { } size && size < train.Count)
+        {
+            train = DatasetTransforms.StratifiedSubset(train, size, subsetRng);
+            owned.Add(train);
+        }
+
+        Tensor? flipped = null;
+        if (o.LabelNoise > 0)
+        {
+            var noisy = DatasetTransforms.WithSymmetricNoise(train, o.LabelNoise, subsetRng);
+            owned.Add(noisy);
+            train = noisy.Dataset;
+            flipped = noisy.Flipped;
+        }
+
+        return new RunData(train, test, flipped, owned.ToArray());
+    }
+
+    /// <summary>A split of the run's dataset, without subsetting or label noise: the data a trained model is judged on.</summary>
+    public static InMemoryDataset LoadSplit(TrainingOptions o, bool train)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.Dataset.CatalogKind() is { } kind)
+        {
+            return DataLocator.Load(kind, train, o.DataDir);
+        }
+
+        var trainSet = ImageFolder.Load(Path.Combine(o.DataDir!, "train"));
+        if (train)
+        {
+            return trainSet;
+        }
+
+        using (trainSet)
+        {
+            return LoadFolderTest(o, trainSet);
+        }
+    }
+
+    /// <summary>The dataset's standard augmentation (crop/flip), before any method.</summary>
+    public static IReadOnlyList<PipelineStep> StandardSteps(TrainingOptions o) =>
+        o.Dataset.CatalogKind() is { } kind
+            ? StandardAugmentation.Steps(kind).ToArray()
+            : new[] { PipelineStep.Of(new RandomCrop(new RandomCropOptions { Padding = 4 })), PipelineStep.Of(new RandomHorizontalFlip()) };
+
+    /// <summary>The normalization: the dataset's published statistics, or an image folder's own.</summary>
+    public static Normalize Normalization(TrainingOptions o, InMemoryDataset train)
+    {
+        if (o.Dataset.CatalogKind() is { } kind)
+        {
+            return StandardAugmentation.Normalization(kind);
+        }
+
+        // An image folder has no published statistics: use the training set's own per-channel mean and std.
+        using var scope = torch.NewDisposeScope();
+        var x = train.Images.to_type(ScalarType.Float64) / 255.0;
+        var mean = x.mean(new long[] { 0, 2, 3 }).data<double>().ToArray();
+        var std = x.std(new long[] { 0, 2, 3 }).data<double>().ToArray().Select(s => Math.Max(s, 1e-3)).ToArray();
+        return new Normalize(mean, std);
+    }
+
+    /// <summary>For run folders written before config.json recorded the normalization: recomputed as the run did.</summary>
+    public static Normalize RecomputedNormalization(TrainingOptions o)
+    {
+        if (o.Dataset.CatalogKind() is { } kind)
+        {
+            return StandardAugmentation.Normalization(kind);
+        }
+
+        using var data = Load(o);
+        return Normalization(o, data.Train);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var d in _owned)
+        {
+            d.Dispose();
+        }
+    }
+
+    /// <summary>A folder's test images, resized to the size of its training images.</summary>
+    private static InMemoryDataset LoadFolderTest(TrainingOptions o, InMemoryDataset train) =>
+        ImageFolder.Load(Path.Combine(o.DataDir!, "test"), new ImageFolderOptions { Size = (int)train.ImageShape[1] });
+}

@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace MixupSharp.Training.Runs;
+
+/// <summary>
+/// metrics.csv: one row per completed epoch (the column names are the file's contract with plots, compare and the
+/// golden-run tests), then one accuracy column per class.
+/// </summary>
+public static class MetricsTable
+{
+    /// <summary>The columns before the per-class accuracies, in order.</summary>
+    public static readonly string[] Columns =
+    {
+        "epoch", "lr", "train_loss", "test_error", "test_nll", "test_ece", "images_per_second", "epoch_seconds", "peak_memory_mb", "memorized_fraction",
+    };
+
+    /// <summary>The rows of <paramref name="path"/> as numbers by column (empty cells are NaN); none when there is no file.</summary>
+    public static IReadOnlyList<Dictionary<string, double>> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return Array.Empty<Dictionary<string, double>>();
+        }
+
+        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
+        if (lines.Length == 0)
+        {
+            return Array.Empty<Dictionary<string, double>>();
+        }
+
+        var header = lines[0].Split(',');
+        return lines.Skip(1).Select(line => Row(header, line.Split(','))).ToList();
+    }
+
+    /// <summary>One epoch's row as the numbers <see cref="Read"/> would give back.</summary>
+    public static Dictionary<string, double> Row(EpochMetrics m, IReadOnlyList<string> classNames)
+    {
+        var header = Header(classNames).Split(',');
+        return Row(header, Cells(m).Split(','));
+    }
+
+    /// <summary>Appends an epoch's row, writing the header first when the file is new.</summary>
+    public static void Append(string path, EpochMetrics m, IReadOnlyList<string> classNames)
+    {
+        var sb = new StringBuilder();
+        if (!File.Exists(path))
+        {
+            sb.AppendLine(Header(classNames));
+        }
+
+        sb.AppendLine(Cells(m));
+        File.AppendAllText(path, sb.ToString());
+    }
+
+    /// <summary>Drops the rows of epochs after <paramref name="completedEpochs"/> (written by a sitting that then crashed).</summary>
+    public static void Truncate(string path, int completedEpochs)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        var lines = File.ReadAllLines(path);
+        var kept = lines.Take(1).Concat(lines.Skip(1).Where(l => int.TryParse(l.Split(',')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int e) && e <= completedEpochs)).ToArray();
+        File.WriteAllLines(path, kept);
+    }
+
+    private static string Header(IReadOnlyList<string> classNames) =>
+        string.Join(",", Columns.Concat(classNames.Select(n => "acc_" + n.Replace(',', ' ').Replace(' ', '_'))));
+
+    private static string Cells(EpochMetrics m)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var cells = new List<string>
+        {
+            m.Epoch.ToString(c), m.LearningRate.ToString("g6", c), m.TrainLoss.ToString("g6", c), m.Test.Error.ToString("g6", c),
+            m.Test.Nll.ToString("g6", c), m.Test.Ece.ToString("g6", c), m.ImagesPerSecond.ToString("F1", c), m.EpochSeconds.ToString("F2", c),
+            m.PeakMemoryMb.ToString("F1", c), m.MemorizedFraction?.ToString("g6", c) ?? string.Empty,
+        };
+        cells.AddRange(m.Test.PerClassAccuracy.Select(a => double.IsNaN(a) ? string.Empty : a.ToString("g6", c)));
+        return string.Join(",", cells);
+    }
+
+    private static Dictionary<string, double> Row(string[] header, string[] cells)
+    {
+        var row = new Dictionary<string, double>();
+        for (int i = 0; i < header.Length && i < cells.Length; i++)
+        {
+            row[header[i]] = double.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN;
+        }
+
+        return row;
+    }
+}

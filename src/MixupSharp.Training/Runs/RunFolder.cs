@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using MixupSharp.Training.Options;
+
+namespace MixupSharp.Training.Runs;
+
+/// <summary>
+/// A run folder: the one owner of its file names and formats. Train writes it, and resume, eval, compare, plots and
+/// bench read it through this type: config.json (<see cref="RunConfig"/>), metrics.csv (<see cref="MetricsTable"/>),
+/// summary.json (<see cref="RunSummary"/>), reliability.json, checkpoint.bin (<see cref="Checkpoint"/>), the PNGs and
+/// TensorBoard event files.
+/// </summary>
+public sealed class RunFolder
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>A view of the folder at <paramref name="path"/> (nothing is read or created yet).</summary>
+    public RunFolder(string path) => Path = path ?? throw new ArgumentNullException(nameof(path));
+
+    /// <summary>The folder.</summary>
+    public string Path { get; }
+
+    /// <summary>config.json.</summary>
+    public string ConfigPath => Combine("config.json");
+
+    /// <summary>metrics.csv.</summary>
+    public string MetricsPath => Combine("metrics.csv");
+
+    /// <summary>summary.json.</summary>
+    public string SummaryPath => Combine("summary.json");
+
+    /// <summary>reliability.json: the last epoch's reliability bins.</summary>
+    public string ReliabilityPath => Combine("reliability.json");
+
+    /// <summary>checkpoint.bin.</summary>
+    public string CheckpointPath => Combine("checkpoint.bin");
+
+    /// <summary>learning-curves.png.</summary>
+    public string LearningCurvesPlotPath => Combine("learning-curves.png");
+
+    /// <summary>reliability.png.</summary>
+    public string ReliabilityPlotPath => Combine("reliability.png");
+
+    /// <summary>augmented-samples.png.</summary>
+    public string SamplesPlotPath => Combine("augmented-samples.png");
+
+    /// <summary>Whether a checkpoint is there.</summary>
+    public bool HasCheckpoint => File.Exists(CheckpointPath);
+
+    /// <summary>Creates the folder if needed.</summary>
+    public void Create() => Directory.CreateDirectory(Path);
+
+    /// <summary>config.json; an <see cref="ArgumentException"/> names the folder when it is missing or not valid.</summary>
+    public RunConfig ReadConfig()
+    {
+        if (!File.Exists(ConfigPath))
+        {
+            throw new ArgumentException($"{Path}: no config.json there, so it is not a run folder.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(ConfigPath)) ?? throw new JsonException("the file holds null");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{ConfigPath}: not valid JSON ({e.Message}).");
+        }
+    }
+
+    /// <summary>Writes config.json.</summary>
+    public void WriteConfig(RunConfig config) => File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config, Indented));
+
+    /// <summary>summary.json, or null when there is none yet.</summary>
+    public RunSummary? ReadSummary() => File.Exists(SummaryPath) ? JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(SummaryPath)) : null;
+
+    /// <summary>Writes summary.json.</summary>
+    public void WriteSummary(RunSummary summary) => File.WriteAllText(SummaryPath, JsonSerializer.Serialize(summary, Indented));
+
+    /// <summary>The rows of metrics.csv.</summary>
+    public IReadOnlyList<Dictionary<string, double>> ReadMetrics() => MetricsTable.Read(MetricsPath);
+
+    /// <summary>Appends an epoch to metrics.csv.</summary>
+    public void AppendMetrics(EpochMetrics metrics, IReadOnlyList<string> classNames) => MetricsTable.Append(MetricsPath, metrics, classNames);
+
+    /// <summary>Drops metrics.csv rows after <paramref name="completedEpochs"/>.</summary>
+    public void TruncateMetrics(int completedEpochs) => MetricsTable.Truncate(MetricsPath, completedEpochs);
+
+    /// <summary>reliability.json, or null when there is none.</summary>
+    public IReadOnlyList<ReliabilityBin>? ReadReliability() =>
+        File.Exists(ReliabilityPath) ? JsonSerializer.Deserialize<List<ReliabilityBin>>(File.ReadAllText(ReliabilityPath)) : null;
+
+    /// <summary>Writes reliability.json.</summary>
+    public void WriteReliability(IReadOnlyList<ReliabilityBin> bins) => File.WriteAllText(ReliabilityPath, JsonSerializer.Serialize(bins, Indented));
+
+    /// <summary>The resolved options recorded in config.json.</summary>
+    public TrainingOptions ReadOptions() => ReadConfig().Options;
+
+    private string Combine(string file) => System.IO.Path.Combine(Path, file);
+}

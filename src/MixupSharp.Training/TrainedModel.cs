@@ -1,0 +1,42 @@
+using System;
+using MixupSharp.Distortion;
+using MixupSharp.Training.Models;
+using MixupSharp.Training.Options;
+using MixupSharp.Training.Runs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Training;
+
+/// <summary>A run's trained model, ready to evaluate: its options, the model (evaluation mode) and its normalization.</summary>
+/// <param name="Options">The run's resolved options.</param>
+/// <param name="Model">The model with the checkpoint's weights; the caller disposes it.</param>
+/// <param name="Normalize">The normalization it trained with.</param>
+public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, Normalize Normalize)
+{
+    /// <summary>The model of a run folder (config.json and the weights of checkpoint.bin) on <paramref name="device"/>.</summary>
+    public static TrainedModel Load(string runDir, Device device)
+    {
+        var folder = new RunFolder(runDir);
+        var config = folder.ReadConfig();
+        var options = config.Options;
+        bool colour = options.Dataset is TrainingDataset.Cifar10 or TrainingDataset.Cifar100;
+        int channels = config.ImageShape is { } shape ? (int)shape[0] : colour ? 3 : 1;
+        int size = config.ImageShape is { } s ? (int)s[1] : colour ? 32 : 28;
+        var normalize = config.Normalization is { } n ? new Normalize(n.Mean, n.Std) : RunData.RecomputedNormalization(options);
+        var model = ModelFactory.Create(options.Model, channels, size, config.Classes.Count);
+        try
+        {
+            using var optimizer = optim.SGD(model.parameters(), options.LearningRate, options.Momentum);
+            Checkpoint.Load(folder.CheckpointPath, model, optimizer);
+            model.to(device);
+            model.eval();
+            return new TrainedModel(options, model, normalize);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using MixupSharp.Losses;
+using MixupSharp.Training.Data;
+using MixupSharp.Training.Models;
+using MixupSharp.Training.Options;
+using MixupSharp.Training.Runs;
+using MixupSharp.Training.Sinks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Training;
+
+/// <summary>
+/// Trains a classifier with a method, evaluates it every epoch, and keeps a resumable run folder (<see cref="RunFolder"/>):
+/// the loop trains, evaluates and checkpoints (atomically at every epoch end, and at the current step when stopped);
+/// what is recorded (metrics.csv, TensorBoard, plots, the console) is the sinks' business.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly TrainingOptions _options;
+    private readonly IReadOnlyList<ITrainingSink> _extraSinks;
+    private readonly ITrainingObserver _observer;
+
+    /// <summary>Creates a trainer that records with the standard sinks, reports to <paramref name="observer"/>, and to <paramref name="sinks"/>.</summary>
+    public Trainer(TrainingOptions options, ITrainingObserver observer, params ITrainingSink[] sinks)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _observer = observer ?? throw new ArgumentNullException(nameof(observer));
+        _extraSinks = sinks ?? Array.Empty<ITrainingSink>();
+        _options.Validate();
+    }
+
+    /// <summary>The sinks of every run: metrics.csv and reliability.json, TensorBoard, the PNGs, then memory housekeeping.</summary>
+    public static IReadOnlyList<ITrainingSink> StandardSinks(RunFolder folder) =>
+        new ITrainingSink[] { new MetricsFileSink(folder), new TensorBoardSink(), new PlotSink(), new MemoryTrimSink() };
+
+    /// <summary>Trains from scratch (the run folder must not hold a checkpoint) or resumes (it must).</summary>
+    /// <param name="resume">Continue from the run folder's checkpoint.</param>
+    /// <param name="stop">Request to stop: the current step finishes, a checkpoint holding the position is saved.</param>
+    public RunOutcome Run(bool resume, CancellationToken stop = default)
+    {
+        var o = _options;
+        if (o.Threads > 0)
+        {
+            torch.set_num_threads(o.Threads);
+        }
+
+        var device = Devices.Resolve(o.Device);
+        var folder = new RunFolder(o.OutDir);
+        folder.Create();
+        if (!resume && folder.HasCheckpoint)
+        {
+            throw new ArgumentException($"{o.OutDir} already holds a run (checkpoint.bin); resume it with --resume {o.OutDir}, or choose another --out.");
+        }
+
+        var sinks = StandardSinks(folder).Concat(_extraSinks).Append(new ObserverSink(_observer)).ToList();
+        try
+        {
+            return Train(folder, device, resume, sinks, stop);
+        }
+        finally
+        {
+            foreach (var sink in sinks)
+            {
+                sink.Dispose();
+            }
+        }
+    }
+
+    private RunOutcome Train(RunFolder folder, Device device, bool resume, IReadOnlyList<ITrainingSink> sinks, CancellationToken stop)
+    {
+        var o = _options;
+        void Info(string message) => sinks.ToList().ForEach(s => s.OnInfo(message));
+        torch.manual_seed(o.Seed);
+        using var data = RunData.Load(o);
+        var train = data.Train;
+        var test = data.Test;
+        Info($"data: {train.Name} {train.Count} train / {test.Count} test images of [{string.Join(", ", train.ImageShape)}], {train.NumClasses} classes");
+        long imageSize = train.ImageShape[1];
+
+        using var model = ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)imageSize, train.NumClasses);
+        model.to(device);
+        using var optimizer = optim.SGD(model.parameters(), o.LearningRate, o.Momentum, weight_decay: o.WeightDecay, nesterov: o.Nesterov);
+        using var dataRng = new Generator((ulong)((o.Seed * 2) + 1));
+        using var augmentationRng = new Generator((ulong)((o.Seed * 2) + 2));
+        string hash = ConfigFingerprint.Of(o);
+
+        var state = new TrainingState { ConfigHash = hash };
+        if (resume)
+        {
+            state = Checkpoint.Load(folder.CheckpointPath, model, optimizer);
+            if (state.ConfigHash != hash)
+            {
+                throw new CheckpointException($"{folder.CheckpointPath} was written by a run with configuration {state.ConfigHash}; this one is {hash}. Resume with the run's own config.json.");
+            }
+
+            Checkpoint.RestoreGenerators(state, dataRng, augmentationRng);
+            Info($"resuming {o.OutDir} at epoch {state.Epoch + 1}, step {state.Step}");
+        }
+
+        var normalize = RunData.Normalization(o, train);
+        WriteConfig(folder, hash, train, test, normalize);
+        var pipelines = new RunPipelines(o, train.NumClasses, imageSize, normalize);
+        var start = new TrainingStart(o, folder, state.Epoch, train, pipelines.WithMethod, normalize, device);
+        foreach (var sink in sinks)
+        {
+            sink.OnStart(start);
+        }
+
+        var loader = new BatchLoader(train, new BatchLoaderOptions { BatchSize = o.BatchSize, Device = device }, dataRng);
+        long stepsPerEpoch = loader.BatchesPerEpoch;
+        for (int epoch = state.Epoch; epoch < o.Epochs; epoch++)
+        {
+            bool methodOn = o.MixupOffEpoch is not { } off || epoch + 1 < off;
+            var pipeline = methodOn ? pipelines.WithMethod : pipelines.WithoutMethod;
+            long[] order = state.Order ?? loader.NextOrder();
+            double lossSum = state.EpochLossSum, seconds = state.EpochSeconds;
+            long steps = state.EpochSteps, images = state.EpochImages, step = state.Step;
+            double lr = o.LearningRate;
+            model.train();
+            var clock = Stopwatch.StartNew();
+            foreach (var batch in loader.Batches(order, state.Step))
+            {
+                using (batch)
+                {
+                    if (stop.IsCancellationRequested)
+                    {
+                        var partial = state with
+                        {
+                            Epoch = epoch, Step = step, Order = order, EpochLossSum = lossSum, EpochSteps = steps, EpochImages = images,
+                            EpochSeconds = seconds + clock.Elapsed.TotalSeconds,
+                        };
+                        Checkpoint.Save(folder.CheckpointPath, model, (TorchSharp.Modules.OptimizerHelper)optimizer, Checkpoint.WithGenerators(partial, dataRng, augmentationRng));
+                        WriteSummary(folder, hash, partial, null, completed: false);
+                        Info($"stopped at epoch {epoch + 1}, step {step}; checkpoint saved in {folder.CheckpointPath}");
+                        return RunOutcome.Interrupted;
+                    }
+
+                    using var scope = torch.NewDisposeScope();
+                    lr = LearningRateSchedule.At(o, epoch, step, stepsPerEpoch);
+                    foreach (var group in optimizer.ParamGroups)
+                    {
+                        group.LearningRate = lr;
+                    }
+
+                    using var augmented = pipeline.Apply(batch.Images, batch.Labels, augmentationRng);
+                    var (logits, targets) = pipelines.Forward(model, augmented, methodOn, augmentationRng);
+                    var loss = SoftTargetCrossEntropy.Compute(logits, targets);
+                    if (pipelines.JsdWeight > 0)
+                    {
+                        loss = loss + pipelines.Consistency(model, batch.Images, batch.Labels, augmented, logits, augmentationRng);
+                    }
+
+                    double value = loss.item<float>();
+                    if (!double.IsFinite(value))
+                    {
+                        throw new TrainingDivergedException($"the training loss became {value} at epoch {epoch + 1}, step {step + 1} (learning rate {lr:g4}); the last good checkpoint is kept in {folder.CheckpointPath}. Try a lower --lr.");
+                    }
+
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += value;
+                    steps++;
+                    images += augmented.Inputs.shape[0];
+                    step++;
+                    double elapsed = seconds + clock.Elapsed.TotalSeconds;
+                    var report = new StepReport(epoch, o.Epochs, step, stepsPerEpoch, lossSum / steps, images / Math.Max(elapsed, 1e-9), TimeSpan.FromSeconds(elapsed));
+                    foreach (var sink in sinks)
+                    {
+                        sink.OnStep(report);
+                    }
+                }
+            }
+
+            double epochSeconds = seconds + clock.Elapsed.TotalSeconds;
+            var evaluation = Evaluator.Evaluate(model, test, normalize, device);
+            double? memorized = data.Flipped is { } flipped ? Evaluator.Memorized(model, train, flipped, normalize, device) : null;
+            var metrics = new EpochMetrics(epoch + 1, lr, lossSum / Math.Max(1, steps), evaluation, images / Math.Max(epochSeconds, 1e-9), epochSeconds, PeakMemoryMb(), memorized);
+            bool best = double.IsNaN(state.BestTestError) || evaluation.Error < state.BestTestError;
+            state = state with
+            {
+                Epoch = epoch + 1, Step = 0, Order = null, EpochLossSum = 0, EpochSteps = 0, EpochImages = 0, EpochSeconds = 0,
+                TrainSeconds = state.TrainSeconds + epochSeconds, TrainImages = state.TrainImages + images,
+                BestTestError = best ? evaluation.Error : state.BestTestError, BestEpoch = best ? epoch + 1 : state.BestEpoch,
+            };
+            var epochReport = new EpochReport(metrics, train.ClassNames, o.Epochs);
+            foreach (var sink in sinks)
+            {
+                sink.OnEpoch(epochReport);
+            }
+
+            Checkpoint.Save(folder.CheckpointPath, model, (TorchSharp.Modules.OptimizerHelper)optimizer, Checkpoint.WithGenerators(state, dataRng, augmentationRng));
+            WriteSummary(folder, hash, state, metrics, completed: epoch + 1 == o.Epochs);
+            foreach (var sink in sinks)
+            {
+                sink.OnEpochSaved(epochReport);
+            }
+        }
+
+        return RunOutcome.Completed;
+    }
+
+    private static double PeakMemoryMb()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1048576.0;
+    }
+
+    private void WriteConfig(RunFolder folder, string hash, InMemoryDataset train, InMemoryDataset test, MixupSharp.Distortion.Normalize normalize) =>
+        folder.WriteConfig(new RunConfig
+        {
+            Options = _options.Resolved(),
+            ConfigHash = hash,
+            Seed = _options.Seed,
+            TrainImages = train.Count,
+            TestImages = test.Count,
+            Classes = train.ClassNames,
+            ImageShape = train.ImageShape,
+            Normalization = new NormalizationRecord(normalize.Mean, normalize.Std),
+            Versions = new Dictionary<string, string>
+            {
+                ["mixupsharp"] = typeof(Trainer).Assembly.GetName().Version?.ToString() ?? "?",
+                ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString() ?? "?",
+                ["dotnet"] = Environment.Version.ToString(),
+            },
+            Threads = torch.get_num_threads(),
+        });
+
+    /// <summary>summary.json; a stopped sitting (no <paramref name="last"/>) keeps the test metrics of the last completed epoch.</summary>
+    private static void WriteSummary(RunFolder folder, string hash, TrainingState state, EpochMetrics? last, bool completed)
+    {
+        var previous = folder.ReadSummary();
+        folder.WriteSummary(new RunSummary
+        {
+            TestError = last is null ? previous?.TestError : Finite(last.Test.Error),
+            TestNll = last is null ? previous?.TestNll : Finite(last.Test.Nll),
+            TestEce = last is null ? previous?.TestEce : Finite(last.Test.Ece),
+            BestTestError = Finite(state.BestTestError),
+            BestEpoch = state.BestEpoch,
+            Epochs = state.Epoch,
+            TrainSeconds = state.TrainSeconds,
+            ImagesPerSecond = state.TrainSeconds > 0 ? state.TrainImages / state.TrainSeconds : 0,
+            Completed = completed,
+            ConfigHash = hash,
+        });
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+}
