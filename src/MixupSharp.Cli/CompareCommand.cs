@@ -20,12 +20,12 @@ namespace MixupSharp.Cli;
 /// </summary>
 public static class CompareCommand
 {
-    private const string Summary = """
+    private static readonly string Summary = $$"""
         Train a grid of named variants x seeds into OUT/<variant>/s<seed>, then write OUT/results.md, results.csv, runs.csv
         and overlay plots: mean +- sd per metric and Welch t-test p-values against the baseline variant. Resumable: run the
         same command again and completed runs are skipped, unfinished ones continue from their checkpoint.
         Any train option (e.g. --epochs 15 --threads 2) given here is shared by every variant.
-        Variants file: [{"name": "erm", "method": "erm"}, {"name": "mixup-a8", "method": "mixup", "alpha": 8}] or
+        Variants file: [{"name": "{{KnownMethods.Erm.Name}}", "method": "{{KnownMethods.Erm.Name}}"}, {"name": "mixup-a8", "method": "{{KnownMethods.Mixup.Name}}", "alpha": 8}] or
         {"seeds": [1, 2, 3], "shared": {"epochs": 15}, "variants": [..., {"name": "x", ..., "seeds": [1, 2]}]}.
         """;
 

@@ -66,13 +66,13 @@ public sealed class RunPipelines
     /// The Jensen–Shannon consistency term (Hendrycks et al., AugMix, ICLR 2020) over (clean, view 1, view 2): both views
     /// are MaskDistortMix draws of the batch after the same crop/flip as the clean view, then normalized like it.
     /// </summary>
-    /// <param name="model">The model.</param>
+    /// <param name="model">The model's forward pass.</param>
     /// <param name="images">The loaded batch, [N, C, H, W] in [0, 1].</param>
     /// <param name="labels">Its labels.</param>
     /// <param name="clean">The clean view's pipeline result (its crop/flip draw is replayed).</param>
     /// <param name="cleanLogits">The clean view's logits; with an appending method, its first N rows are the originals.</param>
     /// <param name="generator">The augmentation generator.</param>
-    public Tensor Consistency(StagedModel model, Tensor images, Tensor labels, PipelineResult clean, Tensor cleanLogits, Generator generator)
+    public Tensor Consistency(Func<Tensor, Tensor> model, Tensor images, Tensor labels, PipelineResult clean, Tensor cleanLogits, Generator generator)
     {
         if (_views is null)
         {
@@ -89,8 +89,8 @@ public sealed class RunPipelines
 
         var first = _views.Apply(cropped, labels, generator);
         var second = _views.Apply(cropped, labels, generator);
-        var z1 = model.call(first.Inputs);
-        var z2 = model.call(second.Inputs);
+        var z1 = model(first.Inputs);
+        var z2 = model(second.Inputs);
         if (cleanLogits.shape[0] != z1.shape[0])
         {
             cleanLogits = cleanLogits.narrow(0, 0, z1.shape[0]);

@@ -152,7 +152,7 @@ public sealed class Trainer
                     var loss = SoftTargetCrossEntropy.Compute(logits, targets);
                     if (pipelines.JsdWeight > 0)
                     {
-                        loss = loss + pipelines.Consistency(model, batch.Images, batch.Labels, augmented, logits, augmentationRng);
+                        loss = loss + pipelines.Consistency(model.call, batch.Images, batch.Labels, augmented, logits, augmentationRng);
                     }
 
                     double value = loss.item<float>();

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using MixupSharp.Training.Methods;
 using MixupSharp.Training.Options;
 using MixupSharp.Training.Reports;
 using MixupSharp.Training.Runs;
@@ -57,12 +58,12 @@ public sealed class Comparison
     /// <summary>Creates the grid; every run's <c>OutDir</c> must be its own folder.</summary>
     /// <param name="outDir">The grid's folder (reports are written there).</param>
     /// <param name="runs">The runs, in the order they are trained.</param>
-    /// <param name="baseline">The variant the others are tested against (default "erm"); it need not be in the grid.</param>
-    public Comparison(string outDir, IReadOnlyList<ComparisonRun> runs, string baseline = "erm")
+    /// <param name="baseline">The variant the others are tested against (default: the one named like ERM); it need not be in the grid.</param>
+    public Comparison(string outDir, IReadOnlyList<ComparisonRun> runs, string? baseline = null)
     {
         _outDir = outDir ?? throw new ArgumentNullException(nameof(outDir));
         _runs = runs ?? throw new ArgumentNullException(nameof(runs));
-        Baseline = baseline ?? throw new ArgumentNullException(nameof(baseline));
+        Baseline = baseline ?? KnownMethods.Erm.Name;
         if (runs.Count == 0)
         {
             throw new ArgumentException("a comparison needs at least one run.", nameof(runs));

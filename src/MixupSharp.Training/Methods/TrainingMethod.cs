@@ -31,7 +31,7 @@ public abstract class TrainingMethod
     /// <summary>A forward pass that only calls the model.</summary>
     public static readonly ForwardPass PlainForward = (model, inputs, targets, _) => (model.call(inputs), targets);
 
-    /// <summary>The name, e.g. "mixup": kebab-case, unique among the known methods.</summary>
+    /// <summary>The name, e.g. <c>mixup</c>: kebab-case, unique among the known methods.</summary>
     public abstract string Name { get; }
 
     /// <summary>One line for the CLI's help.</summary>

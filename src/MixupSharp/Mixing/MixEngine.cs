@@ -88,54 +88,7 @@ internal sealed class MixEngine
 
         using var scope = torch.NewDisposeScope();
         long[] perm = Draws.Permutation(n, generator);
-        var partner = new long[n];
-        var group = new long[n];
-        long groups;
-        bool[] groupMixable;
-        switch (Mode)
-        {
-            case MixMode.PerBatch:
-                groups = 1;
-                groupMixable = new[] { true };
-                for (long i = 0; i < n; i++)
-                {
-                    partner[i] = perm[i];
-                }
-
-                break;
-            case MixMode.PerPair:
-                long pairs = n / 2;
-                groups = pairs + (n % 2);
-                groupMixable = new bool[groups];
-                for (long k = 0; k < pairs; k++)
-                {
-                    long a = perm[2 * k], b = perm[(2 * k) + 1];
-                    partner[a] = b;
-                    partner[b] = a;
-                    group[a] = k;
-                    group[b] = k;
-                    groupMixable[k] = true;
-                }
-
-                if (n % 2 == 1)
-                {
-                    long last = perm[n - 1];
-                    partner[last] = last;
-                    group[last] = pairs;
-                }
-
-                break;
-            default:
-                groups = n;
-                groupMixable = Enumerable.Repeat(true, (int)n).ToArray();
-                for (long i = 0; i < n; i++)
-                {
-                    partner[i] = perm[i];
-                    group[i] = i;
-                }
-
-                break;
-        }
+        var (partner, group, groups, groupMixable) = PartnerPlan.From(Mode, perm);
 
         // Every draw happens whatever the options, so the stream of draws (and so replay across option
         // changes that do not alter the recipe's shape) stays aligned.
@@ -168,27 +121,7 @@ internal sealed class MixEngine
             }
 
             groupCut[g] = true;
-            CutMixBox box;
-            if (SideRatioRange is { } range)
-            {
-                long cutH = CutsSequences ? 1 : Math.Min(height, (long)Math.Floor(height * (range.Min + (u1[g] * (range.Max - range.Min)))));
-                long cutW = Math.Min(width, (long)Math.Floor(width * (range.Min + (u2[g] * (range.Max - range.Min)))));
-                long top = Math.Min(height - cutH, (long)Math.Floor(u3[g] * (height - cutH + 1)));
-                long left = Math.Min(width - cutW, (long)Math.Floor(u4[g] * (width - cutW + 1)));
-                box = CutMixBox.FromCorner(top, left, cutH, cutW);
-            }
-            else if (CutsSequences)
-            {
-                long cx = Math.Min(width - 1, (long)Math.Floor(u2[g] * width));
-                box = CutMixBox.FromLambdaAlongLength(cutLam[g], cx, width);
-            }
-            else
-            {
-                long cy = Math.Min(height - 1, (long)Math.Floor(u1[g] * height));
-                long cx = Math.Min(width - 1, (long)Math.Floor(u2[g] * width));
-                box = CutMixBox.FromLambda(cutLam[g], cy, cx, height, width);
-            }
-
+            var box = BoxSampling.Box(cutLam[g], u1[g], u2[g], u3[g], u4[g], height, width, SideRatioRange, CutsSequences);
             groupBox[g] = box;
             groupLambda[g] = CorrectLambda || SideRatioRange is not null ? box.LambdaFor(height, width) : cutLam[g];
         }
