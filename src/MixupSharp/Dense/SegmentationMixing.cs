@@ -128,7 +128,7 @@ public sealed class SegmentationCutMix : SegmentationMixer
 
     private protected override (Tensor Targets, Tensor? LabelMaps) MixLabels(Tensor labelMaps, MixParameters parameters, ScalarType targetType, Device device)
     {
-        var pasted = MixEngine.PasteBoxes(labelMaps.unsqueeze(1), labelMaps.unsqueeze(1), parameters.Partner.to(device), parameters.Boxes!, device).squeeze(1);
+        var pasted = MixKernel.PasteBoxes(labelMaps.unsqueeze(1), labelMaps.unsqueeze(1), parameters.Partner.to(device), parameters.Boxes!, device).squeeze(1);
         return (DenseTargets.FromLabelMaps(pasted, NumClasses, IgnoreIndex, targetType), pasted);
     }
 }

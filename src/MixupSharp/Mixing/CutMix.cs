@@ -26,23 +26,19 @@ public sealed class CutMix : BatchMixer
         : base(numClasses)
     {
         Options = options ?? new CutMixOptions();
-        _engine = BuildEngine(nameof(CutMix), numClasses, Options, cutsSequences: false);
+        _engine = BuildEngine(MixerKind.CutMix, numClasses, Options);
     }
 
     /// <summary>Validates CutMix options and builds the engine (shared with <see cref="SequenceCutMix"/>).</summary>
-    internal static MixEngine BuildEngine(string owner, int numClasses, CutMixOptions options, bool cutsSequences)
+    internal static MixEngine BuildEngine(MixerKind kind, int numClasses, CutMixOptions options)
     {
         Guard.Alpha(options.Alpha, "CutMixOptions.Alpha");
         Guard.Enum(options.Mode, "CutMixOptions.Mode");
         Guard.Probability(options.Probability, "CutMixOptions.Probability");
         Guard.Smoothing(options.LabelSmoothing, "CutMixOptions.LabelSmoothing");
         Guard.SideRatioRange(options.SideRatioRange, "CutMixOptions.SideRatioRange");
-        return new MixEngine(owner, numClasses, options.Mode, options.Probability, options.LabelSmoothing,
-            mixupAlpha: 0, cutMixAlpha: options.Alpha, switchProbability: 1, correctLambda: options.CorrectLambda, sideRatioRange: options.SideRatioRange)
-        {
-            CutsBoxes = true,
-            CutsSequences = cutsSequences,
-        };
+        return new MixEngine(new MixRecipe(kind, numClasses, options.Mode, options.Probability, options.LabelSmoothing,
+            MixupAlpha: 0, CutMixAlpha: options.Alpha, SwitchProbability: 1, CorrectLambda: options.CorrectLambda, SideRatioRange: options.SideRatioRange));
     }
 
     /// <summary>The options in force.</summary>

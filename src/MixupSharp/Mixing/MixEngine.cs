@@ -12,70 +12,59 @@ namespace MixupSharp.Mixing;
 /// </summary>
 internal sealed class MixEngine
 {
-    private readonly string _owner;
+    private readonly MixRecipe _recipe;
 
-    public MixEngine(string owner, int numClasses, MixMode mode, double probability, double labelSmoothing,
-        double mixupAlpha, double cutMixAlpha, double switchProbability, bool correctLambda, (double Min, double Max)? sideRatioRange)
-    {
-        _owner = owner;
-        NumClasses = numClasses;
-        Mode = mode;
-        Probability = probability;
-        LabelSmoothing = labelSmoothing;
-        MixupAlpha = mixupAlpha;
-        CutMixAlpha = cutMixAlpha;
-        SwitchProbability = switchProbability;
-        CorrectLambda = correctLambda;
-        SideRatioRange = sideRatioRange;
-    }
+    public MixEngine(MixRecipe recipe) => _recipe = recipe;
 
-    public int NumClasses { get; }
+    public int NumClasses => _recipe.NumClasses;
 
-    public MixMode Mode { get; }
+    public MixMode Mode => _recipe.Mode;
 
-    public double Probability { get; }
+    public double Probability => _recipe.Probability;
 
-    public double LabelSmoothing { get; }
+    public double LabelSmoothing => _recipe.LabelSmoothing;
 
-    public double MixupAlpha { get; }
+    public double MixupAlpha => _recipe.MixupAlpha;
 
-    public double CutMixAlpha { get; }
+    public double CutMixAlpha => _recipe.CutMixAlpha;
 
-    public double SwitchProbability { get; }
+    public double SwitchProbability => _recipe.SwitchProbability;
 
-    public bool CorrectLambda { get; }
+    public bool CorrectLambda => _recipe.CorrectLambda;
 
-    public (double Min, double Max)? SideRatioRange { get; }
+    public (double Min, double Max)? SideRatioRange => _recipe.SideRatioRange;
+
+    /// <summary>Whether this recipe can blend linearly (and so needs floating inputs).</summary>
+    public bool CanMixup => MixupOn;
+
+    /// <summary>Whether parameters from this recipe carry a per-sample Mixup/CutMix switch (MixupOrCutMix).</summary>
+    public bool RecordsSwitch => _recipe.Kind == MixerKind.MixupOrCutMix;
+
+    /// <summary>Whether this recipe cuts boxes (and so needs [N, C, H, W] images, or [N, C, L] sequences with <see cref="CutsSequences"/>).</summary>
+    public bool CutsBoxes => _recipe.Kind is MixerKind.CutMix or MixerKind.SequenceCutMix || (_recipe.Kind == MixerKind.MixupOrCutMix && CutMixOn);
+
+    /// <summary>Whether boxes are cut along the length of sequences [N, C, L] (viewed as [N, C, 1, L]) instead of images.</summary>
+    public bool CutsSequences => _recipe.Kind == MixerKind.SequenceCutMix;
+
+    private string Owner => _recipe.Kind.ToString();
 
     private bool MixupOn => MixupAlpha > 0;
 
     private bool CutMixOn => CutMixAlpha > 0;
 
-    /// <summary>Whether this recipe can blend linearly (and so needs floating inputs).</summary>
-    public bool CanMixup => MixupOn;
-
-    /// <summary>Whether parameters from this recipe carry boxes and a per-sample switch (MixupOrCutMix) or boxes only (CutMix).</summary>
-    public bool RecordsSwitch { get; init; }
-
-    /// <summary>Whether this recipe cuts boxes (and so needs [N, C, H, W] images, or [N, C, L] sequences with <see cref="CutsSequences"/>).</summary>
-    public bool CutsBoxes { get; init; }
-
-    /// <summary>Whether boxes are cut along the length of sequences [N, C, L] (viewed as [N, C, 1, L]) instead of images.</summary>
-    public bool CutsSequences { get; init; }
-
     public void CheckShape(long[] shape, string name)
     {
         if (CutsSequences)
         {
-            Guard.BatchShape(shape, name, $"sequences [N, C, L] for {_owner}", exactDims: 3);
+            Guard.BatchShape(shape, name, $"sequences [N, C, L] for {Owner}", exactDims: 3);
         }
         else if (CutsBoxes)
         {
-            Guard.BatchShape(shape, name, $"images [N, C, H, W] for {_owner}", exactDims: 4);
+            Guard.BatchShape(shape, name, $"images [N, C, H, W] for {Owner}", exactDims: 4);
         }
         else
         {
-            Guard.BatchShape(shape, name, $"a batch [N, ...] for {_owner}");
+            Guard.BatchShape(shape, name, $"a batch [N, ...] for {Owner}");
         }
     }
 
@@ -189,15 +178,15 @@ internal sealed class MixEngine
         Tensor mixedInputs = inputs;
         if (plan.AnyLinear)
         {
-            mixedInputs = BlendLinear(inputs, partner, plan);
+            mixedInputs = MixKernel.BlendLinear(inputs, partner, plan);
         }
 
         if (plan.AnyBox)
         {
             // Sequences [N, C, L] are cut as images [N, C, 1, L].
             mixedInputs = CutsSequences
-                ? PasteBoxes(mixedInputs.unsqueeze(2), inputs.unsqueeze(2), partner, parameters.Boxes!, device).squeeze(2)
-                : PasteBoxes(mixedInputs, inputs, partner, parameters.Boxes!, device);
+                ? MixKernel.PasteBoxes(mixedInputs.unsqueeze(2), inputs.unsqueeze(2), partner, parameters.Boxes!, device).squeeze(2)
+                : MixKernel.PasteBoxes(mixedInputs, inputs, partner, parameters.Boxes!, device);
         }
 
         if (ReferenceEquals(mixedInputs, inputs))
@@ -213,42 +202,6 @@ internal sealed class MixEngine
         return new MixedBatch(mixedInputs.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), parameters, ownsParameters);
     }
 
-    private static Tensor BlendLinear(Tensor inputs, Tensor partner, ApplyPlan plan)
-    {
-        // Half-precision inputs are blended in float32 and rounded once, so λ keeps its precision.
-        var computeType = inputs.dtype is ScalarType.Float16 or ScalarType.BFloat16 ? ScalarType.Float32 : inputs.dtype;
-        var shape = new long[inputs.shape.Length];
-        Array.Fill(shape, 1L);
-        shape[0] = inputs.shape[0];
-        var x = inputs.to_type(computeType);
-        var lam = torch.tensor(plan.Lambda, dtype: ScalarType.Float64).to(inputs.device).to_type(computeType).reshape(shape);
-        var blended = ((x * lam) + (x.index_select(0, partner) * (1.0 - lam))).to_type(inputs.dtype);
-
-        // Samples that are not blended (λ = 1, or pasted by CutMix) keep their exact bytes (x·1 + y·0 can turn −0 into +0).
-        if (plan.LinearRows.All(r => r))
-        {
-            return blended;
-        }
-
-        var rows = torch.tensor(plan.LinearRows, dtype: ScalarType.Bool).to(inputs.device).reshape(shape);
-        return torch.where(rows, blended, inputs);
-    }
-
-    /// <summary>Pastes each sample's box from its partner: where(inside box, original[partner], current). Any dtype, [N, C, H, W].</summary>
-    internal static Tensor PasteBoxes(Tensor current, Tensor original, Tensor partner, Tensor boxes, Device device)
-    {
-        long h = original.shape[2], w = original.shape[3];
-        var b = boxes.to(device).to_type(ScalarType.Int64);
-        var top = b[.., 0].reshape(-1, 1, 1, 1);
-        var left = b[.., 1].reshape(-1, 1, 1, 1);
-        var bottom = b[.., 2].reshape(-1, 1, 1, 1);
-        var right = b[.., 3].reshape(-1, 1, 1, 1);
-        var rows = torch.arange(h, dtype: ScalarType.Int64, device: device).reshape(1, 1, h, 1);
-        var cols = torch.arange(w, dtype: ScalarType.Int64, device: device).reshape(1, 1, 1, w);
-        var inside = (rows >= top) & (rows < bottom) & (cols >= left) & (cols < right);
-        return torch.where(inside, original.index_select(0, partner), current);
-    }
-
     /// <summary>The (height, width) that boxes live in: (H, W) for images, (1, L) for sequences, (0, 0) without boxes.</summary>
     private (long Height, long Width) BoxSpace(long[] shape) =>
         CutsSequences ? (1, shape[2]) : CutsBoxes ? (shape[2], shape[3]) : (0, 0);
@@ -258,11 +211,9 @@ internal sealed class MixEngine
         CheckShape(inputs.shape, nameof(inputs));
         if (CanMixup && !Guard.IsFloating(inputs.dtype))
         {
-            throw new ArgumentException($"{_owner} blends inputs linearly and needs a floating dtype; got {Guard.Describe(inputs)}.", nameof(inputs));
+            throw new ArgumentException($"{Owner} blends inputs linearly and needs a floating dtype; got {Guard.Describe(inputs)}.", nameof(inputs));
         }
     }
-
-    private sealed record ApplyPlan(double[] Lambda, bool[] LinearRows, bool AnyLinear, bool AnyBox);
 
     private ApplyPlan CheckParameters(MixParameters p, long[] inputShape)
     {
@@ -297,7 +248,7 @@ internal sealed class MixEngine
         {
             if (!RecordsSwitch)
             {
-                throw new ArgumentException($"{name} record a Mixup/CutMix switch (UsesCutMix); replay them with MixupOrCutMix, not {_owner}.", name);
+                throw new ArgumentException($"{name} record a Mixup/CutMix switch (UsesCutMix); replay them with MixupOrCutMix, not {Owner}.", name);
             }
 
             if (uses.dtype != ScalarType.Bool || uses.shape.Length != 1 || uses.shape[0] != n)
@@ -313,7 +264,7 @@ internal sealed class MixEngine
         }
         else if (p.Boxes is not null && RecordsSwitch)
         {
-            throw new ArgumentException($"{name} hold boxes but no UsesCutMix switch; {_owner} needs both (or neither, for Mixup only).", name);
+            throw new ArgumentException($"{name} hold boxes but no UsesCutMix switch; {Owner} needs both (or neither, for Mixup only).", name);
         }
 
         bool anyBox = false;
@@ -321,7 +272,7 @@ internal sealed class MixEngine
         {
             if (!CutsBoxes)
             {
-                throw new ArgumentException($"{name} hold CutMix boxes; replay them with CutMix or MixupOrCutMix, not {_owner}.", name);
+                throw new ArgumentException($"{name} hold CutMix boxes; replay them with CutMix or MixupOrCutMix, not {Owner}.", name);
             }
 
             if (boxes.dtype != ScalarType.Int64 || !boxes.shape.SequenceEqual(new[] { n, 4L }))
@@ -344,7 +295,7 @@ internal sealed class MixEngine
         }
         else if (CutsBoxes && !CanMixup)
         {
-            throw new ArgumentException($"{name} hold no Boxes; {_owner} needs CutMix boxes [N, 4].", name);
+            throw new ArgumentException($"{name} hold no Boxes; {Owner} needs CutMix boxes [N, 4].", name);
         }
 
         var linear = new bool[n];
@@ -355,7 +306,7 @@ internal sealed class MixEngine
 
         if (linear.Any(l => l) && !CanMixup)
         {
-            throw new ArgumentException($"{name} ask for linear blending, which {_owner} does not do.", name);
+            throw new ArgumentException($"{name} ask for linear blending, which {Owner} does not do.", name);
         }
 
         return new ApplyPlan(lambda, linear, linear.Any(l => l), anyBox);

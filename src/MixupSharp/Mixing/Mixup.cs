@@ -29,8 +29,8 @@ public sealed class Mixup : BatchMixer
         Guard.Enum(Options.Mode, "MixupOptions.Mode");
         Guard.Probability(Options.Probability, "MixupOptions.Probability");
         Guard.Smoothing(Options.LabelSmoothing, "MixupOptions.LabelSmoothing");
-        _engine = new MixEngine(nameof(Mixup), numClasses, Options.Mode, Options.Probability, Options.LabelSmoothing,
-            mixupAlpha: Options.Alpha, cutMixAlpha: 0, switchProbability: 0, correctLambda: false, sideRatioRange: null);
+        _engine = new MixEngine(new MixRecipe(MixerKind.Mixup, numClasses, Options.Mode, Options.Probability, Options.LabelSmoothing,
+            MixupAlpha: Options.Alpha, CutMixAlpha: 0, SwitchProbability: 0, CorrectLambda: false, SideRatioRange: null));
     }
 
     /// <summary>The options in force.</summary>

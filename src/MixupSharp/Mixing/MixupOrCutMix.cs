@@ -33,12 +33,8 @@ public sealed class MixupOrCutMix : BatchMixer
         Guard.Probability(Options.Probability, "MixupOrCutMixOptions.Probability");
         Guard.Smoothing(Options.LabelSmoothing, "MixupOrCutMixOptions.LabelSmoothing");
         Guard.SideRatioRange(Options.SideRatioRange, "MixupOrCutMixOptions.SideRatioRange");
-        _engine = new MixEngine(nameof(MixupOrCutMix), numClasses, Options.Mode, Options.Probability, Options.LabelSmoothing,
-            Options.MixupAlpha, Options.CutMixAlpha, Options.SwitchProbability, Options.CorrectLambda, Options.SideRatioRange)
-        {
-            CutsBoxes = Options.CutMixAlpha > 0,
-            RecordsSwitch = true,
-        };
+        _engine = new MixEngine(new MixRecipe(MixerKind.MixupOrCutMix, numClasses, Options.Mode, Options.Probability, Options.LabelSmoothing,
+            Options.MixupAlpha, Options.CutMixAlpha, Options.SwitchProbability, Options.CorrectLambda, Options.SideRatioRange));
     }
 
     /// <summary>The options in force.</summary>

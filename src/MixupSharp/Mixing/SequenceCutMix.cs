@@ -23,7 +23,7 @@ public sealed class SequenceCutMix : BatchMixer
         : base(numClasses)
     {
         Options = options ?? new CutMixOptions();
-        _engine = CutMix.BuildEngine(nameof(SequenceCutMix), numClasses, Options, cutsSequences: true);
+        _engine = CutMix.BuildEngine(MixerKind.SequenceCutMix, numClasses, Options);
     }
 
     /// <summary>The options in force.</summary>
