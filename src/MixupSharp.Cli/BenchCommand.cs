@@ -38,6 +38,11 @@ public static class BenchCommand
         }
 
         table.Parse(args);
+        if (o.Threads < 0 || o.Threads > Environment.ProcessorCount)
+        {
+            throw new UsageException($"--threads must be between 0 (all) and the {Environment.ProcessorCount} processors here; got {o.Threads}.");
+        }
+
         var report = SystemBenchmark.Run(o, output.WriteLine);
         string text = report.ToMarkdown();
         output.WriteLine();

@@ -100,6 +100,11 @@ public static class CompareCommand
 
         var runs = Comparison.SeedMajor(outDir, perVariant);
         var comparison = new Comparison(outDir, runs, baseline);
+        if (!perVariant.Any(v => v.Variant == baseline))
+        {
+            output.WriteLine($"warning: no variant is named '{baseline}' (--baseline), so no p-values are computed.");
+        }
+
         output.WriteLine($"compare: {grid.Variants.Count} variants, {runs.Count} runs into {outDir}");
         var outcome = RunOutcome.Completed;
         if (!reportOnly)
@@ -238,6 +243,8 @@ public static class CompareCommand
                     flags.Add(flag);
                     flags.Add(p.Value.GetString()!);
                     break;
+                case JsonValueKind.Array when flag != "--milestones":
+                    throw new UsageException($"{path}: {where}: '{p.Name}' is an array, but it takes one value; write one variant per value for a sweep.");
                 case JsonValueKind.Array:
                     flags.Add(flag);
                     flags.Add(string.Join(',', p.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())));

@@ -49,6 +49,16 @@ public static class EvalCommand
             throw new UsageException($"--split must be test or train; got '{split}'.");
         }
 
+        if (json is not null && Directory.Exists(json))
+        {
+            throw new UsageException($"--json {json} is a folder; give the path of a file to write.");
+        }
+
+        if (threads < 0 || threads > Environment.ProcessorCount)
+        {
+            throw new UsageException($"--threads must be between 0 (all) and the {Environment.ProcessorCount} processors here; got {threads}.");
+        }
+
         if (threads > 0)
         {
             torch.set_num_threads(threads);

@@ -61,13 +61,14 @@ namespace MixupSharp.Cli
             }
             catch (InvalidOptionException e)
             {
-                // Training names its options as variants files do ("epochs"); on the command line they are flags.
-                error.WriteLine($"error: --{e.Message}");
-                return 1;
+                // Every option's validation is a usage error. Training names its options as variants files do
+                // ("epochs"); on the command line they are flags.
+                error.WriteLine($"error: --{ErrorText.OneLine(e)}");
+                return 2;
             }
-            catch (Exception e) when (e is ArgumentException or IOException or DirectoryNotFoundException or CheckpointException or TrainingDivergedException or DatasetFormatException or InvalidDataException or UnauthorizedAccessException)
+            catch (Exception e) when (e is ArgumentException or IOException or CheckpointException or TrainingDivergedException or DatasetFormatException or InvalidDataException or UnauthorizedAccessException)
             {
-                error.WriteLine($"error: {e.Message}");
+                error.WriteLine($"error: {ErrorText.OneLine(e)}");
                 return 1;
             }
         }

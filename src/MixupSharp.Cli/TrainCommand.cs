@@ -48,7 +48,9 @@ public static class TrainCommand
             .Add("--threads", "N", "torch threads (default: all cores)", v => Set(o => o with { Threads = OptionTable.Int(v) }))
             .Add("--device", "NAME", "cpu (default) or cuda", v => Set(o => o with { Device = Choice<ComputeDevice>("device", v) }))
             .Add("--out", "DIR", "the run folder (default runs/<dataset>-<model>-<method>-s<seed>)", v => Set(o => o with { OutDir = v }))
-            .Add("--resume", "DIR", "continue the run in DIR from its checkpoint (with --epochs N to extend it)", resume);
+            .Add("--resume", "DIR", "continue the run in DIR from its checkpoint (with --epochs N to extend it; only --epochs and --threads may be given with it)", resume)
+            .Switch("--skip-corrupt", "image folders: skip unreadable images (each named in a warning) instead of failing", () => Set(o => o with { SkipCorrupt = true }))
+            .Add("--max-image-megapixels", "M", "image folders: refuse images whose header claims more pixels (default 64)", v => Set(o => o with { MaxImageMegapixels = OptionTable.Double(v) }));
 
         // The options methods declare for themselves, each once, with the method that owns it.
         foreach (var (method, option) in KnownMethods.All.SelectMany(m => m.Options.Select(o => (m, o))).DistinctBy(p => p.o.Name))
@@ -64,7 +66,9 @@ public static class TrainCommand
     {
         var options = new TrainingOptions { OutDir = string.Empty };
         string? resumeDir = null;
-        var table = Options(() => options, o => options = o, dir => resumeDir = dir);
+        bool overwrite = false;
+        var table = Options(() => options, o => options = o, dir => resumeDir = dir)
+            .Switch("--overwrite", "start a new run in a folder that holds another run's files, replacing them", () => overwrite = true);
         if (args.Contains("--help") || args.Contains("-h"))
         {
             output.Write(table.Help());
@@ -75,6 +79,19 @@ public static class TrainCommand
         bool resume = resumeDir is not null;
         if (resume)
         {
+            // A resumed run keeps the options it was started with: anything that shapes the result is refused here,
+            // rather than silently ignored.
+            var given = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a is not ("--resume" or "--epochs" or "--threads")).Distinct().ToList();
+            if (given.Contains("--out"))
+            {
+                throw new UsageException($"--resume {resumeDir} continues the run in its own folder; leave out --out.");
+            }
+
+            if (given.Count > 0)
+            {
+                throw new UsageException($"--resume {resumeDir} continues the run with the options it was started with; leave out {string.Join(", ", given)} (only --epochs and --threads may change).");
+            }
+
             var folder = new RunFolder(resumeDir!);
             if (!File.Exists(folder.ConfigPath))
             {
@@ -88,7 +105,7 @@ public static class TrainCommand
             options = options with { OutDir = Path.Combine("runs", $"{KebabCaseEnumConverter<TrainingDataset>.Name(options.Dataset)}-{options.Model}-{options.Method.Name}-s{options.Seed}") };
         }
 
-        var outcome = StopSignals.Run(output, stop, token => new Trainer(options, new ConsoleObserver(output)).Run(resume, token));
+        var outcome = StopSignals.Run(output, stop, token => new Trainer(options, new ConsoleObserver(output)).Run(resume, token, overwrite));
         string summary = File.ReadAllText(new RunFolder(options.OutDir).SummaryPath);
         output.WriteLine(outcome == RunOutcome.Completed ? $"done. {options.OutDir}/summary.json:" : $"interrupted; resume with ./mixup train --resume {options.OutDir}. summary so far:");
         output.WriteLine(summary);

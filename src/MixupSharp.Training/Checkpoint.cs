@@ -103,10 +103,11 @@ public static class Checkpoint
         byte[] hash = SHA256.HashData(content);
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        // One writer per run folder, so the temporary file has a fixed name (a stale one from a crash is overwritten).
+        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.tmp");
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 file.Write(content);
                 file.Write(hash);

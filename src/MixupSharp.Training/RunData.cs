@@ -43,6 +43,21 @@ public sealed class RunData : IDisposable
         var train = LoadSplit(o, train: true);
         var test = o.Dataset == TrainingDataset.Folder ? LoadFolderTest(o, train) : LoadSplit(o, train: false);
         var owned = new List<IDisposable> { train, test };
+        try
+        {
+            CheckLabels(train, train.NumClasses);
+            CheckLabels(test, train.NumClasses);
+            if (o.TrainSubset is { } requested && (requested < train.NumClasses || requested > train.Count))
+            {
+                throw new InvalidOptionException("train-subset", $"must be between {train.NumClasses} (one image per class) and {train.Count} (the training images of {train.Name}); got {requested}.");
+            }
+        }
+        catch
+        {
+            owned.ForEach(d => d.Dispose());
+            throw;
+        }
+
         using var subsetRng = new Generator((ulong)((o.Seed * 2) + 3));
         if (o.TrainSubset is { } size && size < train.Count)
         {
@@ -71,7 +86,7 @@ public sealed class RunData : IDisposable
             return DataLocator.Load(kind, train, o.DataDir);
         }
 
-        var trainSet = ImageFolder.Load(Path.Combine(o.DataDir!, "train"));
+        var trainSet = ImageFolder.Load(Path.Combine(o.DataDir!, "train"), FolderOptions(o));
         if (train)
         {
             return trainSet;
@@ -126,7 +141,29 @@ public sealed class RunData : IDisposable
         }
     }
 
-    /// <summary>A folder's test images, resized to the size of its training images.</summary>
+    /// <summary>A folder's test images, resized to the size of its training images, with classes matched to its training classes by name.</summary>
     private static InMemoryDataset LoadFolderTest(TrainingOptions o, InMemoryDataset train) =>
-        ImageFolder.Load(Path.Combine(o.DataDir!, "test"), new ImageFolderOptions { Size = (int)train.ImageShape[1] });
+        ImageFolder.Load(Path.Combine(o.DataDir!, "test"), FolderOptions(o) with { Size = (int)train.ImageShape[1], Classes = train.ClassNames });
+
+    private static ImageFolderOptions FolderOptions(TrainingOptions o) =>
+        new() { SkipCorrupt = o.SkipCorrupt, MaxPixels = (long)(o.MaxImageMegapixels * 1e6) };
+
+    /// <summary>
+    /// Every label is a class of the training set, checked before any training: a label out of range would otherwise
+    /// end the first evaluation in a native assertion, after the epoch's work.
+    /// </summary>
+    private static void CheckLabels(InMemoryDataset data, int numClasses)
+    {
+        using var scope = torch.NewDisposeScope();
+        if (data.Count == 0)
+        {
+            return;
+        }
+
+        long min = data.Labels.min().item<long>(), max = data.Labels.max().item<long>();
+        if (min < 0 || max >= numClasses)
+        {
+            throw new DatasetFormatException(data.Name, $"labels must be classes 0..{numClasses - 1} of the training set; found labels from {min} to {max}.");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using MixupSharp.Losses;
@@ -41,7 +42,8 @@ public sealed class Trainer
     /// <summary>Trains from scratch (the run folder must not hold a checkpoint) or resumes (it must).</summary>
     /// <param name="resume">Continue from the run folder's checkpoint.</param>
     /// <param name="stop">Request to stop: the current step finishes, a checkpoint holding the position is saved.</param>
-    public RunOutcome Run(bool resume, CancellationToken stop = default)
+    /// <param name="overwrite">For a new run: replace the files another run left in the folder instead of refusing.</param>
+    public RunOutcome Run(bool resume, CancellationToken stop = default, bool overwrite = false)
     {
         var o = _options;
         if (o.Threads > 0)
@@ -52,9 +54,19 @@ public sealed class Trainer
         var device = Devices.Resolve(o.Device);
         var folder = new RunFolder(o.OutDir);
         folder.Create();
-        if (!resume && folder.HasCheckpoint)
+        if (!resume && folder.HasCheckpoint && !overwrite)
         {
             throw new ArgumentException($"{o.OutDir} already holds a run (checkpoint.bin); resume it with --resume {o.OutDir}, or choose another --out.");
+        }
+
+        if (!resume && folder.RunFiles() is { Count: > 0 } leftovers)
+        {
+            if (!overwrite)
+            {
+                throw new ArgumentException($"{o.OutDir} holds files of another run ({string.Join(", ", leftovers)}); choose another --out, or pass --overwrite to replace them.");
+            }
+
+            folder.DeleteRunFiles();
         }
 
         var sinks = StandardSinks(folder).Concat(_extraSinks).Append(new ObserverSink(_observer)).ToList();
@@ -134,7 +146,7 @@ public sealed class Trainer
                             Epoch = epoch, Step = step, Order = order, EpochLossSum = lossSum, EpochSteps = steps, EpochImages = images,
                             EpochSeconds = seconds + clock.Elapsed.TotalSeconds,
                         };
-                        Checkpoint.Save(folder.CheckpointPath, model, (TorchSharp.Modules.OptimizerHelper)optimizer, Checkpoint.WithGenerators(partial, dataRng, augmentationRng));
+                        Save(folder, model, optimizer, Checkpoint.WithGenerators(partial, dataRng, augmentationRng), $"at epoch {epoch + 1}, step {step}");
                         WriteSummary(folder, hash, partial, null, completed: false);
                         Info($"stopped at epoch {epoch + 1}, step {step}; checkpoint saved in {folder.CheckpointPath}");
                         return RunOutcome.Interrupted;
@@ -158,7 +170,10 @@ public sealed class Trainer
                     double value = loss.item<float>();
                     if (!double.IsFinite(value))
                     {
-                        throw new TrainingDivergedException($"the training loss became {value} at epoch {epoch + 1}, step {step + 1} (learning rate {lr:g4}); the last good checkpoint is kept in {folder.CheckpointPath}. Try a lower --lr.");
+                        string kept = folder.HasCheckpoint
+                            ? $"the last good checkpoint is kept in {folder.CheckpointPath}"
+                            : $"no checkpoint exists yet (the loss diverged before the first epoch ended), so there is nothing to resume; {folder.Path} holds the run's config.json";
+                        throw new TrainingDivergedException($"the training loss became {value} at epoch {epoch + 1}, step {step + 1} (learning rate {lr:g4}); {kept}. Try a lower --lr.");
                     }
 
                     optimizer.zero_grad();
@@ -194,7 +209,7 @@ public sealed class Trainer
                 sink.OnEpoch(epochReport);
             }
 
-            Checkpoint.Save(folder.CheckpointPath, model, (TorchSharp.Modules.OptimizerHelper)optimizer, Checkpoint.WithGenerators(state, dataRng, augmentationRng));
+            Save(folder, model, optimizer, Checkpoint.WithGenerators(state, dataRng, augmentationRng), $"of epoch {epoch + 1}");
             WriteSummary(folder, hash, state, metrics, completed: epoch + 1 == o.Epochs);
             foreach (var sink in sinks)
             {
@@ -203,6 +218,21 @@ public sealed class Trainer
         }
 
         return RunOutcome.Completed;
+    }
+
+    /// <summary>Writes the checkpoint; a failure says which one was not saved and that the previous one is intact.</summary>
+    private static void Save(RunFolder folder, StagedModel model, optim.Optimizer optimizer, TrainingState state, string which)
+    {
+        bool previous = folder.HasCheckpoint;
+        try
+        {
+            Checkpoint.Save(folder.CheckpointPath, model, (TorchSharp.Modules.OptimizerHelper)optimizer, state);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string intact = previous ? $"the previous checkpoint in {folder.CheckpointPath} is intact" : "no earlier checkpoint exists";
+            throw new IOException($"the checkpoint {which} was not saved ({e.Message}); {intact}.", e);
+        }
     }
 
     private static double PeakMemoryMb()

@@ -67,6 +67,13 @@ public static class DataLocator
     /// <exception cref="DirectoryNotFoundException">Nowhere; the message lists every place looked and how to get the data.</exception>
     public static string Find(DatasetKind kind, string? explicitDirectory = null)
     {
+        if (!string.IsNullOrEmpty(explicitDirectory))
+        {
+            // An explicit folder is a promise: it is used, or the load fails naming it; the fallback chain is for when
+            // no folder is given.
+            return FindIn(kind, explicitDirectory);
+        }
+
         var candidates = Candidates(kind, explicitDirectory);
         foreach (var dir in candidates)
         {
@@ -82,7 +89,7 @@ public static class DataLocator
             ? $"install it with `sudo apt-get install dataset-fashion-mnist`, or download it into {cache} with MixupSharp.Training.Data.DatasetDownloader"
             : $"download it into {cache} with MixupSharp.Training.Data.DatasetDownloader (official address, checksum verified), or put the official files in one of these folders";
         throw new DirectoryNotFoundException(
-            $"{name} was not found. Looked in:\n" + string.Join("\n", candidates.Select(c => "  - " + c)) + $"\nTo get it, {how}.");
+            $"{name} was not found; looked in {string.Join(", ", candidates)}. To get it, {how}.");
     }
 
     /// <summary>Loads a split of <paramref name="kind"/> from wherever <see cref="Find"/> finds it.</summary>
@@ -97,4 +104,45 @@ public static class DataLocator
             _ => CifarFormat.LoadCifar100(dir, train, coarseLabels),
         };
     }
+
+    /// <summary>
+    /// The folder holding <paramref name="kind"/> in an explicitly given <paramref name="directory"/> (the folder itself or
+    /// its sub-folder named like the dataset); otherwise a <see cref="DirectoryNotFoundException"/> naming the folder and
+    /// what is missing in it. No other place is looked in.
+    /// </summary>
+    public static string FindIn(DatasetKind kind, string directory)
+    {
+        string name = DatasetCatalog.Name(kind);
+        string nested = Path.Combine(directory, name);
+        foreach (var dir in new[] { directory, nested })
+        {
+            if (Directory.Exists(dir) && Holds(kind, dir))
+            {
+                return dir;
+            }
+        }
+
+        if (File.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"the data folder {directory} is a file, not a folder.");
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"the data folder {directory} does not exist (an explicit data folder is used or the run fails; no other place is looked in).");
+        }
+
+        string where = Directory.Exists(nested) ? nested : directory;
+        throw new DirectoryNotFoundException($"the data folder {directory} does not hold {name}: {where} lacks {string.Join(", ", Missing(kind, where))} (an explicit data folder is used or the run fails; no other place is looked in).");
+    }
+
+    /// <summary>The files of <paramref name="kind"/> that <paramref name="directory"/> lacks (a folder in a file's place counts as missing).</summary>
+    public static IReadOnlyList<string> Missing(DatasetKind kind, string directory) => kind switch
+    {
+        DatasetKind.FashionMnist or DatasetKind.Mnist => MnistFormat.FileStems
+            .Where(stem => !File.Exists(Path.Combine(directory, stem + ".gz")) && !File.Exists(Path.Combine(directory, stem)))
+            .Select(stem => stem + ".gz").ToList(),
+        DatasetKind.Cifar10 => new[] { $"batches.meta.txt (in it or in {CifarFormat.Cifar10Folder}/)" },
+        _ => new[] { $"fine_label_names.txt (in it or in {CifarFormat.Cifar100Folder}/)" },
+    };
 }

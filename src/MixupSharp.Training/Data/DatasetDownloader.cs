@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO;
 using System.IO.Compression;
+using System.Linq;
 using System.Net.Http;
 using System.Security.Cryptography;
 using System.Threading;
@@ -49,9 +50,23 @@ public sealed class DatasetDownloader
     /// <summary>Downloads every file of <paramref name="kind"/> into <paramref name="targetDirectory"/> (archives extracted).</summary>
     public async Task DownloadAsync(DatasetKind kind, string targetDirectory, CancellationToken cancellationToken = default)
     {
-        foreach (var file in DatasetCatalog.Files(kind))
+        // A failed download leaves nothing behind: not even the folder, when this call created it and it is still empty.
+        bool created = !Directory.Exists(targetDirectory);
+        try
         {
-            await DownloadFileAsync(file, targetDirectory, cancellationToken).ConfigureAwait(false);
+            foreach (var file in DatasetCatalog.Files(kind))
+            {
+                await DownloadFileAsync(file, targetDirectory, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            if (created && Directory.Exists(targetDirectory) && !Directory.EnumerateFileSystemEntries(targetDirectory).Any())
+            {
+                Directory.Delete(targetDirectory);
+            }
+
+            throw;
         }
     }
 

@@ -115,7 +115,8 @@ public static class IdxFormat
         }
         catch (InvalidDataException e)
         {
-            throw new DatasetFormatException(path, $"the gzip stream is corrupt or truncated ({e.Message}).", e);
+            // .NET's own words ("compressed using an unsupported compression method") say nothing a user can act on.
+            throw new DatasetFormatException(path, "not a valid gzip file, or it is corrupt or truncated.", e);
         }
     }
 

@@ -22,6 +22,16 @@ public sealed record ImageFolderOptions
 
     /// <summary>Receives warnings (skipped files); standard error when null.</summary>
     public Action<string>? Warn { get; init; }
+
+    /// <summary>
+    /// The class names, in label order, that the sub-folders are matched to by name (a test split takes its training
+    /// split's classes). A sub-folder not among them is an error naming it; a class without a sub-folder has no images.
+    /// Null: the sub-folders, sorted by name, are the classes.
+    /// </summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>The largest image decoded, in pixels (width × height, read from the header first); default 64 megapixels.</summary>
+    public long MaxPixels { get; init; } = 64_000_000;
 }
 
 /// <summary>
@@ -48,9 +58,21 @@ public static class ImageFolder
         }
 
         var classes = Directory.GetDirectories(directory).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToArray();
-        if (classes.Length < 2)
+        var names = options.Classes ?? classes.Select(c => Path.GetFileName(c)!).ToArray();
+        if (options.Classes is null && classes.Length < 2)
         {
             throw new DatasetFormatException(directory, $"expected one sub-folder per class (at least 2); found {classes.Length}.");
+        }
+
+        if (classes.Length == 0)
+        {
+            throw new DatasetFormatException(directory, "expected one sub-folder per class; found none.");
+        }
+
+        var unknown = classes.Select(c => Path.GetFileName(c)!).Where(n => !names.Contains(n, StringComparer.Ordinal)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new DatasetFormatException(Path.Combine(directory, unknown[0]), $"the class '{unknown[0]}' is not among the training classes ({string.Join(", ", names)}); its images cannot be labelled.");
         }
 
         int size = options.Size;
@@ -59,6 +81,7 @@ public static class ImageFolder
         var labels = new List<long>();
         for (int c = 0; c < classes.Length; c++)
         {
+            long label = Array.IndexOf(names.ToArray(), Path.GetFileName(classes[c]));
             var files = Directory.GetFiles(classes[c])
                 .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                 .OrderBy(f => f, StringComparer.Ordinal).ToArray();
@@ -70,12 +93,12 @@ public static class ImageFolder
             int loaded = 0;
             foreach (var file in files)
             {
-                byte[]? image = Decode(file, size, out string? problem);
+                byte[]? image = Decode(file, size, options.MaxPixels, out string? problem);
                 if (image is null)
                 {
                     if (!options.SkipCorrupt)
                     {
-                        throw new DatasetFormatException(file, $"{problem} (set SkipCorrupt to skip such files).");
+                        throw new DatasetFormatException(file, $"{problem} (SkipCorrupt, --skip-corrupt on the command line, skips such files).");
                     }
 
                     warn($"warning: skipped {file}: {problem}");
@@ -83,7 +106,7 @@ public static class ImageFolder
                 }
 
                 pixels.Add(image);
-                labels.Add(c);
+                labels.Add(label);
                 loaded++;
             }
 
@@ -112,14 +135,30 @@ public static class ImageFolder
             : (rgb.to_type(ScalarType.Float32) * torch.tensor(new[] { 0.299f, 0.587f, 0.114f }).reshape(1, 3, 1, 1)).sum(1, keepdim: true).round().clamp(0, 255).to_type(ScalarType.Byte);
 
         var labelTensor = torch.tensor(labels.ToArray(), dtype: ScalarType.Int64);
-        return new InMemoryDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), images, labelTensor, classes.Select(Path.GetFileName).ToArray()!);
+        return new InMemoryDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), images, labelTensor, names.ToArray());
     }
 
     /// <summary>Decodes and resizes one image to RGBA bytes [size, size, 4]; null (with the reason) when it cannot be read.</summary>
-    private static byte[]? Decode(string file, int size, out string? problem)
+    private static byte[]? Decode(string file, int size, long maxPixels, out string? problem)
     {
         problem = null;
-        using var decoded = SKBitmap.Decode(file);
+
+        // Read the header first: a file that claims 100000 × 100000 pixels must be refused before anything is allocated.
+        using var codec = SKCodec.Create(file);
+        if (codec is null)
+        {
+            problem = "not a readable PNG or JPEG image (corrupt or truncated)";
+            return null;
+        }
+
+        long pixels = (long)codec.Info.Width * codec.Info.Height;
+        if (pixels > maxPixels)
+        {
+            problem = $"its header claims {codec.Info.Width} × {codec.Info.Height} pixels, over the limit of {maxPixels / 1e6:G4} megapixels";
+            return null;
+        }
+
+        using var decoded = SKBitmap.Decode(codec);
         if (decoded is null)
         {
             problem = "not a readable PNG or JPEG image (corrupt or truncated)";

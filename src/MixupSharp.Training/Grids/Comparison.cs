@@ -159,7 +159,9 @@ public sealed class Comparison
                 return RunOutcome.Interrupted;
             }
 
-            var outcome = new Trainer(run.Options, observerFor(run)).Run(action == ComparisonRunAction.Resumed, stop);
+            // A started run's folder is the grid's own (OUT/variant/sSEED): what a run that died before its first checkpoint
+            // left there is replaced.
+            var outcome = new Trainer(run.Options, observerFor(run)).Run(action == ComparisonRunAction.Resumed, stop, overwrite: action == ComparisonRunAction.Started);
             if (outcome == RunOutcome.Interrupted)
             {
                 return RunOutcome.Interrupted;
@@ -251,7 +253,9 @@ public sealed class Comparison
         }
 
         sb.AppendLine();
-        sb.AppendLine(c, $"Mean ± sample standard deviation over the completed seeds; p: two-sided Welch t-test against '{Baseline}' (– where either side has fewer than 2 runs).");
+        sb.AppendLine(_runs.Any(r => r.Variant == Baseline)
+            ? string.Create(c, $"Mean ± sample standard deviation over the completed seeds; p: two-sided Welch t-test against '{Baseline}' (– where either side has fewer than 2 runs).")
+            : string.Create(c, $"Mean ± sample standard deviation over the completed seeds; no p-values: no variant is named '{Baseline}' (the baseline)."));
         return sb.ToString();
     }
 

@@ -126,6 +126,12 @@ public sealed record TrainingOptions
     /// <summary>The run folder.</summary>
     public string OutDir { get; init; } = "runs/run";
 
+    /// <summary>Image folders: skip files that cannot be read (each is named in a warning) instead of failing.</summary>
+    public bool SkipCorrupt { get; init; }
+
+    /// <summary>Image folders: the largest image (width × height, in millions of pixels) decoded; larger headers are refused before decoding.</summary>
+    public double MaxImageMegapixels { get; init; } = 64;
+
     /// <summary>
     /// Values of the options <see cref="Method"/> declares for itself (<see cref="TrainingMethod.Options"/>), by option
     /// name; an option not here has its default. Null (and absent from config.json) when there are none.
@@ -195,7 +201,9 @@ public sealed record TrainingOptions
         Require(JsdWeight >= 0, "jsd-weight", $"must be ≥ 0; got {JsdWeight}.");
         Require(TrainSubset is null or > 0, "train-subset", $"must be positive; got {TrainSubset}.");
         Require(MixupOffEpoch is null or >= 1, "mixup-off-epoch", $"is 1-based; got {MixupOffEpoch}.");
-        Require(Threads >= 0, "threads", $"must be ≥ 0; got {Threads}.");
+        Require(Threads >= 0 && Threads <= Environment.ProcessorCount, "threads", $"must be between 0 (all) and the {Environment.ProcessorCount} processors here; got {Threads}.");
+        Require(Milestones.All(m => m >= 1) && Milestones.Zip(Milestones.Skip(1), (a, b) => a < b).All(x => x), "milestones", $"must be increasing 1-based epochs; got {string.Join(",", Milestones)}.");
+        Require(MaxImageMegapixels > 0 && double.IsFinite(MaxImageMegapixels), "max-image-megapixels", $"must be positive; got {MaxImageMegapixels}.");
         Require(Array.IndexOf(Models.ModelFactory.Names, Model) >= 0, "model", $"must be one of {string.Join(", ", Models.ModelFactory.Names)}; got '{Model}'.");
         Require(Dataset != TrainingDataset.Folder || !string.IsNullOrEmpty(DataDir), "dataset", "folder needs --data-dir naming a folder with train/ and test/ class folders.");
         foreach (var (name, value) in Settings ?? new Dictionary<string, JsonElement>())

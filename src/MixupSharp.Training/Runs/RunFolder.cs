@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using MixupSharp.Training.Options;
 
@@ -49,8 +50,51 @@ public sealed class RunFolder
     /// <summary>Whether a checkpoint is there.</summary>
     public bool HasCheckpoint => File.Exists(CheckpointPath);
 
-    /// <summary>Creates the folder if needed.</summary>
-    public void Create() => Directory.CreateDirectory(Path);
+    /// <summary>Creates the folder if needed; an <see cref="IOException"/> says plainly why it cannot be.</summary>
+    public void Create()
+    {
+        string full = System.IO.Path.GetFullPath(Path);
+        for (string? dir = full; dir is not null; dir = System.IO.Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(dir))
+            {
+                throw new IOException($"the run folder {Path} cannot be created: {dir} is a file, not a folder.");
+            }
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path);
+            string probe = Combine(".write-test");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"the run folder {Path} cannot be created or written to ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>The files a run writes that are here now (config, metrics, summary, checkpoint, pictures, TensorBoard events).</summary>
+    public IReadOnlyList<string> RunFiles()
+    {
+        if (!Directory.Exists(Path))
+        {
+            return Array.Empty<string>();
+        }
+
+        var known = new[] { ConfigPath, MetricsPath, SummaryPath, ReliabilityPath, CheckpointPath, LearningCurvesPlotPath, ReliabilityPlotPath, SamplesPlotPath };
+        return known.Where(File.Exists).Concat(Directory.EnumerateFiles(Path, "events.out.tfevents.*")).Select(f => System.IO.Path.GetFileName(f)!).ToList();
+    }
+
+    /// <summary>Deletes the files a run writes (<see cref="RunFiles"/>), leaving anything else in the folder alone.</summary>
+    public void DeleteRunFiles()
+    {
+        foreach (var file in RunFiles())
+        {
+            File.Delete(Combine(file));
+        }
+    }
 
     /// <summary>config.json; an <see cref="ArgumentException"/> names the folder when it is missing or not valid.</summary>
     public RunConfig ReadConfig()

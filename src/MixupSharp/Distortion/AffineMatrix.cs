@@ -127,21 +127,55 @@ public static class AffineMatrix
         return result.clone().MoveToOuterDisposeScope();
     }
 
-    /// <summary>The inverse of each matrix.</summary>
-    /// <exception cref="ArgumentException">A matrix is singular (e.g. a zero scale).</exception>
+    /// <summary>
+    /// The inverse of each affine matrix, in closed form on its 2×3 part, with the last row set to exactly (0, 0, 1), so
+    /// an inverse is as affine as the matrix it came from and <see cref="AffineWarp"/> takes it.
+    /// </summary>
+    /// <exception cref="ArgumentException">A matrix is singular (e.g. a zero scale) or not affine (its last row is not (0, 0, 1)).</exception>
     public static Tensor Invert(Tensor matrices)
     {
         Check(matrices, nameof(matrices));
+        CheckAffine(matrices, nameof(matrices));
         using var scope = torch.NewDisposeScope();
         var m = matrices.to_type(ScalarType.Float64);
-
-        // linalg.inv_ex is not used: in TorchSharp 0.107 it returns the identity instead of the inverse.
-        if ((torch.linalg.det(m).abs() < 1e-12).any().item<bool>())
+        var a = m[.., 0, 0];
+        var b = m[.., 0, 1];
+        var c = m[.., 0, 2];
+        var d = m[.., 1, 0];
+        var e = m[.., 1, 1];
+        var f = m[.., 1, 2];
+        var det = (a * e) - (b * d);
+        if ((det.abs() < 1e-12).any().item<bool>())
         {
             throw new ArgumentException("matrices holds a singular matrix (zero scale?); it cannot be inverted.", nameof(matrices));
         }
 
-        return torch.linalg.inv(m).MoveToOuterDisposeScope();
+        // [[a, b, c], [d, e, f]]⁻¹ = [[e, −b, b·f − c·e], [−d, a, c·d − a·f]] / det.
+        var zero = torch.zeros_like(a);
+        var one = torch.ones_like(a);
+        return Rows(e / det, -b / det, ((b * f) - (c * e)) / det, -d / det, a / det, ((c * d) - (a * f)) / det, zero, zero, one).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The largest deviation of a matrix's last row from (0, 0, 1) that still counts as affine: products and inverses
+    /// computed in floating point leave rounding there (1e-17 after a float64 inverse).
+    /// </summary>
+    /// <param name="dtype">The matrices' dtype: 1e-9 for float64, 1e-6 for float32 and narrower.</param>
+    public static double LastRowTolerance(ScalarType dtype) => dtype == ScalarType.Float64 ? 1e-9 : 1e-6;
+
+    /// <summary>Throws unless every matrix's last row is (0, 0, 1) within <see cref="LastRowTolerance"/>.</summary>
+    internal static void CheckAffine(Tensor matrices, string name)
+    {
+        double tolerance = LastRowTolerance(matrices.dtype);
+        using var scope = torch.NewDisposeScope();
+        double[] last = matrices.select(1, 2).to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+        for (int i = 0; i < last.Length / 3; i++)
+        {
+            if (Math.Abs(last[3 * i]) > tolerance || Math.Abs(last[(3 * i) + 1]) > tolerance || Math.Abs(last[(3 * i) + 2] - 1) > tolerance)
+            {
+                throw new ArgumentException($"{name}[{i}] is not affine: its last row is ({last[3 * i]}, {last[(3 * i) + 1]}, {last[(3 * i) + 2]}), expected (0, 0, 1) within {tolerance}.", name);
+            }
+        }
     }
 
     internal static void Check(Tensor m, string name)

@@ -61,6 +61,7 @@ public static class AffineWarp
             throw new ArgumentException($"matrices must be [{n}, 3, 3] or [1, 3, 3] for images {Guard.Shape(images.shape)}; got {Guard.Shape(matrices.shape)}.", nameof(matrices));
         }
 
+        AffineMatrix.CheckAffine(matrices, nameof(matrices));
         using var scope = torch.NewDisposeScope();
 
         // theta = N · M⁻¹ · N⁻¹ per sample, with N the pixel-to-normalized map of align_corners = false, computed in
@@ -72,11 +73,8 @@ public static class AffineWarp
         for (long i = 0; i < n; i++)
         {
             long o = shared ? 0 : i * 9;
-            identity[i] = m[o] == 1 && m[o + 1] == 0 && m[o + 2] == 0 && m[o + 3] == 0 && m[o + 4] == 1 && m[o + 5] == 0 && m[o + 6] == 0 && m[o + 7] == 0 && m[o + 8] == 1;
-            if (m[o + 6] != 0 || m[o + 7] != 0 || m[o + 8] != 1)
-            {
-                throw new ArgumentException($"matrices[{i}] is not affine: its last row is ({m[o + 6]}, {m[o + 7]}, {m[o + 8]}), expected (0, 0, 1).", nameof(matrices));
-            }
+            // The last row was checked to be (0, 0, 1) within rounding; only the 2×3 part is used.
+            identity[i] = m[o] == 1 && m[o + 1] == 0 && m[o + 2] == 0 && m[o + 3] == 0 && m[o + 4] == 1 && m[o + 5] == 0;
 
             // Inverse of the affine map [[a, b, c], [d, e, f]].
             double a = m[o], b = m[o + 1], c = m[o + 2], d = m[o + 3], e = m[o + 4], f = m[o + 5];

@@ -24,6 +24,23 @@ public sealed class LocatorAndDownloadTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
+    public void AnExplicitFolderIsUsedOrTheLoadFailsNamingItAndWhatItLacks()
+    {
+        // Reliability item 1: --data-dir D without train-labels-idx1-ubyte.gz trained on /usr/share/datasets instead.
+        string dir = Path.Combine(_dir, "partial");
+        DataFiles.WriteIdx(dir, 4, 2, gzip: true);
+        File.Delete(Path.Combine(dir, "train-labels-idx1-ubyte.gz"));
+        var e = Assert.Throws<DirectoryNotFoundException>(() => DataLocator.Load(DatasetKind.FashionMnist, train: true, dir));
+        Assert.Contains(dir, e.Message);
+        Assert.Contains("lacks train-labels-idx1-ubyte.gz", e.Message);
+        Directory.CreateDirectory(Path.Combine(dir, "train-labels-idx1-ubyte.gz"));   // a folder in the file's place
+        Assert.Contains("lacks train-labels-idx1-ubyte.gz", Assert.Throws<DirectoryNotFoundException>(() => DataLocator.Find(DatasetKind.FashionMnist, dir)).Message);
+        string file = Path.Combine(_dir, "a-file");
+        File.WriteAllText(file, "x");
+        Assert.Contains("is a file", Assert.Throws<DirectoryNotFoundException>(() => DataLocator.Find(DatasetKind.FashionMnist, file)).Message);
+    }
+
+    [Fact]
     public void ExplicitFolderWinsThenTheEnvironmentVariableAndTheErrorListsEveryPlace()
     {
         string explicitDir = Path.Combine(_dir, "explicit");
@@ -37,25 +54,27 @@ public sealed class LocatorAndDownloadTests : IDisposable
             DataFiles.WriteIdx(explicitDir, 2, 2, gzip: false);
             Assert.Equal(explicitDir, DataLocator.Find(DatasetKind.FashionMnist, explicitDir));
 
-            var e = Assert.Throws<DirectoryNotFoundException>(() => DataLocator.Find(DatasetKind.Cifar10, Path.Combine(_dir, "none")));
-            foreach (var place in DataLocator.Candidates(DatasetKind.Cifar10, Path.Combine(_dir, "none")))
+            // An explicit folder that lacks the dataset is an error naming it, never a fall back to the environment's.
+            Assert.Contains("does not exist", Assert.Throws<DirectoryNotFoundException>(() => DataLocator.Find(DatasetKind.FashionMnist, Path.Combine(_dir, "none"))).Message);
+            var e = Assert.Throws<DirectoryNotFoundException>(() => DataLocator.Find(DatasetKind.Cifar10));
+            foreach (var place in DataLocator.Candidates(DatasetKind.Cifar10))
             {
                 Assert.Contains(place, e.Message);
             }
 
             Assert.Contains("DatasetDownloader", e.Message);
 
-            // Without the environment variable, Fashion-MNIST comes from Debian's package folder when it is installed,
-            // and otherwise the error says how to install it.
+            // Without the environment variable or a folder, Fashion-MNIST comes from Debian's package folder when it is
+            // installed, and otherwise the error says how to install it.
             Environment.SetEnvironmentVariable(DataLocator.EnvironmentVariable, null);
             const string system = "/usr/share/datasets/fashion-mnist";
             if (DataLocator.Holds(DatasetKind.FashionMnist, system) && !DataLocator.Holds(DatasetKind.FashionMnist, Path.Combine(DataLocator.UserCacheRoot(), "fashion-mnist")))
             {
-                Assert.Equal(system, DataLocator.Find(DatasetKind.FashionMnist, Path.Combine(_dir, "none")));
+                Assert.Equal(system, DataLocator.Find(DatasetKind.FashionMnist));
             }
             else if (!DataLocator.Holds(DatasetKind.FashionMnist, system))
             {
-                Assert.Contains("apt-get install dataset-fashion-mnist", Assert.Throws<DirectoryNotFoundException>(() => DataLocator.Find(DatasetKind.FashionMnist, Path.Combine(_dir, "none"))).Message);
+                Assert.Contains("apt-get install dataset-fashion-mnist", Assert.Throws<DirectoryNotFoundException>(() => DataLocator.Find(DatasetKind.FashionMnist)).Message);
             }
         }
         finally

@@ -173,6 +173,45 @@ public sealed class AffineTests
     }
 
     [Fact]
+    public void InversesAreExactlyAffineSoTheWarpTakesThem()
+    {
+        // Reliability item 17: linalg.inv left (0, 1.39e-17, 1) in the last row of Invert(Rotation(30, 15.5, 15.5)),
+        // and AffineWarp refused 135 of 200 inverses of default RandomAffine draws.
+        using var rotation = AffineMatrix.Rotation(30, 15.5, 15.5);
+        using var inverse = AffineMatrix.Invert(rotation);
+        Assert.Equal(new[] { 0.0, 0.0, 1.0 }, inverse[0, 2].data<double>().ToArray());
+        using var scope = torch.NewDisposeScope();
+        var image = torch.rand(new long[] { 1, 1, 32, 32 }, generator: new Generator(1));
+        Assert.Equal(image.shape, AffineWarp.Apply(image, inverse).shape);
+
+        using var g = new Generator(4);
+        using var draws = new RandomAffine().Sample(new long[] { 200, 1, 32, 32 }, g);
+        using var inverses = AffineMatrix.Invert(draws.Matrices);
+        var images = torch.rand(new long[] { 200, 1, 32, 32 }, generator: g);
+        Assert.Equal(images.shape, AffineWarp.Apply(images, inverses).shape);   // no draw refused
+        T.Close(AffineMatrix.Identity(200), torch.matmul(draws.Matrices, inverses), 1e-12);
+    }
+
+    [Fact]
+    public void TheWarpAcceptsALastRowWithinRoundingAndRefusesOneBeyondIt()
+    {
+        using var scope = torch.NewDisposeScope();
+        var image = torch.rand(new long[] { 1, 1, 8, 8 }, generator: new Generator(2));
+        var nearly = AffineMatrix.Identity(1).clone();
+        nearly[0, 2, 1] = torch.tensor(1e-12);
+        T.Close(image, AffineWarp.Apply(image, nearly), 1e-6);   // normalized: the 2×3 part is the identity
+        var far = AffineMatrix.Identity(1).clone();
+        far[0, 2, 1] = torch.tensor(1e-3);
+        Assert.Contains("is not affine", Assert.ThrowsAny<ArgumentException>(() => AffineWarp.Apply(image, far)).Message);
+        var single = AffineMatrix.Identity(1).to_type(ScalarType.Float32).clone();
+        single[0, 2, 0] = torch.tensor(1e-7f);
+        Assert.Equal(image.shape, AffineWarp.Apply(image, single).shape);   // float32: 1e-6 of slack
+        single[0, 2, 0] = torch.tensor(1e-4f);
+        Assert.ThrowsAny<ArgumentException>(() => AffineWarp.Apply(image, single));
+        Assert.Contains("not affine", Assert.ThrowsAny<ArgumentException>(() => AffineMatrix.Invert(far)).Message);
+    }
+
+    [Fact]
     public void MatrixBuildersHaveTheDocumentedForm()
     {
         // Rotation by 90° about the origin maps (1, 0) to (0, −1): right goes up (counter-clockwise as displayed).

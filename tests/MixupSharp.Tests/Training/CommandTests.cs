@@ -168,7 +168,7 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("variant 1 needs a \"name\"", Run("compare", "--variants", Variants("""[{"method": "mixup"}]""")).Err);
         Assert.Contains("two variants are named 'a'", Run("compare", "--variants", Variants("""[{"name": "a"}, {"name": "a"}]""")).Err);
         var badMethod = Run("compare", "--variants", Variants("""[{"name": "a", "method": "dropout"}]"""), "--out", Path.Combine(_dir, "never"));
-        Assert.Equal(1, badMethod.Code);
+        Assert.Equal(2, badMethod.Code);   // every option's validation is a usage error (reliability item 10)
         Assert.Contains("--method must be one of", badMethod.Err);
         var badKey = Run("compare", "--variants", Variants("""[{"name": "a", "colour": "red"}]"""));
         Assert.Equal(2, badKey.Code);

@@ -90,10 +90,10 @@ public sealed class TrainingStackTests : IDisposable
     public void MethodOptionsAreCheckedAndBelongToTheirMethod()
     {
         var outOfRange = Run(new[] { "train", "--method", "toy-shift", "--toy-shift", "3", "--out", Path.Combine(_dir, "never") }.Concat(Shared()).ToArray());
-        Assert.Equal(1, outOfRange.Code);
+        Assert.Equal(2, outOfRange.Code);
         Assert.Contains("--toy-shift must be in [-1, 1]; got 3.", outOfRange.Err);
         var foreign = Run(new[] { "train", "--method", "mixup", "--toy-shift", "0.5", "--out", Path.Combine(_dir, "never") }.Concat(Shared()).ToArray());
-        Assert.Equal(1, foreign.Code);
+        Assert.Equal(2, foreign.Code);
         Assert.Contains("--toy-shift is not an option of method 'mixup'", foreign.Err);
         Assert.Throws<ArgumentException>(() => KnownMethods.Register(new DuplicateNamedMethod()));
     }
