@@ -104,7 +104,10 @@ public static class IdxFormat
                 Span<byte> size = stackalloc byte[4];
                 file.Position = file.Length - 4;
                 file.ReadExactly(size);
-                capacity = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(size), int.MaxValue - 64);
+                // Only a hint: a corrupt trailer must not make the reader allocate gigabytes up front, so it is capped
+                // by deflate's largest ratio (1032:1) and 256 MB; the buffer still grows if the data is larger.
+                long hint = Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(size), Math.Min(file.Length * 1032L, 256L << 20));
+                capacity = (int)hint;
             }
 
             file.Position = 0;
