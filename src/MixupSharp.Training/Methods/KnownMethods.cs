@@ -21,7 +21,8 @@ public static class KnownMethods
         Methods = new List<TrainingMethod>
         {
             Erm, Mixup, new CutMixMethod(), new MixupCutMixMethod(), new CutoutMethod(), new RandomErasingMethod(), new GridMaskMethod(),
-            new AffineMethod(), new MaskDistortMixMethod(), new ManifoldMixupMethod(),
+            new AffineMethod(), new MaskDistortMixMethod(), new ManifoldMixupMethod(), new FMixMethod(), new ResizeMixMethod(), new SaliencyMixMethod(),
+            new SmoothMixMethod(), new GridMixMethod(),
         };
     }
 

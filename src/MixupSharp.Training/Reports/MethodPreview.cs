@@ -87,6 +87,20 @@ public static class MethodPreview
                 break;
             }
 
+            case ResizeMixParameters resize:
+            {
+                double[] lambda = resize.Lambda.cpu().data<double>().ToArray();
+                effects = lambda.Select(l => l < 1 ? $"τ {resize.Scale.ToString("F2", c)} λ {l.ToString("F2", c)}" : "not mixed").ToArray();
+                break;
+            }
+
+            case IMixDraw draw:
+            {
+                double[] lambda = draw.Lambda.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                effects = lambda.Select(l => l < 1 ? "λ " + l.ToString("F2", c) : "not mixed").ToArray();
+                break;
+            }
+
             case MaskParameters mask:
             {
                 double[] kept = mask.Mask.to_type(ScalarType.Float64).flatten(1).mean(new long[] { 1 }).cpu().data<double>().ToArray();

@@ -154,6 +154,15 @@ internal static class ParameterJson
                 w.WriteString("type", nameof(FlipParameters));
                 Tensors(w, ("flipped", p.Flipped));
                 break;
+            case MaskMixParameters p:
+                w.WriteString("type", nameof(MaskMixParameters));
+                Tensors(w, ("masks", p.Masks), ("partner", p.Partner), ("lambda", p.Lambda), ("boxes", p.Boxes));
+                break;
+            case ResizeMixParameters p:
+                w.WriteString("type", nameof(ResizeMixParameters));
+                w.WriteNumber("scale", p.Scale);
+                Tensors(w, ("boxes", p.Boxes), ("partner", p.Partner), ("lambda", p.Lambda));
+                break;
             case IMaskDistortMixParameters p:
                 w.WriteString("type", "MaskDistortMixParameters");
                 Tensors(w, ("lambda", p.Lambda), ("partner", p.Partner), ("selected", p.Selected));
@@ -187,6 +196,10 @@ internal static class ParameterJson
                 return new CropParameters(T("offsets"), e.GetProperty("padding").GetInt64(), e.GetProperty("height").GetInt64(), e.GetProperty("width").GetInt64());
             case nameof(FlipParameters):
                 return new FlipParameters(T("flipped"));
+            case nameof(MaskMixParameters):
+                return new MaskMixParameters(T("masks"), T("partner"), T("lambda"), Optional("boxes"));
+            case nameof(ResizeMixParameters):
+                return new ResizeMixParameters(e.GetProperty("scale").GetDouble(), T("boxes"), T("partner"), T("lambda"));
             case "MaskDistortMixParameters":
                 var masking = (MaskParameters)ReadValues(e.GetProperty("masking"), $"{path}.masking");
                 var distortion = ReadValues(e.GetProperty("distortion"), $"{path}.distortion");

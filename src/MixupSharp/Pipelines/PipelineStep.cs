@@ -39,6 +39,14 @@ public abstract class PipelineStep
         return new MixerStep(name ?? mixer.GetType().Name, mixer);
     }
 
+    /// <summary>A step of a mixer whose draw depends on the batch (FMix, ResizeMix, SaliencyMix, SmoothMix, GridMix, your own).</summary>
+    public static PipelineStep Of<TParameters>(SampleMixer<TParameters> mixer, string? name = null)
+        where TParameters : class, IMixDraw
+    {
+        Guard.NotNull(mixer, nameof(mixer));
+        return new SampleMixerStep<TParameters>(name ?? mixer.GetType().Name, mixer);
+    }
+
     /// <summary>A mask-and-distort step: synthetic samples replace or are appended to the batch.</summary>
     public static PipelineStep Of<TDistortion>(MaskDistortMix<TDistortion> composite, string? name = null)
         where TDistortion : IDisposable

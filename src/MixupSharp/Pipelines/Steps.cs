@@ -43,6 +43,23 @@ internal sealed class MixerStep : PipelineStep
     }
 }
 
+internal sealed class SampleMixerStep<T> : PipelineStep
+    where T : class, IMixDraw
+{
+    private readonly SampleMixer<T> _mixer;
+
+    public SampleMixerStep(string name, SampleMixer<T> mixer)
+        : base(name) => _mixer = mixer;
+
+    internal override Flow Run(Flow input, StepParameters? replay, Generator? generator, out StepParameters record)
+    {
+        var parameters = replay is null ? _mixer.Sample(input.Inputs, generator) : ReplayValues<T>(replay);
+        record = replay ?? new StepParameters(Name, parameters);
+        var mixed = _mixer.Apply(input.Inputs, input.Labels, parameters);
+        return new Flow(mixed.Inputs, mixed.Targets);
+    }
+}
+
 internal sealed class MaskDistortMixStep<T> : PipelineStep
     where T : IDisposable
 {

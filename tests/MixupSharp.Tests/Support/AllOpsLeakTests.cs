@@ -28,6 +28,16 @@ public sealed class AllOpsLeakTests
             var sequences = x.flatten(2);
             return new Both(new SequenceCutMix(4, new CutMixOptions { Mode = MixMode.PerSample }).Apply(sequences, y, g), sequences);
         });
+        yield return Case("FMix", (x, y, g) => new FMix(4, new FMixOptions { MaxSoft = 0.1 }).Apply(x, y, g));
+        yield return Case("FMix-sequences", (x, y, g) =>
+        {
+            var sequences = x.flatten(2);
+            return new Both(new FMix(4).Apply(sequences, y, g), sequences);
+        });
+        yield return Case("ResizeMix", (x, y, g) => new ResizeMix(4).Apply(x, y, g));
+        yield return Case("SaliencyMix", (x, y, g) => new SaliencyMix(4).Apply(x, y, g));
+        yield return Case("SmoothMix", (x, y, g) => new SmoothMix(4, new SmoothMixOptions { Shape = SmoothMixShape.Square }).Apply(x, y, g));
+        yield return Case("GridMix", (x, y, g) => new GridMix(4).Apply(x, y, g));
         yield return Case("AffineMatrix", (x, y, g) =>
         {
             using var r = AffineMatrix.Rotation(10, 3, 3);

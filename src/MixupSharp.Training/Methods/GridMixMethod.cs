@@ -1,0 +1,34 @@
+using System.Collections.Generic;
+using MixupSharp.Mixing;
+using MixupSharp.Pipelines;
+
+namespace MixupSharp.Training.Methods;
+
+/// <summary>GridMix (Baek et al., 2021): grid cells taken from the partner.</summary>
+public sealed class GridMixMethod : TrainingMethod
+{
+    /// <summary>The smallest grid side.</summary>
+    public static readonly MethodOption<int> MinCells = MethodOption.Int("grid-min", "N", "GridMix smallest grid side (cells)", 2, v => v >= 1, "must be ≥ 1");
+
+    /// <summary>The largest grid side.</summary>
+    public static readonly MethodOption<int> MaxCells = MethodOption.Int("grid-max", "N", "GridMix largest grid side (cells)", 6, v => v >= 1, "must be ≥ 1");
+
+    /// <summary>The probability a cell comes from the partner.</summary>
+    public static readonly MethodOption<double> CellProbability = MethodOption.Double("grid-cell-prob", "P", "GridMix probability that a cell comes from the partner", 0.5, v => v is >= 0 and <= 1, "must be in [0, 1]");
+
+    /// <inheritdoc />
+    public override string Name => "gridmix";
+
+    /// <inheritdoc />
+    public override string Description => "GridMix (Baek et al., 2021): n × n grid cells taken from the partner";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<MethodOption> Options => new MethodOption[] { MinCells, MaxCells, CellProbability };
+
+    /// <inheritdoc />
+    public override PipelineStep Step(MethodContext context)
+    {
+        var o = context.Options;
+        return PipelineStep.Of(new GridMix(context.NumClasses, new GridMixOptions { GridSizes = (o.Get(MinCells), o.Get(MaxCells)), CellProbability = o.Get(CellProbability), Probability = o.Probability, LabelSmoothing = o.LabelSmoothing }));
+    }
+}

@@ -1,0 +1,17 @@
+namespace MixupSharp.Mixing;
+
+/// <summary>Options of <see cref="GridMix"/>; the grid sizes are OpenMixup's (2 to 6 cells a side).</summary>
+public sealed record GridMixOptions
+{
+    /// <summary>The grid is n × n cells, n drawn uniformly from this inclusive range per sample.</summary>
+    public (int Min, int Max) GridSizes { get; init; } = (2, 6);
+
+    /// <summary>The probability that a cell is taken from the partner.</summary>
+    public double CellProbability { get; init; } = 0.5;
+
+    /// <summary>The probability that a sample is mixed at all.</summary>
+    public double Probability { get; init; } = 1.0;
+
+    /// <summary>Label smoothing ε folded into index labels.</summary>
+    public double LabelSmoothing { get; init; }
+}
