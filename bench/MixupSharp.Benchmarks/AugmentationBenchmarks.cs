@@ -35,6 +35,11 @@ public class AugmentationBenchmarks
     private RandomHorizontalFlip _flip = null!;
     private MaskDistortMix<AffineParameters> _linear = null!;
     private MaskDistortMix<AffineParameters> _geometric = null!;
+    private FMix _fmix = null!;
+    private ResizeMix _resizeMix = null!;
+    private SaliencyMix _saliencyMix = null!;
+    private SmoothMix _smoothMix = null!;
+    private GridMix _gridMix = null!;
 
     /// <summary>The batch shape: 3×32×32 (CIFAR) or 1×28×28 (Fashion-MNIST).</summary>
     [Params("128x3x32x32", "128x1x28x28")]
@@ -62,6 +67,11 @@ public class AugmentationBenchmarks
         _flip = new RandomHorizontalFlip();
         _linear = MaskDistortMix.Create(10);
         _geometric = MaskDistortMix.Create(10, new MaskDistortMixOptions { Blend = Blend.Geometric });
+        _fmix = new FMix(10);
+        _resizeMix = new ResizeMix(10);
+        _saliencyMix = new SaliencyMix(10);
+        _smoothMix = new SmoothMix(10);
+        _gridMix = new GridMix(10);
     }
 
     [GlobalCleanup]
@@ -87,6 +97,21 @@ public class AugmentationBenchmarks
 
     [Benchmark]
     public void Mixup() => Run(() => _mixup.Apply(_images, _labels, _generator));
+
+    [Benchmark]
+    public void FMix() => Run(() => _fmix.Apply(_images, _labels, _generator));
+
+    [Benchmark]
+    public void ResizeMix() => Run(() => _resizeMix.Apply(_images, _labels, _generator));
+
+    [Benchmark]
+    public void SaliencyMix() => Run(() => _saliencyMix.Apply(_images, _labels, _generator));
+
+    [Benchmark]
+    public void SmoothMix() => Run(() => _smoothMix.Apply(_images, _labels, _generator));
+
+    [Benchmark]
+    public void GridMix() => Run(() => _gridMix.Apply(_images, _labels, _generator));
 
     [Benchmark]
     public void CutMix() => Run(() => _cutmix.Apply(_images, _labels, _generator));

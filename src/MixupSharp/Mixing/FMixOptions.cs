@@ -12,6 +12,12 @@ public sealed record FMixOptions
     /// <summary>Soft edges: a band of up to this fraction of the values on each side of the threshold ramps linearly from 1 to 0 (0: a binary mask); at most 0.5.</summary>
     public double MaxSoft { get; init; }
 
+    /// <summary>
+    /// <see cref="MixMode.PerBatch"/> (the reference code's: one mask and λ for the batch, fast) or
+    /// <see cref="MixMode.PerSample"/> (each sample its own mask and λ; the per-row ranking costs a sort of every mask).
+    /// </summary>
+    public MixMode Mode { get; init; } = MixMode.PerBatch;
+
     /// <summary>The probability that a sample is mixed at all.</summary>
     public double Probability { get; init; } = 1.0;
 

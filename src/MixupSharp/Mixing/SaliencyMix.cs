@@ -12,8 +12,9 @@ namespace MixupSharp.Mixing;
 /// place; λ is then corrected to 1 − (pasted area)/(H·W).
 /// </summary>
 /// <remarks>
-/// The reference code (and OpenMixup) centre one box per batch on the saliency peak of the first partner; here every
-/// sample's box is centred on its own partner's peak.
+/// Like the reference code (and OpenMixup), one λ and one box centred on the saliency peak of the first mixed sample's
+/// partner serve the batch by default (<see cref="SaliencyMixOptions.Mode"/>); <see cref="MixMode.PerSample"/> centres
+/// every sample's box on its own partner's peak.
 /// </remarks>
 public sealed class SaliencyMix : MaskMixer
 {
@@ -23,6 +24,11 @@ public sealed class SaliencyMix : MaskMixer
     {
         Options = options ?? new SaliencyMixOptions();
         Guard.Alpha(Options.Alpha, "SaliencyMixOptions.Alpha");
+        if (Options.Mode is not (MixMode.PerBatch or MixMode.PerSample))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"SaliencyMixOptions.Mode must be PerBatch or PerSample; got {Options.Mode}.");
+        }
+
         if (!(Options.BlurSigma >= 0) || double.IsInfinity(Options.BlurSigma))
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"SaliencyMixOptions.BlurSigma must be ≥ 0; got {Options.BlurSigma}.");
@@ -39,9 +45,14 @@ public sealed class SaliencyMix : MaskMixer
         CheckInputs(inputs);
         long n = inputs.shape[0], h = inputs.shape[2], w = inputs.shape[3];
         var (partner, mixed) = DrawPartners(n, generator);
-        double[] lambda = Draws.Beta(Options.Alpha, n, generator);
+        bool perSample = Options.Mode == MixMode.PerSample;
+        double[] lambda = Draws.Beta(Options.Alpha, perSample ? n : 1, generator);
         using var scope = torch.NewDisposeScope();
-        var (rows, columns) = SpectralResidualSaliency.Peaks(SpectralResidualSaliency.Map(inputs.detach(), Options.BlurSigma));
+
+        // Per batch, only the first mixed sample's partner needs a saliency map.
+        long first = Array.IndexOf(mixed, true);
+        var sources = perSample ? inputs : inputs.narrow(0, first < 0 ? 0 : partner[first], 1);
+        var (rows, columns) = SpectralResidualSaliency.Peaks(SpectralResidualSaliency.Map(sources.detach(), Options.BlurSigma));
         var boxes = new long[n * 4];
         for (long i = 0; i < n; i++)
         {
@@ -50,7 +61,8 @@ public sealed class SaliencyMix : MaskMixer
                 continue;
             }
 
-            var box = CutMixBox.FromLambda(lambda[i], rows[partner[i]], columns[partner[i]], h, w);
+            long source = perSample ? partner[i] : 0;
+            var box = CutMixBox.FromLambda(lambda[perSample ? i : 0], rows[source], columns[source], h, w);
             boxes[i * 4] = box.Top;
             boxes[(i * 4) + 1] = box.Left;
             boxes[(i * 4) + 2] = box.Bottom;

@@ -11,14 +11,15 @@ namespace MixupSharp.Mixing;
 /// </summary>
 public static class SpectralResidualSaliency
 {
-    /// <summary>Saliency maps [N, H, W] (float64) of images [N, C, H, W].</summary>
+    /// <summary>Saliency maps [N, H, W] (float32) of images [N, C, H, W].</summary>
     /// <param name="images">Floating images [N, C, H, W].</param>
     /// <param name="blurSigma">σ of the final Gaussian blur, as a fraction of the larger side (0: no blur).</param>
     public static Tensor Map(Tensor images, double blurSigma)
     {
         using var scope = torch.NewDisposeScope();
         long n = images.shape[0], h = images.shape[2], w = images.shape[3];
-        var gray = images.to_type(ScalarType.Float64).mean(new long[] { 1 });
+        // float32: the CPU's pooling and convolution kernels are several times faster than in float64.
+        var gray = images.to_type(ScalarType.Float32).mean(new long[] { 1 });
         var spectrum = torch.fft.fft2(gray);
         var amplitude = (spectrum.abs() + 1e-12).log();
         var phase = spectrum.angle();
@@ -48,7 +49,7 @@ public static class SpectralResidualSaliency
     private static Tensor Blur(Tensor maps, double sigma)
     {
         int radius = (int)Math.Ceiling(3 * sigma);
-        var x = torch.arange(-radius, radius + 1, dtype: ScalarType.Float64, device: maps.device);
+        var x = torch.arange(-radius, radius + 1, dtype: maps.dtype, device: maps.device);
         var kernel = (-(x * x) / (2 * sigma * sigma)).exp();
         kernel = kernel / kernel.sum();
         var m = maps.unsqueeze(1);

@@ -19,7 +19,9 @@ public sealed class MixingFamilyTests
     {
         new object[] { "FMix", new Func<double, MaskMixer>(p => new FMix(Classes, new FMixOptions { Probability = p })) },
         new object[] { "FMix-soft", new Func<double, MaskMixer>(p => new FMix(Classes, new FMixOptions { Probability = p, MaxSoft = 0.2 })) },
+        new object[] { "FMix-per-sample", new Func<double, MaskMixer>(p => new FMix(Classes, new FMixOptions { Probability = p, Mode = MixMode.PerSample })) },
         new object[] { "SaliencyMix", new Func<double, MaskMixer>(p => new SaliencyMix(Classes, new SaliencyMixOptions { Probability = p })) },
+        new object[] { "SaliencyMix-per-sample", new Func<double, MaskMixer>(p => new SaliencyMix(Classes, new SaliencyMixOptions { Probability = p, Mode = MixMode.PerSample })) },
         new object[] { "SmoothMix", new Func<double, MaskMixer>(p => new SmoothMix(Classes, new SmoothMixOptions { Probability = p })) },
         new object[] { "SmoothMix-square", new Func<double, MaskMixer>(p => new SmoothMix(Classes, new SmoothMixOptions { Probability = p, Shape = SmoothMixShape.Square })) },
         new object[] { "GridMix", new Func<double, MaskMixer>(p => new GridMix(Classes, new GridMixOptions { Probability = p })) },
@@ -119,7 +121,7 @@ public sealed class MixingFamilyTests
     {
         using var scope = torch.NewDisposeScope();
         var x = torch.zeros(new long[] { 2000, 1, 16, 16 });
-        using var p = new FMix(Classes, new FMixOptions { Alpha = 0.7 }).Sample(x, new Generator(21));
+        using var p = new FMix(Classes, new FMixOptions { Alpha = 0.7, Mode = MixMode.PerSample }).Sample(x, new Generator(21));
         var masks = T.D(p.Masks.flatten(1).sum(new long[] { 1 }));
         Assert.All(masks, count => Assert.Equal(Math.Round(count), count, 9));   // binary: whole pixels
         Assert.True(((p.Masks == 0) | (p.Masks == 1)).all().item<bool>());
@@ -157,7 +159,7 @@ public sealed class MixingFamilyTests
         // The binary masks keep the ordering: δ = 3 puts a larger share of the mask's power at low frequencies.
         double LowShare(double decay)
         {
-            using var p = new FMix(Classes, new FMixOptions { DecayPower = decay }).Sample(torch.zeros(new long[] { 256, 1, 32, 32 }), new Generator(2));
+            using var p = new FMix(Classes, new FMixOptions { DecayPower = decay, Mode = MixMode.PerSample }).Sample(torch.zeros(new long[] { 256, 1, 32, 32 }), new Generator(2));
             var m = p.Masks.squeeze(1).to_type(ScalarType.Float64);
             var power = torch.fft.rfft2(m - m.mean(new long[] { 1, 2 }, keepdim: true)).abs().pow(2);
             var fy = torch.fft.fftfreq(32, dtype: ScalarType.Float64).abs().unsqueeze(1);
@@ -178,10 +180,10 @@ public sealed class MixingFamilyTests
         Assert.Equal(new long[] { 6, 1, 50 }, mixed.Parameters.Masks.shape);
         T.Close((sequences * mixed.Parameters.Masks) + (sequences.index_select(0, mixed.Parameters.Partner) * (1 - mixed.Parameters.Masks)), mixed.Inputs);
 
-        using var soft = new FMix(Classes, new FMixOptions { MaxSoft = 0.25 }).Sample(torch.zeros(new long[] { 50, 1, 16, 16 }), new Generator(5));
+        using var soft = new FMix(Classes, new FMixOptions { MaxSoft = 0.25, Mode = MixMode.PerSample }).Sample(torch.zeros(new long[] { 50, 1, 16, 16 }), new Generator(5));
         var between = ((soft.Masks > 0) & (soft.Masks < 1)).to_type(ScalarType.Float64).mean().item<double>();
         Assert.True(between > 0.05, $"only {between:P1} of the values are soft");
-        using var hard = new FMix(Classes).Sample(torch.zeros(new long[] { 50, 1, 16, 16 }), new Generator(5));
+        using var hard = new FMix(Classes, new FMixOptions { Mode = MixMode.PerSample }).Sample(torch.zeros(new long[] { 50, 1, 16, 16 }), new Generator(5));
         T.Close(hard.Lambda, soft.Lambda, 1.0 / 256);   // the soft band straddles the threshold symmetrically
     }
 
@@ -245,7 +247,7 @@ public sealed class MixingFamilyTests
 
         for (ulong seed = 1; seed <= 20; seed++)
         {
-            using var p = new SaliencyMix(Classes).Sample(x, new Generator(seed));
+            using var p = new SaliencyMix(Classes, new SaliencyMixOptions { Mode = MixMode.PerSample }).Sample(x, new Generator(seed));
             var partners = T.L(p.Partner);
             var boxes = T.L(p.Boxes!);
             var lambda = T.D(p.Lambda);
@@ -266,6 +268,21 @@ public sealed class MixingFamilyTests
 
                 Assert.Equal(1 - ((double)((bottom - top) * (right - left)) / (32 * 32)), lambda[i], 12);   // corrected by the clipped area
             }
+        }
+    }
+
+    [Fact]
+    public void PerBatchDrawsShareOneMaskOrBoxAsTheReferenceCodes()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.rand(new long[] { 9, 1, 16, 16 }, generator: new Generator(1));
+        using var fmix = new FMix(Classes).Sample(x, new Generator(2));
+        using var saliency = new SaliencyMix(Classes).Sample(x, new Generator(3));
+        foreach (var p in new[] { fmix, saliency })
+        {
+            var mixed = Enumerable.Range(0, 9).Where(i => T.L(p.Partner)[i] != i).ToArray();
+            Assert.True(mixed.Length > 1);
+            Assert.All(mixed, i => T.SameBytes(p.Masks[mixed[0]], p.Masks[i]));
         }
     }
 
