@@ -145,4 +145,18 @@ public sealed class RandomAffine : InputAugmentation<AffineParameters>
             throw new ArgumentOutOfRangeException(name, $"RandomAffineOptions.{name} must be a finite range with Min ≤ Max{(exclusiveLow ? $", Min > {low}" : "")}{(double.IsInfinity(high) ? "" : $", within ±{high}")}; got ({r.Min}, {r.Max}).");
         }
     }
+
+    /// <summary>
+    /// The boxes of the images this draw warps: <see cref="Detection.BoxTransforms.Affine"/> with the draw's matrices
+    /// (the enclosing box of the transformed corners, clipped; boxes with nothing left become padding).
+    /// </summary>
+    /// <param name="boxes">The batch's boxes.</param>
+    /// <param name="parameters">The draw applied to the images.</param>
+    /// <param name="height">H of the images.</param>
+    /// <param name="width">W of the images.</param>
+    public static Detection.BoxBatch ApplyToBoxes(Detection.BoxBatch boxes, AffineParameters parameters, long height, long width)
+    {
+        Guard.NotNull(parameters, nameof(parameters));
+        return Detection.BoxTransforms.Affine(boxes, parameters.Matrices, height, width);
+    }
 }

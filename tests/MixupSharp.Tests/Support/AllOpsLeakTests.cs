@@ -38,6 +38,22 @@ public sealed class AllOpsLeakTests
         yield return Case("SaliencyMix", (x, y, g) => new SaliencyMix(4).Apply(x, y, g));
         yield return Case("SmoothMix", (x, y, g) => new SmoothMix(4, new SmoothMixOptions { Shape = SmoothMixShape.Square }).Apply(x, y, g));
         yield return Case("GridMix", (x, y, g) => new GridMix(4).Apply(x, y, g));
+        yield return Case("DetectionMixup", (x, y, g) =>
+        {
+            var boxes = BoxesFor(x);
+            return new Both(new MixupSharp.Detection.DetectionMixup().Apply(x, boxes, g), boxes);
+        });
+        yield return Case("Mosaic", (x, y, g) =>
+        {
+            var boxes = BoxesFor(x);
+            return new Both(new MixupSharp.Detection.Mosaic().Apply(x, boxes, g), boxes);
+        });
+        yield return Case("AffineBoxes", (x, y, g) =>
+        {
+            using var draw = new RandomAffine().Sample(x.shape, g);
+            using var boxes = BoxesFor(x);
+            return RandomAffine.ApplyToBoxes(boxes, draw, x.shape[2], x.shape[3]);
+        });
         yield return Case("AffineMatrix", (x, y, g) =>
         {
             using var r = AffineMatrix.Rotation(10, 3, 3);
@@ -45,6 +61,20 @@ public sealed class AllOpsLeakTests
             using var m = AffineMatrix.Compose(r, s);
             return new DisposableTensor(AffineMatrix.Invert(m));
         });
+    }
+
+    /// <summary>Two boxes per image, one of them padding.</summary>
+    private static MixupSharp.Detection.BoxBatch BoxesFor(Tensor x)
+    {
+        long n = x.shape[0];
+        Tensor boxes, labels;
+        using (NewDisposeScope())
+        {
+            boxes = torch.tensor(new float[] { 1, 1, 6, 6, 0, 0, 0, 0 }).reshape(1, 2, 4).repeat(n, 1, 1).MoveToOuterDisposeScope();
+            labels = torch.tensor(new long[] { 1, -1 }).reshape(1, 2).repeat(n, 1).MoveToOuterDisposeScope();
+        }
+
+        return new MixupSharp.Detection.BoxBatch(boxes, labels);
     }
 
     private static object[] Case(string name, Func<Tensor, Tensor, Generator, IDisposable> run) => new object[] { name, run };
