@@ -1,6 +1,9 @@
 namespace MixupSharp.Mixing;
 
-/// <summary>Options of <see cref="GridMix"/>; the grid sizes are OpenMixup's (2 to 6 cells a side).</summary>
+/// <summary>
+/// Options of <see cref="GridMix"/>. The grid sizes are OpenMixup's range (its <c>n_holes</c>, 2 to 6). The cell
+/// probability 0.5 is ours: OpenMixup parametrizes GridMix differently (holes of side √(1 − λ) of each cell, λ ~ Beta).
+/// </summary>
 public sealed record GridMixOptions
 {
     /// <summary>The grid is n × n cells, n drawn uniformly from this inclusive range per sample.</summary>

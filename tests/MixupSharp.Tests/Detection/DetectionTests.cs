@@ -72,6 +72,16 @@ public sealed class DetectionTests
         T.SameBytes(images, none.Images);
     }
 
+    [Fact]
+    public void DetectionMixupLambdaFollowsBetaOfAlpha()
+    {
+        using var p = new DetectionMixup(new DetectionMixupOptions { Alpha = 1.5 }).Sample(3000, new Generator(12));
+        var partner = T.L(p.Partner);
+        var lambda = T.D(p.Lambda).Where((_, i) => partner[i] != i).ToArray();
+        double ks = Stats.KolmogorovSmirnov(lambda, v => Stats.BetaCdf(v, 1.5, 1.5));
+        Assert.True(ks < Stats.KsCritical001(lambda.Length), $"KS {ks:F4} over {lambda.Length} draws");
+    }
+
     private sealed class Tolerance : System.Collections.Generic.IEqualityComparer<double>
     {
         private readonly double _tolerance;
