@@ -11,26 +11,14 @@ namespace MixupSharp.Cli;
 /// <summary><c>mixup bench</c>: the system-level cost figures (see <see cref="SystemBenchmark"/>).</summary>
 public static class BenchCommand
 {
+    /// <summary>The verb's option table (for help and shell completion).</summary>
+    public static OptionTable Table() => Table(new Settings());
+
     /// <summary>Runs the verb.</summary>
     public static int Run(string[] args, TextWriter output)
     {
-        var o = new SystemBenchmarkOptions();
-        string? json = null, markdown = null;
-        void Set(Func<SystemBenchmarkOptions, SystemBenchmarkOptions> change) => o = change(o);
-        var table = new OptionTable("bench", "Measure what training costs here: the trainer's images/s against a bare forward/backward/step loop over the same batches (target ratio >= 0.97), loader throughput with crop+flip+normalize, resident memory at the end of epochs 2 and 10 of a run (target growth < 3%), and the time to load Fashion-MNIST and full-size CIFAR-10 files. Medians over --repeats; run it on an otherwise idle machine.")
-            .Add("--parts", "LIST", "any of trainer,loader,memory,load (default all)", v => Set(x => x with { Parts = ParseParts(v) }))
-            .Add("--dataset", "NAME", "dataset of the throughput and memory runs (default fashion-mnist)", v => Set(x => x with { Dataset = TrainCommand.Choice<TrainingDataset>("dataset", v) }))
-            .Add("--data-dir", "DIR", "where the dataset is", v => Set(x => x with { DataDir = v }))
-            .Add("--model", "NAME", "model of the throughput and memory runs (default seednet)", v => Set(x => x with { Model = v }))
-            .Add("--batch-size", "N", "batch size (default 128)", v => Set(x => x with { BatchSize = OptionTable.Int(v) }))
-            .Add("--threads", "N", "torch threads (default: all cores)", v => Set(x => x with { Threads = OptionTable.Int(v) }))
-            .Add("--repeats", "N", "repeats of each measurement; medians are reported (default 3)", v => Set(x => x with { Repeats = OptionTable.Int(v) }))
-            .Add("--steps", "N", "batches per timed epoch of the trainer-vs-loop comparison (default 300)", v => Set(x => x with { Steps = OptionTable.Int(v) }))
-            .Add("--memory-epochs", "N", "epochs of the memory run (default 10)", v => Set(x => x with { MemoryEpochs = OptionTable.Int(v) }))
-            .Add("--memory-subset", "N", "training images of the memory run (default 10000)", v => Set(x => x with { MemorySubset = OptionTable.Long(v) }))
-            .Add("--memory-method", "NAME", "method of the memory run (default mixup)", v => Set(x => x with { MemoryMethod = KnownMethods.Parse(v) }))
-            .Add("--json", "FILE", "also write the report as JSON", v => json = v)
-            .Add("--markdown", "FILE", "also write the report as Markdown", v => markdown = v);
+        var s = new Settings();
+        var table = Table(s);
         if (args.Contains("--help") || args.Contains("-h"))
         {
             output.Write(table.Help());
@@ -38,6 +26,7 @@ public static class BenchCommand
         }
 
         table.Parse(args);
+        var (o, json, markdown) = (s.Options, s.Json, s.Markdown);
         if (o.Threads < 0 || o.Threads > Environment.ProcessorCount)
         {
             throw new UsageException($"--threads must be between 0 (all) and the {Environment.ProcessorCount} processors here; got {o.Threads}.");
@@ -58,6 +47,33 @@ public static class BenchCommand
         }
 
         return 0;
+    }
+
+    private static OptionTable Table(Settings s) =>
+        new OptionTable("bench", "Measure what training costs here: the trainer's images/s against a bare forward/backward/step loop over the same batches (target ratio >= 0.97), loader throughput with crop+flip+normalize, resident memory at the end of epochs 2 and 10 of a run (target growth < 3%), and the time to load Fashion-MNIST and full-size CIFAR-10 files. Medians over --repeats; run it on an otherwise idle machine.")
+            .Add("--parts", "LIST", "any of trainer,loader,memory,load (default all)", v => s.Set(x => x with { Parts = ParseParts(v) }))
+            .Add("--dataset", "NAME", "dataset of the throughput and memory runs (default fashion-mnist)", v => s.Set(x => x with { Dataset = TrainCommand.Choice<TrainingDataset>("dataset", v) }))
+            .Add("--data-dir", "DIR", "where the dataset is", v => s.Set(x => x with { DataDir = v }))
+            .Add("--model", "NAME", "model of the throughput and memory runs (default seednet)", v => s.Set(x => x with { Model = v }))
+            .Add("--batch-size", "N", "batch size (default 128)", v => s.Set(x => x with { BatchSize = OptionTable.Int(v) }))
+            .Add("--threads", "N", "torch threads (default: all cores)", v => s.Set(x => x with { Threads = OptionTable.Int(v) }))
+            .Add("--repeats", "N", "repeats of each measurement; medians are reported (default 3)", v => s.Set(x => x with { Repeats = OptionTable.Int(v) }))
+            .Add("--steps", "N", "batches per timed epoch of the trainer-vs-loop comparison (default 300)", v => s.Set(x => x with { Steps = OptionTable.Int(v) }))
+            .Add("--memory-epochs", "N", "epochs of the memory run (default 10)", v => s.Set(x => x with { MemoryEpochs = OptionTable.Int(v) }))
+            .Add("--memory-subset", "N", "training images of the memory run (default 10000)", v => s.Set(x => x with { MemorySubset = OptionTable.Long(v) }))
+            .Add("--memory-method", "NAME", "method of the memory run (default mixup)", v => s.Set(x => x with { MemoryMethod = KnownMethods.Parse(v) }))
+            .Add("--json", "FILE", "also write the report as JSON", v => s.Json = v)
+            .Add("--markdown", "FILE", "also write the report as Markdown", v => s.Markdown = v);
+
+    private sealed class Settings
+    {
+        public SystemBenchmarkOptions Options { get; private set; } = new();
+
+        public string? Json { get; set; }
+
+        public string? Markdown { get; set; }
+
+        public void Set(Func<SystemBenchmarkOptions, SystemBenchmarkOptions> change) => Options = change(Options);
     }
 
     /// <summary>Parts named like "trainer,loader".</summary>

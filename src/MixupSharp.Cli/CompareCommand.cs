@@ -29,19 +29,15 @@ public static class CompareCommand
         {"seeds": [1, 2, 3], "shared": {"epochs": 15}, "variants": [..., {"name": "x", ..., "seeds": [1, 2]}]}.
         """;
 
+    /// <summary>The verb's own option table (for help and shell completion; shared train options come on top).</summary>
+    public static OptionTable Table() => Table(new Settings());
+
     /// <summary>Runs the verb.</summary>
     public static int Run(string[] args, TextWriter output, CancellationToken? stop)
     {
-        string? variantsFile = null, outDir = null, seedsText = null;
-        string baseline = KnownMethods.Erm.Name;
-        bool reportOnly = false;
+        var s = new Settings();
         var sharedArgs = new List<string>();
-        var table = new OptionTable("compare", Summary)
-            .Add("--variants", "FILE", "the JSON file of variants (required)", v => variantsFile = v)
-            .Add("--seeds", "S1,S2,..", "seeds of every variant (default: the file's \"seeds\", else 1,2,3)", v => seedsText = v)
-            .Add("--out", "DIR", "the grid's folder (default runs/compare-<variants file name>)", v => outDir = v)
-            .Add("--baseline", "NAME", "the variant others are tested against (default erm)", v => baseline = v)
-            .Switch("--report-only", "train nothing; summarize the runs there are", () => reportOnly = true);
+        var table = Table(s);
         if (args.Contains("--help") || args.Contains("-h"))
         {
             output.Write(table.Help());
@@ -66,6 +62,7 @@ public static class CompareCommand
         }
 
         table.Parse(own);
+        var (variantsFile, outDir, seedsText, baseline, reportOnly) = (s.VariantsFile, s.OutDir, s.SeedsText, s.Baseline, s.ReportOnly);
         if (sharedArgs.Any(a => a is "--resume" or "--out" or "--seed"))
         {
             throw new UsageException("compare sets each run's --out and --seed itself, and resumes on its own; leave out --resume, --seed (use --seeds) and train's --out.");
@@ -113,8 +110,9 @@ public static class CompareCommand
         }
 
         output.WriteLine();
-        output.WriteLine(comparison.WriteReport());
-        output.WriteLine($"written: {Path.Combine(outDir, "results.md")}, results.csv, runs.csv, test-error.png, test-nll.png, train-loss.png, reliability.png");
+        var report = comparison.WriteReport();
+        output.WriteLine(report.Markdown);
+        output.WriteLine($"written into {outDir}: {string.Join(", ", report.Files)}");
         if (outcome == RunOutcome.Interrupted)
         {
             output.WriteLine("interrupted; run the same command again to continue the grid.");
@@ -122,6 +120,27 @@ public static class CompareCommand
         }
 
         return 0;
+    }
+
+    private static OptionTable Table(Settings s) =>
+        new OptionTable("compare", Summary)
+            .Add("--variants", "FILE", "the JSON file of variants (required)", v => s.VariantsFile = v)
+            .Add("--seeds", "S1,S2,..", "seeds of every variant (default: the file's \"seeds\", else 1,2,3)", v => s.SeedsText = v)
+            .Add("--out", "DIR", "the grid's folder (default runs/compare-<variants file name>)", v => s.OutDir = v)
+            .Add("--baseline", "NAME", "the variant others are tested against (default erm)", v => s.Baseline = v)
+            .Switch("--report-only", "train nothing; summarize the runs there are", () => s.ReportOnly = true);
+
+    private sealed class Settings
+    {
+        public string? VariantsFile { get; set; }
+
+        public string? OutDir { get; set; }
+
+        public string? SeedsText { get; set; }
+
+        public string Baseline { get; set; } = KnownMethods.Erm.Name;
+
+        public bool ReportOnly { get; set; }
     }
 
     private sealed record Variant(string Name, string[] Args, long[]? Seeds);

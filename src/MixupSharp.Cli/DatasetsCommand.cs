@@ -8,17 +8,14 @@ namespace MixupSharp.Cli;
 /// <summary><c>mixup datasets</c>: where each dataset is found (files verified), or download or generate one.</summary>
 public static class DatasetsCommand
 {
+    /// <summary>The verb's option table (for help and shell completion).</summary>
+    public static OptionTable Table() => Table(new Settings());
+
     /// <summary>Runs the verb.</summary>
     public static int Run(string[] args, TextWriter output)
     {
-        string? download = null, dataDir = null, generate = null;
-        int perBatch = 10_000, testCount = 10_000;
-        var table = new OptionTable("datasets", "List where each dataset is found (and verify it loads), or download one from its official address.")
-            .Add("--download", "NAME", "download fashion-mnist, mnist, cifar10 or cifar100 into --data-dir (default ~/.cache/mixupsharp/NAME)", v => download = v)
-            .Add("--data-dir", "DIR", "a folder to look in first, or to download (or generate) into", v => dataDir = v)
-            .Add("--generate", "cifar10", "write random-pixel CIFAR-10 files in the official format into --data-dir (a dry run of a CIFAR pipeline without the data)", v => generate = v)
-            .Add("--per-batch", "N", "--generate: records per training batch file, 5 files (default 10000)", v => perBatch = OptionTable.Int(v))
-            .Add("--test-count", "N", "--generate: records in the test batch (default 10000)", v => testCount = OptionTable.Int(v));
+        var s = new Settings();
+        var table = Table(s);
         if (args.Contains("--help") || args.Contains("-h"))
         {
             output.Write(table.Help());
@@ -26,6 +23,7 @@ public static class DatasetsCommand
         }
 
         table.Parse(args);
+        var (download, dataDir, generate, perBatch, testCount) = (s.Download, s.DataDir, s.Generate, s.PerBatch, s.TestCount);
         if (generate is not null)
         {
             if (generate != "cifar10" || dataDir is null)
@@ -64,5 +62,27 @@ public static class DatasetsCommand
         }
 
         return 0;
+    }
+
+
+    private static OptionTable Table(Settings s) =>
+        new OptionTable("datasets", "List where each dataset is found (and verify it loads), or download one from its official address.")
+            .Add("--download", "NAME", "download fashion-mnist, mnist, cifar10 or cifar100 into --data-dir (default ~/.cache/mixupsharp/NAME)", v => s.Download = v)
+            .Add("--data-dir", "DIR", "a folder to look in first, or to download (or generate) into", v => s.DataDir = v)
+            .Add("--generate", "cifar10", "write random-pixel CIFAR-10 files in the official format into --data-dir (a dry run of a CIFAR pipeline without the data)", v => s.Generate = v)
+            .Add("--per-batch", "N", "--generate: records per training batch file, 5 files (default 10000)", v => s.PerBatch = OptionTable.Int(v))
+            .Add("--test-count", "N", "--generate: records in the test batch (default 10000)", v => s.TestCount = OptionTable.Int(v));
+
+    private sealed class Settings
+    {
+        public string? Download { get; set; }
+
+        public string? DataDir { get; set; }
+
+        public string? Generate { get; set; }
+
+        public int PerBatch { get; set; } = 10_000;
+
+        public int TestCount { get; set; } = 10_000;
     }
 }

@@ -24,6 +24,9 @@ public static class EvalCommand
             .Add("--threads", "N", "torch threads (default: all cores)", threads)
             .Add("--json", "FILE", "also write the results as JSON", json);
 
+    /// <summary>The verb's option table (for help and shell completion).</summary>
+    public static OptionTable Table() => Options(_ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { });
+
     /// <summary>Runs the verb.</summary>
     public static int Run(string[] args, TextWriter output)
     {

@@ -43,12 +43,16 @@ public sealed class OptionTable
     /// <summary>Adds a switch (no value).</summary>
     public OptionTable Switch(string flag, string help, Action apply) => Added(new CliOption(flag, string.Empty, help, _ => apply(), IsSwitch: true));
 
+    /// <summary>The options, in the order they were added.</summary>
+    public IReadOnlyList<CliOption> Options => _options;
+
     /// <summary>Whether <paramref name="flag"/> is one of this verb's switches (options without a value).</summary>
     public bool IsSwitch(string flag) => _options.Any(o => o.Flag == flag && o.IsSwitch);
 
-    /// <summary>Applies <paramref name="args"/>; throws <see cref="UsageException"/> naming the bad flag or value.</summary>
+    /// <summary>Applies <paramref name="args"/> (<c>--flag value</c> or <c>--flag=value</c>); throws <see cref="UsageException"/> naming the bad flag or value.</summary>
     public void Parse(IReadOnlyList<string> args)
     {
+        args = SplitEquals(args);
         for (int i = 0; i < args.Count; i++)
         {
             var option = _options.FirstOrDefault(o => o.Flag == args[i])
@@ -78,6 +82,32 @@ public sealed class OptionTable
                 throw new UsageException($"{option.Flag} needs {option.Value}; '{value}' is out of range.");
             }
         }
+    }
+
+    /// <summary><c>--flag=value</c> as <c>--flag value</c> (a switch given a value is refused).</summary>
+    public IReadOnlyList<string> SplitEquals(IReadOnlyList<string> args)
+    {
+        var split = new List<string>();
+        foreach (var arg in args)
+        {
+            int eq = arg.StartsWith("--", StringComparison.Ordinal) ? arg.IndexOf('=', StringComparison.Ordinal) : -1;
+            if (eq < 0)
+            {
+                split.Add(arg);
+                continue;
+            }
+
+            string flag = arg[..eq];
+            if (IsSwitch(flag))
+            {
+                throw new UsageException($"{flag} takes no value; got '{arg}'.");
+            }
+
+            split.Add(flag);
+            split.Add(arg[(eq + 1)..]);
+        }
+
+        return split;
     }
 
     /// <summary>The verb's help text.</summary>

@@ -13,26 +13,14 @@ namespace MixupSharp.Cli;
 /// <summary><c>mixup preview</c>: a PNG of what a method does to real samples.</summary>
 public static class PreviewCommand
 {
+    /// <summary>The verb's option table (for help and shell completion).</summary>
+    public static OptionTable Table() => Table(new Settings());
+
     /// <summary>Runs the verb.</summary>
     public static int Run(string[] args, TextWriter output)
     {
-        var options = new TrainingOptions { Method = KnownMethods.Mixup, OutDir = string.Empty };
-        int count = 16;
-        string split = "train";
-        string? path = null;
-        void Set(Func<TrainingOptions, TrainingOptions> change) => options = change(options);
-        var table = new OptionTable("preview", "Write a PNG grid showing what a method does to real samples: originals above results, with lambda (or the kept mask area) and the soft target under each. Only the method is applied (no crop/flip, no normalization).")
-            .Add("--dataset", "NAME", "fashion-mnist (default), mnist, cifar10, cifar100, folder", v => Set(o => o with { Dataset = TrainCommand.Choice<TrainingDataset>("dataset", v) }))
-            .Add("--data-dir", "DIR", "where the dataset is", v => Set(o => o with { DataDir = v }))
-            .Add("--method", "NAME", $"{string.Join(", ", KnownMethods.Names)} (default {KnownMethods.Mixup.Name})", v => Set(o => o with { Method = KnownMethods.Parse(v) }))
-            .Add("--alpha", "A", "alpha of Beta(alpha, alpha) (default 1)", v => Set(o => o with { Alpha = OptionTable.Double(v) }))
-            .Add("--prob", "P", "the method's probability (default 1)", v => Set(o => o with { Probability = OptionTable.Double(v) }))
-            .Add("--switch-prob", "P", "P(CutMix) for mixup-cutmix (default 0.5)", v => Set(o => o with { SwitchProbability = OptionTable.Double(v) }))
-            .Add("--blend", "KIND", "mask-distort-mix blend: linear (default) or geometric", v => Set(o => o with { Blend = TrainCommand.Choice<MixupSharp.Composite.Blend>("blend", v) }))
-            .Add("--count", "N", "how many samples, 2 to 64 (default 16)", v => count = OptionTable.Int(v))
-            .Add("--split", "NAME", "train (default) or test", v => split = v)
-            .Add("--seed", "N", "seed of the sample choice and the method's draws (default 1)", v => Set(o => o with { Seed = OptionTable.Long(v) }))
-            .Add("--out", "FILE", "the PNG (default runs/preview-<dataset>-<method>.png)", v => path = v);
+        var s = new Settings();
+        var table = Table(s);
         if (args.Contains("--help") || args.Contains("-h"))
         {
             output.Write(table.Help());
@@ -40,6 +28,7 @@ public static class PreviewCommand
         }
 
         table.Parse(args);
+        var (options, count, split, path) = (s.Options, s.Count, s.Split, s.Path);
         if (split is not ("train" or "test"))
         {
             throw new UsageException($"--split must be train or test; got '{split}'.");
@@ -54,5 +43,33 @@ public static class PreviewCommand
         output.WriteLine($"{path}: {count} {dataset} {split} images with {options.Method.Name}");
         output.WriteLine(string.Join("; ", captions.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"{i}: {c.Effect}, target {c.Target}"))));
         return 0;
+    }
+
+    private static OptionTable Table(Settings s)
+    {
+        void Set(Func<TrainingOptions, TrainingOptions> change) => s.Options = change(s.Options);
+        return new OptionTable("preview", "Write a PNG grid showing what a method does to real samples: originals above results, with lambda (or the kept mask area) and the soft target under each. Only the method is applied (no crop/flip, no normalization).")
+            .Add("--dataset", "NAME", "fashion-mnist (default), mnist, cifar10, cifar100, folder", v => Set(o => o with { Dataset = TrainCommand.Choice<TrainingDataset>("dataset", v) }))
+            .Add("--data-dir", "DIR", "where the dataset is", v => Set(o => o with { DataDir = v }))
+            .Add("--method", "NAME", $"{string.Join(", ", KnownMethods.Names)} (default {KnownMethods.Mixup.Name})", v => Set(o => o with { Method = KnownMethods.Parse(v) }))
+            .Add("--alpha", "A", "alpha of Beta(alpha, alpha) (default 1)", v => Set(o => o with { Alpha = OptionTable.Double(v) }))
+            .Add("--prob", "P", "the method's probability (default 1)", v => Set(o => o with { Probability = OptionTable.Double(v) }))
+            .Add("--switch-prob", "P", "P(CutMix) for mixup-cutmix (default 0.5)", v => Set(o => o with { SwitchProbability = OptionTable.Double(v) }))
+            .Add("--blend", "KIND", "mask-distort-mix blend: linear (default) or geometric", v => Set(o => o with { Blend = TrainCommand.Choice<MixupSharp.Composite.Blend>("blend", v) }))
+            .Add("--count", "N", "how many samples, 2 to 64 (default 16)", v => s.Count = OptionTable.Int(v))
+            .Add("--split", "NAME", "train (default) or test", v => s.Split = v)
+            .Add("--seed", "N", "seed of the sample choice and the method's draws (default 1)", v => Set(o => o with { Seed = OptionTable.Long(v) }))
+            .Add("--out", "FILE", "the PNG (default runs/preview-<dataset>-<method>.png)", v => s.Path = v);
+    }
+
+    private sealed class Settings
+    {
+        public TrainingOptions Options { get; set; } = new() { Method = KnownMethods.Mixup, OutDir = string.Empty };
+
+        public int Count { get; set; } = 16;
+
+        public string Split { get; set; } = "train";
+
+        public string? Path { get; set; }
     }
 }

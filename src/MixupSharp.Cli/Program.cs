@@ -27,17 +27,32 @@ namespace MixupSharp.Cli
               preview    write a PNG of what a method does to real samples, with lambda under each
               bench      measure the trainer against a bare loop, loader throughput, memory growth and load times
               datasets   list where each dataset is found, or download one (--download NAME)
+              completion print a shell completion script: source <(./mixup completion bash)   (or zsh)
 
-            ./mixup <verb> --help shows every option of a verb.
+            ./mixup <verb> --help shows every option of a verb; ./mixup --version the versions. Options take
+            "--flag value" or "--flag=value".
             """;
 
         /// <summary>Runs the command line; returns the exit code (0 ok, 1 failure, 2 usage, 130 interrupted).</summary>
         public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken? stop = null)
         {
-            if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+            if (args.Length == 0)
+            {
+                // No verb is a usage error: the usage goes to standard error, as the exit code says.
+                error.WriteLine(Usage);
+                return 2;
+            }
+
+            if (args[0] is "--help" or "-h" or "help")
             {
                 output.WriteLine(Usage);
-                return args.Length == 0 ? 2 : 0;
+                return 0;
+            }
+
+            if (args[0] is "--version" or "version")
+            {
+                output.WriteLine(Version());
+                return 0;
             }
 
             try
@@ -51,7 +66,8 @@ namespace MixupSharp.Cli
                     "preview" => PreviewCommand.Run(rest, output),
                     "bench" => BenchCommand.Run(rest, output),
                     "datasets" => DatasetsCommand.Run(rest, output),
-                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, bench or datasets (see ./mixup --help)"),
+                    "completion" => Completion(rest, output),
+                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, bench, datasets or completion (see ./mixup --help)"),
                 };
             }
             catch (UsageException e)
@@ -71,6 +87,21 @@ namespace MixupSharp.Cli
                 error.WriteLine($"error: {ErrorText.OneLine(e)}");
                 return 1;
             }
+        }
+
+        /// <summary>The versions of mixup, the library, TorchSharp and .NET.</summary>
+        public static string Version() =>
+            $"mixup {typeof(Cli).Assembly.GetName().Version} (MixupSharp {typeof(MixupSharp.Mixing.Mixup).Assembly.GetName().Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, .NET {Environment.Version})";
+
+        private static int Completion(string[] args, TextWriter output)
+        {
+            if (args.Length != 1)
+            {
+                throw new UsageException("completion needs one shell: ./mixup completion bash (or zsh).");
+            }
+
+            output.Write(CompletionScripts.For(args[0]));
+            return 0;
         }
     }
 }

@@ -61,14 +61,17 @@ public static class TrainCommand
         return table;
     }
 
+    /// <summary>The verb's full option table (for help and shell completion).</summary>
+    public static OptionTable Table() => WithOverwrite(Options(() => new TrainingOptions(), _ => { }, _ => { }), () => { });
+
     /// <summary>Runs the verb.</summary>
     public static int Run(string[] args, TextWriter output, CancellationToken? stop)
     {
         var options = new TrainingOptions { OutDir = string.Empty };
         string? resumeDir = null;
         bool overwrite = false;
-        var table = Options(() => options, o => options = o, dir => resumeDir = dir)
-            .Switch("--overwrite", "start a new run in a folder that holds another run's files, replacing them", () => overwrite = true);
+        var table = WithOverwrite(Options(() => options, o => options = o, dir => resumeDir = dir), () => overwrite = true);
+        args = table.SplitEquals(args).ToArray();
         if (args.Contains("--help") || args.Contains("-h"))
         {
             output.Write(table.Help());
@@ -120,6 +123,9 @@ public static class TrainCommand
         string expected = names.Length == 2 ? $"{names[0]} or {names[1]}" : $"{string.Join(", ", names[..^1])} or {names[^1]}";
         return KebabCaseEnumConverter<TEnum>.Parse(value) ?? throw new InvalidOptionException(option, $"must be {expected}; got '{value}'.");
     }
+
+    private static OptionTable WithOverwrite(OptionTable table, Action overwrite) =>
+        table.Switch("--overwrite", "start a new run in a folder that holds another run's files, replacing them", overwrite);
 
     private static ScheduleKind ParseSchedule(string v) => v switch
     {

@@ -200,8 +200,8 @@ public sealed class Comparison
     /// Writes results.md, results.csv (one row per variant and metric), runs.csv (one row per run) and the overlay
     /// plots test-error.png, train-loss.png, reliability.png (and memorized.png with noisy labels) into the grid's folder.
     /// </summary>
-    /// <returns>The Markdown table.</returns>
-    public string WriteReport()
+    /// <returns>The Markdown table and the names of the files written.</returns>
+    public (string Markdown, IReadOnlyList<string> Files) WriteReport()
     {
         Directory.CreateDirectory(_outDir);
         var summaries = Summarize();
@@ -209,9 +209,13 @@ public sealed class Comparison
         File.WriteAllText(Path.Combine(_outDir, "results.md"), markdown);
         File.WriteAllText(Path.Combine(_outDir, "results.csv"), Csv(summaries));
         File.WriteAllText(Path.Combine(_outDir, "runs.csv"), RunsCsv());
-        ComparisonPlots.Write(_outDir, _runs.GroupBy(r => r.Variant).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(r => r.Options.OutDir).ToList())).ToList());
-        return markdown;
+        var plots = ComparisonPlots.Write(_outDir, _runs.GroupBy(r => r.Variant).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(r => r.Options.OutDir).ToList())).ToList());
+        return (markdown, new[] { "results.md", "results.csv", "runs.csv" }.Concat(plots).ToList());
     }
+
+    /// <summary>A CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break (quotes doubled).</summary>
+    public static string CsvField(string value) =>
+        value.IndexOfAny(new[] { ',', '"', '\n', '\r' }) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The Markdown table: mean ± sd per metric, and Welch p-values against the baseline.</summary>
     public string Markdown(IReadOnlyList<VariantSummary> summaries)
@@ -267,7 +271,7 @@ public sealed class Comparison
         {
             foreach (var m in s.Metrics.Where(m => m.Count > 0))
             {
-                sb.AppendLine(c, $"{s.Variant},{s.Method},{m.Metric},{m.Count},{m.Mean.ToString("R", c)},{Format(m.StandardDeviation)},{Format(m.PValue)},{string.Join(' ', m.Values.Select(v => v.ToString("R", c)))}");
+                sb.AppendLine(c, $"{CsvField(s.Variant)},{s.Method},{m.Metric},{m.Count},{m.Mean.ToString("R", c)},{Format(m.StandardDeviation)},{Format(m.PValue)},{string.Join(' ', m.Values.Select(v => v.ToString("R", c)))}");
             }
         }
 
@@ -281,9 +285,9 @@ public sealed class Comparison
         foreach (var run in _runs)
         {
             var values = ReadRun(run);
-            sb.Append(c, $"{run.Variant},{run.Options.Seed},{values is not null},");
+            sb.Append(c, $"{CsvField(run.Variant)},{run.Options.Seed},{values is not null},");
             sb.Append(string.Join(',', MetricNames.Select(m => values is not null && values.TryGetValue(m, out var v) ? Format(v) : string.Empty)));
-            sb.AppendLine(c, $",{Path.GetRelativePath(_outDir, run.Options.OutDir)}");
+            sb.AppendLine(c, $",{CsvField(Path.GetRelativePath(_outDir, run.Options.OutDir))}");
         }
 
         return sb.ToString();

@@ -17,24 +17,34 @@ public static class ComparisonPlots
     /// </summary>
     /// <param name="outDir">Where the PNGs go.</param>
     /// <param name="variants">Each variant's name and its run folders.</param>
-    public static void Write(string outDir, IReadOnlyList<(string Variant, IReadOnlyList<string> RunDirs)> variants)
+    /// <returns>The file names written (none while no run has finished an epoch).</returns>
+    public static IReadOnlyList<string> Write(string outDir, IReadOnlyList<(string Variant, IReadOnlyList<string> RunDirs)> variants)
     {
         var tables = variants.Select(v => (v.Variant, Tables: v.RunDirs.Select(d => new RunFolder(d).ReadMetrics()).Where(t => t.Count > 0).ToList()))
             .Where(v => v.Tables.Count > 0).ToList();
+        var written = new List<string>();
         if (tables.Count == 0)
         {
-            return;
+            return written;
         }
 
-        Overlay(tables, "test_error", 100, "test error (%)", "Test error per epoch (mean over seeds)", Path.Combine(outDir, "test-error.png"));
-        Overlay(tables, "test_nll", 1, "test NLL (nats)", "Test negative log-likelihood per epoch (mean over seeds)", Path.Combine(outDir, "test-nll.png"));
-        Overlay(tables, "train_loss", 1, "training loss", "Training loss per epoch (mean over seeds; on the augmented batches)", Path.Combine(outDir, "train-loss.png"));
+        void Plot(string column, double scale, string yLabel, string title, string file)
+        {
+            Overlay(tables, column, scale, yLabel, title, Path.Combine(outDir, file));
+            written.Add(file);
+        }
+
+        Plot("test_error", 100, "test error (%)", "Test error per epoch (mean over seeds)", "test-error.png");
+        Plot("test_nll", 1, "test NLL (nats)", "Test negative log-likelihood per epoch (mean over seeds)", "test-nll.png");
+        Plot("train_loss", 1, "training loss", "Training loss per epoch (mean over seeds; on the augmented batches)", "train-loss.png");
         if (tables.Any(v => v.Tables.Any(t => t.Any(r => r.TryGetValue("memorized_fraction", out double m) && double.IsFinite(m)))))
         {
-            Overlay(tables, "memorized_fraction", 100, "flipped labels memorized (%)", "Memorization of the flipped training labels (mean over seeds)", Path.Combine(outDir, "memorized.png"));
+            Plot("memorized_fraction", 100, "flipped labels memorized (%)", "Memorization of the flipped training labels (mean over seeds)", "memorized.png");
         }
 
         Reliability(variants, Path.Combine(outDir, "reliability.png"));
+        written.Add("reliability.png");
+        return written;
     }
 
     private static void Overlay(List<(string Variant, List<IReadOnlyList<Dictionary<string, double>>> Tables)> variants, string column, double scale, string yLabel, string title, string path)

@@ -1,0 +1,99 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using MixupSharp.Cli;
+using MixupSharp.Tests.Data;
+using MixupSharp.Tests.Support;
+using MixupSharp.Training.Grids;
+using Xunit;
+
+namespace MixupSharp.Tests.Training;
+
+/// <summary>The command line's conventions: --version, --flag=value, usage on a bare call, completion, RFC 4180 CSV.</summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class CliConventionsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = MixupSharp.Cli.Cli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void VersionUsageAndFlagEqualsValue()
+    {
+        var version = Run("--version");
+        Assert.Equal(0, version.Code);
+        Assert.Matches(@"^mixup \d+\.\d+\.\d+\.\d+ \(MixupSharp \d+\.\d+\.\d+\.\d+, TorchSharp 0\.107\.0\.0, \.NET \d+\.", version.Out);
+
+        var bare = Run();
+        Assert.Equal(2, bare.Code);
+        Assert.Equal(string.Empty, bare.Out);          // the usage goes to standard error
+        Assert.Contains("usage: ./mixup <verb>", bare.Err);
+        Assert.Contains("verbs:", Run("-h").Out);
+
+        Assert.Contains("--epochs must be ≥ 1; got 0.", Run("train", "--epochs=0", $"--out={_dir}/never").Err);
+        Assert.Contains("--no-standard-aug takes no value; got '--no-standard-aug=yes'.", Run("train", "--no-standard-aug=yes").Err);
+        Assert.Contains("--split must be test or train; got 'val'.", Run("eval", "--run=" + _dir, "--split=val").Err);
+    }
+
+    [Fact]
+    public void BashCompletionOffersEveryFlagOfEveryVerbAndCompletesInARealShell()
+    {
+        string script = Run("completion", "bash").Out;
+        foreach (var (verb, table) in CompletionScripts.Tables())
+        {
+            Assert.All(table.Options, o => Assert.Contains(o.Flag, script));
+            Assert.Contains($"    {verb}) opts=", script);
+        }
+
+        Assert.Contains("--decay-power", script);   // a method's own option, declared by FMix's method, not by the CLI
+        Assert.StartsWith("# zsh completion", Run("completion", "zsh").Out);
+        Assert.Equal(2, Run("completion", "fish").Code);
+
+        string file = Path.Combine(_dir, "mixup-completion.bash");
+        File.WriteAllText(file, script);
+        var start = new ProcessStartInfo("bash", $"-c \"source {file}; COMP_WORDS=(mixup train --epo); COMP_CWORD=2; _mixup; echo ${{COMPREPLY[@]}}; COMP_WORDS=(mixup co); COMP_CWORD=1; _mixup; echo ${{COMPREPLY[@]}}\"");
+        using var child = ProcessRunner.Start(start);
+        Assert.True(child.Process.WaitForExit(TimeSpan.FromSeconds(20)));
+        child.Process.WaitForExit();
+        var lines = child.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("--epochs", lines[0].Trim());
+        Assert.Equal("compare completion", lines[1].Trim());
+    }
+
+    [Fact]
+    public void CsvFieldsAreQuotedPerRfc4180AndTheReportListsOnlyWhatItWrote()
+    {
+        Assert.Equal("plain", Comparison.CsvField("plain"));
+        Assert.Equal("\"a,b\"", Comparison.CsvField("a,b"));
+        Assert.Equal("\"say \"\"hi\"\"\"", Comparison.CsvField("say \"hi\""));
+
+        string data = Path.Combine(_dir, "data");
+        DataFiles.WriteCifar10(data, perBatch: 8, testCount: 12);
+        string grid = Path.Combine(_dir, "grid.json");
+        File.WriteAllText(grid, """[{"name": "erm", "method": "erm"}, {"name": "mixup,a2", "method": "mixup", "alpha": 2}]""");
+        string outDir = Path.Combine(_dir, "cmp");
+        var reportOnly = Run("compare", "--variants", grid, "--seeds", "1", "--out", outDir, "--report-only");
+        Assert.True(reportOnly.Code == 0, reportOnly.Err);
+        Assert.Contains("written into " + outDir + ": results.md, results.csv, runs.csv", reportOnly.Out);
+        Assert.DoesNotContain(".png", reportOnly.Out);   // nothing has trained yet, so no plot was drawn
+        Assert.False(File.Exists(Path.Combine(outDir, "test-error.png")));
+
+        var trained = Run("compare", "--variants", grid, "--seeds", "1", "--out", outDir, "--dataset", "cifar10", "--data-dir", data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1");
+        Assert.True(trained.Code == 0, trained.Err);
+        Assert.Contains("test-error.png, test-nll.png, train-loss.png, reliability.png", trained.Out);
+        var runs = File.ReadAllLines(Path.Combine(outDir, "runs.csv"));
+        var header = runs[0].Split(',');
+        var mixup = runs.Single(l => l.StartsWith("\"mixup,a2\"", StringComparison.Ordinal));
+        Assert.EndsWith(",\"mixup,a2/s1\"", mixup);
+        Assert.Equal(header.Length, mixup.Replace("\"mixup,a2\"", "x").Replace("\"mixup,a2/s1\"", "y").Split(',').Length);
+    }
+}
