@@ -35,7 +35,7 @@ public sealed class PackageConsumptionTests : IDisposable
         // Pack from a copy of the sources so the test never touches the repository's own bin/obj folders.
         string root = RepoPaths.RepoRoot;
         string src = Path.Combine(_dir, "src");
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "README.md", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs" })
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "docs/package/README.md", "LICENSE", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs" })
         {
             CopyFile(Path.Combine(root, file), Path.Combine(src, file));
         }
@@ -59,6 +59,13 @@ public sealed class PackageConsumptionTests : IDisposable
             Assert.Contains("buildTransitive/ElfVersionNeedPatcher.cs", entries);
             Assert.Contains("lib/net10.0/MixupSharp.dll", entries);
             Assert.Contains("lib/net10.0/MixupSharp.xml", entries);
+            Assert.Contains("LICENSE", entries);
+            using var readme = new StreamReader(zip.GetEntry("README.md")!.Open());
+            Assert.Contains("dotnet add package MixupSharp", readme.ReadToEnd());   // the package page's README, not the repository's
+            using var nuspec = new StreamReader(zip.GetEntry("MixupSharp.nuspec")!.Open());
+            string spec = nuspec.ReadToEnd();
+            Assert.Contains("<license type=\"expression\">MIT</license>", spec);
+            Assert.Contains("<readme>README.md</readme>", spec);
         }
 
         string consumer = Path.Combine(_dir, "consumer");
