@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Text.Json;
 using MixupSharp.Training.Options;
 
@@ -53,6 +54,25 @@ public abstract class MethodOption
     public static MethodOption<int> Int(string name, string valueName, string help, int defaultValue, Func<int, bool> valid, string requirement) =>
         new(name, valueName, help, defaultValue, text => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture), valid, requirement);
 
+    /// <summary>
+    /// A floating-point option that may be left unset (null: the method falls back to something else, described by
+    /// <paramref name="unsetMeaning"/>, e.g. "the value of --alpha").
+    /// </summary>
+    public static MethodOption<double?> OptionalDouble(string name, string valueName, string help, Func<double, bool> valid, string requirement, string unsetMeaning) =>
+        new(name, valueName, help, null, text => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture), v => v is null || (double.IsFinite(v.Value) && valid(v.Value)), requirement, unsetText: unsetMeaning);
+
+    /// <summary>An optional range "MIN,MAX" (null: none), checked by <paramref name="valid"/>.</summary>
+    public static MethodOption<double[]?> OptionalRange(string name, string help, Func<double, double, bool> valid, string requirement) =>
+        new(
+            name,
+            "MIN,MAX",
+            help,
+            null,
+            text => text.Split(',').Select(part => double.Parse(part, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray(),
+            v => v is null || (v.Length == 2 && v.All(double.IsFinite) && valid(v[0], v[1])),
+            requirement,
+            unsetText: "none");
+
     /// <summary>An option naming one value of <typeparamref name="TEnum"/> by its kebab-case name.</summary>
     public static MethodOption<TEnum> Choice<TEnum>(string name, string help, TEnum defaultValue)
         where TEnum : struct, Enum =>
@@ -75,6 +95,7 @@ public sealed class MethodOption<T> : MethodOption
     private readonly Func<T, bool> _valid;
     private readonly string _requirement;
     private readonly JsonSerializerOptions? _json;
+    private readonly string _unsetText;
 
     /// <summary>Creates an option.</summary>
     /// <param name="name">The name, e.g. "decay-power".</param>
@@ -85,13 +106,15 @@ public sealed class MethodOption<T> : MethodOption
     /// <param name="valid">Whether a value is allowed.</param>
     /// <param name="requirement">What is allowed, e.g. "must be > 0"; the message adds what came.</param>
     /// <param name="json">How values are written to JSON (null: System.Text.Json's defaults).</param>
-    public MethodOption(string name, string valueName, string help, T defaultValue, Func<string, T> parse, Func<T, bool> valid, string requirement, JsonSerializerOptions? json = null)
+    /// <param name="unsetText">How help shows a null default (e.g. "the value of --alpha").</param>
+    public MethodOption(string name, string valueName, string help, T defaultValue, Func<string, T> parse, Func<T, bool> valid, string requirement, JsonSerializerOptions? json = null, string? unsetText = null)
         : base(name, valueName, help)
     {
         _parse = parse ?? throw new ArgumentNullException(nameof(parse));
         _valid = valid ?? throw new ArgumentNullException(nameof(valid));
         _requirement = requirement ?? throw new ArgumentNullException(nameof(requirement));
         _json = json;
+        _unsetText = unsetText ?? "none";
         Default = defaultValue;
         Checked(defaultValue);
     }
@@ -126,5 +149,11 @@ public sealed class MethodOption<T> : MethodOption
 
     private T Checked(T value) => _valid(value) ? value : throw new InvalidOptionException(Name, $"{_requirement}; got {Text(value)}.");
 
-    private string Text(T value) => value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value?.ToString() ?? "null";
+    private string Text(T value) => value switch
+    {
+        null => _unsetText,
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        double[] range => string.Join(",", range.Select(v => v.ToString(CultureInfo.InvariantCulture))),
+        _ => value.ToString() ?? _unsetText,
+    };
 }
