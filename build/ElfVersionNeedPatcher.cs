@@ -88,11 +88,18 @@ namespace MixupSharp.Build
                 throw new ArgumentException("versionName must name a symbol version, e.g. GLIBCXX_3.4.32; got an empty string.", nameof(versionName));
             }
 
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-            var needs = ReadVersionNeeds(stream, path);
+            // Read, decide, then write a patched copy beside the file and rename it over the file: the output copy may be
+            // a hard link into the NuGet cache (CreateHardLinksForCopyLocalIfPossible), and writing in place would
+            // patch the cache too. The rename replaces the link, never the file it points to.
+            byte[] bytes = File.ReadAllBytes(path);
+            IReadOnlyList<VersionNeed> needs;
+            using (var reader = new MemoryStream(bytes, writable: false))
+            {
+                needs = ReadVersionNeeds(reader, path);
+            }
+
             bool found = false;
             bool wrote = false;
-            var buffer = new byte[2];
             foreach (var need in needs)
             {
                 if (need.Name != versionName)
@@ -107,20 +114,52 @@ namespace MixupSharp.Build
                 }
 
                 ushort flags = (ushort)(need.Flags | VerFlagWeak);
-                buffer[0] = (byte)(flags & 0xff);
-                buffer[1] = (byte)(flags >> 8);
-                stream.Position = need.FlagsOffset;
-                stream.Write(buffer, 0, 2);
+                bytes[(int)need.FlagsOffset] = (byte)(flags & 0xff);
+                bytes[(int)need.FlagsOffset + 1] = (byte)(flags >> 8);
                 wrote = true;
             }
 
             if (wrote)
             {
-                stream.Flush(flushToDisk: true);
+                string temp = path + ".mixupsharp-patch.tmp";
+                try
+                {
+                    using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+                    {
+                        file.Write(bytes, 0, bytes.Length);
+                        file.Flush(flushToDisk: true);
+                    }
+
+                    CopyMode(path, temp);
+
+                    // Deleting removes only this directory entry (a hard link's other names keep the original bytes);
+                    // File.Move's overwrite overload is not available to MSBuild's inline tasks (netstandard).
+                    File.Delete(path);
+                    File.Move(temp, path);
+                }
+                finally
+                {
+                    if (File.Exists(temp))
+                    {
+                        File.Delete(temp);
+                    }
+                }
+
                 return ElfPatchOutcome.Patched;
             }
 
             return found ? ElfPatchOutcome.AlreadyWeak : ElfPatchOutcome.NotNeeded;
+        }
+
+        /// <summary>Gives <paramref name="target"/> the Unix permissions of <paramref name="source"/> (a shared library keeps its execute bits).</summary>
+        private static void CopyMode(string source, string target)
+        {
+#if NET7_0_OR_GREATER
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(target, File.GetUnixFileMode(source));
+            }
+#endif
         }
 
         private static IReadOnlyList<VersionNeed> ReadVersionNeeds(Stream stream, string path)

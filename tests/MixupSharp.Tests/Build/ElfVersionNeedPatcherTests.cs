@@ -51,6 +51,22 @@ public sealed class ElfVersionNeedPatcherTests : IDisposable
     }
 
     [Fact]
+    public void PatchingAHardLinkNeverWritesThroughToTheFileItLinksTo()
+    {
+        // CreateHardLinksForCopyLocalIfPossible makes the output copy a hard link into the NuGet cache: a patch written in
+        // place would patch the cache too. The patcher writes a new file and renames it over the link instead.
+        string cache = CopyOfPristine();
+        string link = Path.Combine(_dir, "linked-libLibTorchSharp.so");
+        var ln = ProcessRunner.Run("ln", $"\"{cache}\" \"{link}\"", _dir, TimeSpan.FromSeconds(10));
+        Assert.True(ln.ExitCode == 0, ln.Output);
+        string before = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(cache)));
+        Assert.Equal(ElfPatchOutcome.Patched, ElfVersionNeedPatcher.MakeWeak(link, Version));
+        Assert.Equal(before, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(cache))));
+        Assert.False(ElfVersionNeedPatcher.ReadVersionNeeds(cache).Single(n => n.Name == Version).IsWeak);
+        Assert.True(ElfVersionNeedPatcher.ReadVersionNeeds(link).Single(n => n.Name == Version).IsWeak);
+    }
+
+    [Fact]
     public void PatchIsIdempotent()
     {
         string copy = CopyOfPristine();
