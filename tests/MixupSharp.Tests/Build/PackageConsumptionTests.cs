@@ -66,6 +66,8 @@ public sealed class PackageConsumptionTests : IDisposable
             string spec = nuspec.ReadToEnd();
             Assert.Contains("<license type=\"expression\">MIT</license>", spec);
             Assert.Contains("<readme>README.md</readme>", spec);
+            Assert.Contains("<dependency id=\"TorchSharp\"", spec);          // bindings only: the consumer picks the backend
+            Assert.DoesNotContain("TorchSharp-cpu", spec);
         }
 
         string consumer = Path.Combine(_dir, "consumer");
@@ -88,6 +90,9 @@ public sealed class PackageConsumptionTests : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="MixupSharp" Version="{_version}" />
+                <!-- The application's own backend choice: bindings plus the Linux CPU libtorch, nothing for other systems. -->
+                <PackageReference Include="TorchSharp" Version="{RepoPaths.Metadata("TorchSharpVersion")}" />
+                <PackageReference Include="libtorch-cpu-linux-x64" Version="2.10.0" />
               </ItemGroup>
             </Project>
             """);
