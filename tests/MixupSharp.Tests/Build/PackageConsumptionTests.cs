@@ -52,6 +52,7 @@ public sealed class PackageConsumptionTests : IDisposable
         Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
         string package = Path.Combine(feed, $"MixupSharp.{_version}.nupkg");
         Assert.True(File.Exists(package), "no package at " + package + "\n" + pack.Output);
+        Assert.True(File.Exists(Path.Combine(feed, $"MixupSharp.{_version}.snupkg")), "no symbols package beside the package");
         using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
         {
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
