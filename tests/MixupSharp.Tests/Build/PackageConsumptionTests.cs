@@ -56,8 +56,8 @@ public sealed class PackageConsumptionTests : IDisposable
         using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
         {
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
-            Assert.Contains("buildTransitive/MixupSharp.targets", entries);
-            Assert.Contains("buildTransitive/ElfVersionNeedPatcher.cs", entries);
+            Assert.Contains("buildTransitive/net10.0/MixupSharp.targets", entries);
+            Assert.Contains("buildTransitive/net10.0/ElfVersionNeedPatcher.cs", entries);
             Assert.Contains("lib/net10.0/MixupSharp.dll", entries);
             Assert.Contains("lib/net10.0/MixupSharp.xml", entries);
             Assert.Contains("LICENSE", entries);
@@ -121,6 +121,18 @@ public sealed class PackageConsumptionTests : IDisposable
 
         var run = ProcessRunner.Run("dotnet", Path.Combine(output, "Consumer.dll"), consumer, TimeSpan.FromMinutes(2));
         Assert.True(run.ExitCode == 0, "consumer failed to run:\n" + run.Output);
+
+        // A project on an older framework is told at restore, not left to fail compiling with CS0246: the build
+        // files sit under a net10.0 folder, so NuGet knows the package's frameworks.
+        string old = Path.Combine(_dir, "consumer-net8");
+        Directory.CreateDirectory(old);
+        File.Copy(Path.Combine(consumer, "nuget.config"), Path.Combine(old, "nuget.config"));
+        File.Copy(Path.Combine(consumer, "Program.cs"), Path.Combine(old, "Program.cs"));
+        File.WriteAllText(Path.Combine(old, "Old.csproj"), File.ReadAllText(Path.Combine(consumer, "Consumer.csproj")).Replace("<TargetFramework>net10.0</TargetFramework>", "<TargetFramework>net8.0</TargetFramework>"));
+        var restore = ProcessRunner.Run("dotnet", "restore", old, TimeSpan.FromMinutes(3));
+        Assert.NotEqual(0, restore.ExitCode);
+        Assert.Contains("NU1202", restore.Output);
+        Assert.Contains("supports: net10.0", restore.Output);
         Assert.Contains("LOADED targets-sum=4.000", run.Output);
 
         // Publishing copies a fresh, unpatched library; the publish output must be patched too.
