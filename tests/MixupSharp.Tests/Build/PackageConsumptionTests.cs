@@ -122,6 +122,26 @@ public sealed class PackageConsumptionTests : IDisposable
         var run = ProcessRunner.Run("dotnet", Path.Combine(output, "Consumer.dll"), consumer, TimeSpan.FromMinutes(2));
         Assert.True(run.ExitCode == 0, "consumer failed to run:\n" + run.Output);
 
+        // Hard-linked copy-local: the output copy is patched, the cached library keeps its bytes.
+        string cached = Path.Combine(RepoPaths.Metadata("NuGetPackageRoot"), "torchsharp", RepoPaths.Metadata("TorchSharpVersion"), "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        string cacheHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(cached)));
+        var linked = ProcessRunner.Run("dotnet", "build -c Release -p:CreateHardLinksForCopyLocalIfPossible=true -o linked", consumer, TimeSpan.FromMinutes(5));
+        Assert.True(linked.ExitCode == 0, "hard-linked build failed:\n" + linked.Output);
+        Assert.True(ElfVersionNeedPatcher.ReadVersionNeeds(Path.Combine(consumer, "linked", "runtimes", "linux-x64", "native", "libLibTorchSharp.so")).Single(n => n.Name == "GLIBCXX_3.4.32").IsWeak);
+        Assert.Equal(cacheHash, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(cached))));
+
+        // A single-file publish with self-extracted natives bundles the patched copy, and runs.
+        var single = ProcessRunner.Run("dotnet", "publish -c Release -r linux-x64 --self-contained false -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -o single", consumer, TimeSpan.FromMinutes(5));
+        Assert.True(single.ExitCode == 0, "single-file publish failed:\n" + single.Output);
+        // Extract into the test's folder, not ~/.net, so the 500 MB of natives go when the test does.
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(consumer, "single", "Consumer")) { WorkingDirectory = consumer };
+        start.Environment["DOTNET_BUNDLE_EXTRACT_BASE_DIR"] = Path.Combine(_dir, "extract");
+        using var bundled = ProcessRunner.Start(start);
+        Assert.True(bundled.Process.WaitForExit(TimeSpan.FromMinutes(2)), "the single-file app did not finish");
+        bundled.Process.WaitForExit();
+        Assert.True(bundled.Process.ExitCode == 0 && bundled.Output.Contains("LOADED", StringComparison.Ordinal), "the single-file app failed:\n" + bundled.Output);
+        Assert.Equal(cacheHash, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(cached))));
+
         // A project on an older framework is told at restore, not left to fail compiling with CS0246: the build
         // files sit under a net10.0 folder, so NuGet knows the package's frameworks.
         string old = Path.Combine(_dir, "consumer-net8");
