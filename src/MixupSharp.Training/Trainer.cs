@@ -35,9 +35,9 @@ public sealed class Trainer
         _options.Validate();
     }
 
-    /// <summary>The sinks of every run: metrics.csv and reliability.json, TensorBoard, the PNGs, then memory housekeeping.</summary>
+    /// <summary>The sinks of every run: metrics.csv and reliability.json, the PNGs, TensorBoard (which shows the PNG of samples), then memory housekeeping.</summary>
     public static IReadOnlyList<ITrainingSink> StandardSinks(RunFolder folder) =>
-        new ITrainingSink[] { new MetricsFileSink(folder), new TensorBoardSink(), new PlotSink(), new MemoryTrimSink() };
+        new ITrainingSink[] { new MetricsFileSink(folder), new PlotSink(), new TensorBoardSink(), new MemoryTrimSink() };
 
     /// <summary>Trains from scratch (the run folder must not hold a checkpoint) or resumes (it must).</summary>
     /// <param name="resume">Continue from the run folder's checkpoint.</param>
@@ -117,7 +117,7 @@ public sealed class Trainer
         var normalize = RunData.Normalization(o, train);
         WriteConfig(folder, hash, train, test, normalize);
         var pipelines = new RunPipelines(o, train.NumClasses, imageSize, normalize);
-        var start = new TrainingStart(o, folder, state.Epoch, train, pipelines.WithMethod, normalize, device);
+        var start = new TrainingStart(o, folder, state.Epoch, train, pipelines.WithMethod, normalize, device, model);
         foreach (var sink in sinks)
         {
             sink.OnStart(start);

@@ -1,38 +1,76 @@
-using MixupSharp.Training.Reports;
+using System;
+using System.IO;
+using System.Linq;
+using MixupSharp.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MixupSharp.Training.Sinks;
 
-/// <summary>Writes each epoch's scalars to a TensorBoard event file in the run folder, one file per sitting.</summary>
+/// <summary>
+/// TensorBoard, through TorchSharp's <c>torch.utils.tensorboard.SummaryWriter</c> (one event file per sitting in the run
+/// folder): every epoch's scalars (loss, learning rate, speed, test error, NLL, ECE, per-class accuracy, memorization),
+/// a histogram of every parameter at each epoch end, and the augmented-samples picture once per sitting.
+/// </summary>
 public sealed class TensorBoardSink : ITrainingSink
 {
-    private TensorBoardWriter? _events;
+    private TorchSharp.Modules.SummaryWriter? _writer;
+    private StagedModel? _model;
+    private string? _samples;
 
     /// <inheritdoc />
-    public void OnStart(TrainingStart start) => _events = new TensorBoardWriter(start.Folder.Path);
+    public void OnStart(TrainingStart start)
+    {
+        _writer = torch.utils.tensorboard.SummaryWriter(start.Folder.Path);
+        _model = start.Model;
+        _samples = start.Folder.SamplesPlotPath;
+        if (File.Exists(_samples))
+        {
+            // The picture the plot sink drew just before (sinks run in order); its step is the sitting's first epoch.
+            _writer.add_img("augmented_samples", _samples, start.CompletedEpochs + 1, WallTime());
+        }
+    }
 
     /// <inheritdoc />
     public void OnEpoch(EpochReport report)
     {
-        if (_events is null)
+        if (_writer is null)
         {
             return;
         }
 
         var m = report.Metrics;
-        _events.AddScalar("train/loss", m.TrainLoss, m.Epoch);
-        _events.AddScalar("train/learning_rate", m.LearningRate, m.Epoch);
-        _events.AddScalar("train/images_per_second", m.ImagesPerSecond, m.Epoch);
-        _events.AddScalar("test/error", m.Test.Error, m.Epoch);
-        _events.AddScalar("test/nll", m.Test.Nll, m.Epoch);
-        _events.AddScalar("test/ece", m.Test.Ece, m.Epoch);
+        long? time = WallTime();
+        void Scalar(string tag, double value) => _writer.add_scalar(tag, (float)value, m.Epoch, time);
+        Scalar("train/loss", m.TrainLoss);
+        Scalar("train/learning_rate", m.LearningRate);
+        Scalar("train/images_per_second", m.ImagesPerSecond);
+        Scalar("test/error", m.Test.Error);
+        Scalar("test/nll", m.Test.Nll);
+        Scalar("test/ece", m.Test.Ece);
         if (m.MemorizedFraction is { } fraction)
         {
-            _events.AddScalar("train/memorized_flipped_fraction", fraction, m.Epoch);
+            Scalar("train/memorized_flipped_fraction", fraction);
         }
 
-        _events.Flush();
+        for (int k = 0; k < m.Test.PerClassAccuracy.Count && k < report.ClassNames.Count; k++)
+        {
+            if (double.IsFinite(m.Test.PerClassAccuracy[k]))
+            {
+                Scalar($"test/accuracy/{report.ClassNames[k]}", m.Test.PerClassAccuracy[k]);
+            }
+        }
+
+        if (_model is not null)
+        {
+            using var scope = torch.NewDisposeScope();
+            foreach (var (name, parameter) in _model.named_parameters())
+            {
+                _writer.add_histogram($"weights/{name}", parameter.detach().cpu().flatten(), m.Epoch, walltime: time);
+            }
+        }
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _events?.Dispose();
+    /// <summary>Seconds since the Unix epoch, as TensorBoard reads an event's wall time (TorchSharp's default writes 0).</summary>
+    private static long? WallTime() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using MixupSharp.Cli;
 using MixupSharp.Training.Models;
@@ -185,9 +186,18 @@ public sealed class TrainerTests : IDisposable
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes.Take(4));
         }
 
-        // One event file per sitting, holding every epoch's scalars.
-        string events = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(Assert.Single(Directory.GetFiles(options.OutDir, "events.out.tfevents.*"))));
-        Assert.Equal(2, events.Split("test/error").Length - 1);
+        // One event file per sitting (TorchSharp's SummaryWriter), read back record by record with its CRCs: every
+        // epoch's scalars with their values, per-class accuracy, a histogram per parameter, and the samples picture.
+        var values = EventFiles.Values(Assert.Single(Directory.GetFiles(options.OutDir, "events.out.tfevents.*")));
+        var errors = values.Where(v => v.Tag == "test/error").ToList();
+        Assert.Equal(new long[] { 1, 2 }, errors.Select(v => v.Step));
+        Assert.All(errors, v => Assert.Equal("scalar", v.Kind));
+        var rows = File.ReadAllLines(Path.Combine(options.OutDir, "metrics.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(rows.Select(r => (float)r), errors.Select(v => v.Scalar));
+        Assert.Contains(values, v => v.Tag == "test/accuracy/airplane" && v.Kind == "scalar");
+        Assert.Contains(values, v => v.Tag == "augmented_samples" && v.Kind == "image");
+        var histograms = values.Where(v => v.Kind == "histogram" && v.Tag.StartsWith("weights/", StringComparison.Ordinal)).ToList();
+        Assert.True(histograms.Count >= 2 * 4, $"expected a histogram per parameter per epoch; got {histograms.Count}");
         Assert.Equal(3, File.ReadAllLines(Path.Combine(options.OutDir, "metrics.csv")).Length);
         string summary = File.ReadAllText(Path.Combine(options.OutDir, "summary.json"));
         foreach (var key in new[] { "test_error", "test_nll", "test_ece", "best_test_error", "best_epoch", "epochs", "train_seconds", "images_per_second", "completed", "config_hash" })
@@ -343,50 +353,124 @@ public sealed class PlotTests : IDisposable
     }
 }
 
-public sealed class TensorBoardTests : IDisposable
+/// <summary>Reads TensorBoard event files as TensorBoard does: TFRecord framing with masked CRC-32C, then Event protobufs.</summary>
+public static class EventFiles
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-tb-").FullName;
+    /// <summary>One summary value: its tag, its kind (scalar, image, histogram) and, for scalars, the value.</summary>
+    public sealed record Value(long Step, string Tag, string Kind, float Scalar);
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    [Fact]
-    public void Crc32CMatchesTheStandardCheckValue() =>
-        Assert.Equal(0xE3069283u, MixupSharp.Training.Reports.TensorBoardWriter.Crc32C(System.Text.Encoding.ASCII.GetBytes("123456789")));
-
-    [Fact]
-    public void EventsAreFramedRecordsWithValidChecksumsAndHandEncodedProtobufs()
+    public static uint Crc32C(ReadOnlySpan<byte> data)
     {
-        string path;
-        using (var writer = new MixupSharp.Training.Reports.TensorBoardWriter(_dir))
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
         {
-            writer.AddScalar("test/error", 0.25, 3);
-            path = writer.FilePath;
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+            }
         }
 
-        Assert.StartsWith("events.out.tfevents.", Path.GetFileName(path));
+        return ~crc;
+    }
+
+    public static uint Masked(ReadOnlySpan<byte> data)
+    {
+        uint c = Crc32C(data);
+        return ((c >> 15) | (c << 17)) + 0xa282ead8u;
+    }
+
+    /// <summary>The records of an event file, each checked against its two CRCs.</summary>
+    public static List<byte[]> Records(string path)
+    {
         byte[] file = File.ReadAllBytes(path);
         var records = new List<byte[]>();
         int at = 0;
         while (at < file.Length)
         {
-            byte[] length = file.AsSpan(at, 8).ToArray();
-            Assert.Equal(MixupSharp.Training.Reports.TensorBoardWriter.MaskedCrc(length), BitConverter.ToUInt32(file, at + 8));
-            int n = (int)BitConverter.ToUInt64(length);
-            byte[] data = file.AsSpan(at + 12, n).ToArray();
-            Assert.Equal(MixupSharp.Training.Reports.TensorBoardWriter.MaskedCrc(data), BitConverter.ToUInt32(file, at + 12 + n));
-            records.Add(data);
+            Assert.Equal(Masked(file.AsSpan(at, 8)), BitConverter.ToUInt32(file, at + 8));
+            int n = (int)BitConverter.ToUInt64(file, at);
+            Assert.Equal(Masked(file.AsSpan(at + 12, n)), BitConverter.ToUInt32(file, at + 12 + n));
+            records.Add(file.AsSpan(at + 12, n).ToArray());
             at += 12 + n + 4;
         }
 
-        Assert.Equal(2, records.Count);
-        Assert.Contains("brain.Event:2", System.Text.Encoding.UTF8.GetString(records[0]));
-
-        // Event: 0x09 + 8-byte wall_time, 0x10 0x03 (step 3), 0x2A len Summary{ 0x0A len Value{ 0x0A 10 "test/error" 0x15 float 0.25 } }.
-        byte[] scalar = records[1];
-        Assert.Equal(0x09, scalar[0]);
-        var tail = scalar.Skip(9).ToArray();
-        byte[] expected = new byte[] { 0x10, 0x03, 0x2A, 0x13, 0x0A, 0x11, 0x0A, 0x0A }
-            .Concat(System.Text.Encoding.ASCII.GetBytes("test/error")).Concat(new byte[] { 0x15 }).Concat(BitConverter.GetBytes(0.25f)).ToArray();
-        Assert.Equal(expected, tail);
+        return records;
     }
+
+    private static long Varint(byte[] b, ref int i)
+    {
+        long v = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            byte x = b[i++];
+            v |= (long)(x & 0x7f) << shift;
+            if ((x & 0x80) == 0)
+            {
+                return v;
+            }
+        }
+    }
+
+    /// <summary>The fields of a protobuf message: (field number, wire type, payload bytes or varint value).</summary>
+    private static IEnumerable<(int Field, int Wire, byte[] Bytes, long Number)> Fields(byte[] message)
+    {
+        int i = 0;
+        while (i < message.Length)
+        {
+            long key = Varint(message, ref i);
+            int field = (int)(key >> 3), wire = (int)(key & 7);
+            switch (wire)
+            {
+                case 0:
+                    yield return (field, wire, Array.Empty<byte>(), Varint(message, ref i));
+                    break;
+                case 1:
+                    yield return (field, wire, message.AsSpan(i, 8).ToArray(), 0);
+                    i += 8;
+                    break;
+                case 2:
+                    int n = (int)Varint(message, ref i);
+                    yield return (field, wire, message.AsSpan(i, n).ToArray(), 0);
+                    i += n;
+                    break;
+                case 5:
+                    yield return (field, wire, message.AsSpan(i, 4).ToArray(), 0);
+                    i += 4;
+                    break;
+                default:
+                    throw new InvalidDataException($"wire type {wire}");
+            }
+        }
+    }
+
+    /// <summary>Every summary value of every event in the file (Event.step = 2, Event.summary = 5, Summary.value = 1; Value.tag = 1, simple_value = 2, image = 4, histo = 5).</summary>
+    public static List<Value> Values(string path)
+    {
+        var values = new List<Value>();
+        foreach (var record in Records(path))
+        {
+            var fields = Fields(record).ToList();
+            long step = fields.Where(f => f.Field == 2 && f.Wire == 0).Select(f => f.Number).FirstOrDefault();
+            foreach (var summary in fields.Where(f => f.Field == 5 && f.Wire == 2))
+            {
+                foreach (var value in Fields(summary.Bytes).Where(f => f.Field == 1 && f.Wire == 2))
+                {
+                    var parts = Fields(value.Bytes).ToList();
+                    string tag = Encoding.UTF8.GetString(parts.First(p => p.Field == 1).Bytes);
+                    string kind = parts.Any(p => p.Field == 2) ? "scalar" : parts.Any(p => p.Field == 4) ? "image" : parts.Any(p => p.Field == 5) ? "histogram" : "other";
+                    float scalar = parts.Where(p => p.Field == 2 && p.Wire == 5).Select(p => BitConverter.ToSingle(p.Bytes)).FirstOrDefault();
+                    values.Add(new Value(step, tag, kind, scalar));
+                }
+            }
+        }
+
+        return values;
+    }
+}
+
+public sealed class TensorBoardTests
+{
+    [Fact]
+    public void TheCrcIsCastagnolisCheckValue() => Assert.Equal(0xE3069283u, EventFiles.Crc32C(Encoding.ASCII.GetBytes("123456789")));
 }
