@@ -19,13 +19,11 @@ public static class BenchCommand
     {
         var s = new Settings();
         var table = Table(s);
-        if (args.Contains("--help") || args.Contains("-h"))
+        if (table.HelpOrParse(args, output))
         {
-            output.Write(table.Help());
             return 0;
         }
 
-        table.Parse(args);
         var (o, json, markdown) = (s.Options, s.Json, s.Markdown);
         if (o.Threads < 0 || o.Threads > Environment.ProcessorCount)
         {

@@ -16,13 +16,11 @@ public static class DatasetsCommand
     {
         var s = new Settings();
         var table = Table(s);
-        if (args.Contains("--help") || args.Contains("-h"))
+        if (table.HelpOrParse(args, output))
         {
-            output.Write(table.Help());
             return 0;
         }
 
-        table.Parse(args);
         var (download, dataDir, generate, perBatch, testCount) = (s.Download, s.DataDir, s.Generate, s.PerBatch, s.TestCount);
         if (generate is not null)
         {

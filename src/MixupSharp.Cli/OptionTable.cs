@@ -84,6 +84,22 @@ public sealed class OptionTable
         }
     }
 
+    /// <summary>
+    /// The common start of a verb: with <c>--help</c> or <c>-h</c>, writes the help and returns true (the verb is done);
+    /// otherwise parses <paramref name="args"/> and returns false.
+    /// </summary>
+    public bool HelpOrParse(IReadOnlyList<string> args, System.IO.TextWriter output)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            output.Write(Help());
+            return true;
+        }
+
+        Parse(args);
+        return false;
+    }
+
     /// <summary><c>--flag=value</c> as <c>--flag value</c> (a switch given a value is refused).</summary>
     public IReadOnlyList<string> SplitEquals(IReadOnlyList<string> args)
     {

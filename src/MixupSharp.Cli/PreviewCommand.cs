@@ -21,13 +21,11 @@ public static class PreviewCommand
     {
         var s = new Settings();
         var table = Table(s);
-        if (args.Contains("--help") || args.Contains("-h"))
+        if (table.HelpOrParse(args, output))
         {
-            output.Write(table.Help());
             return 0;
         }
 
-        table.Parse(args);
         var (options, count, split, path) = (s.Options, s.Count, s.Split, s.Path);
         if (split is not ("train" or "test"))
         {

@@ -4,15 +4,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
-using System.Text;
 using MixupSharp.Training.Methods;
 using MixupSharp.Training.Options;
 using MixupSharp.Training.Data;
 using MixupSharp.Training.Models;
-using MixupSharp.Pipelines;
 using MixupSharp.Training.Reports;
-using MixupSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

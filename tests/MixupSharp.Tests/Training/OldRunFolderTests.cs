@@ -27,13 +27,7 @@ public sealed class OldRunFolderTests : IDisposable
 
     private static string OldRun => Path.Combine(Fixtures, "old-grid", "mixup", "s5");
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = MixupSharp.Cli.Cli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     private string CopyOf(string source, string name)
     {

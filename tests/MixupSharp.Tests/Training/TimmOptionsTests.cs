@@ -17,13 +17,7 @@ namespace MixupSharp.Tests.Training;
 /// <summary>timm's Mixup arguments on the command line: --mixup-alpha, --cutmix-alpha, --mix-mode, --cutmix-minmax.</summary>
 public sealed class TimmOptionsTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = MixupSharp.Cli.Cli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     /// <summary>Parses a train command line into options, as `train` does, without training.</summary>
     private static TrainingOptions Parse(params string[] args)

@@ -56,13 +56,7 @@ public sealed class TrainingStackTests : IDisposable
 
     private static string Src => Path.Combine(RepoPaths.RepoRoot, "src");
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = MixupSharp.Cli.Cli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     private string[] Shared(params string[] more) =>
         new[] { "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "2" }.Concat(more).ToArray();
