@@ -17,6 +17,7 @@ public static class CompletionScripts
         ["preview"] = PreviewCommand.Table(),
         ["bench"] = BenchCommand.Table(),
         ["datasets"] = DatasetsCommand.Table(),
+        ["export"] = ExportCommand.Table(),
     };
 
     /// <summary>A bash completion script: <c>source &lt;(./mixup completion bash)</c>.</summary>

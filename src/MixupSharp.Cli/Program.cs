@@ -27,6 +27,7 @@ namespace MixupSharp.Cli
               preview    write a PNG of what a method does to real samples, with lambda under each
               bench      measure the trainer against a bare loop, loader throughput, memory growth and load times
               datasets   list where each dataset is found, or download one (--download NAME)
+              export     write a run's trained model as a PyTorch state dict (.pt) or safetensors
               completion print a shell completion script: source <(./mixup completion bash)   (or zsh)
 
             ./mixup <verb> --help shows every option of a verb; ./mixup --version the versions. Options take
@@ -66,8 +67,9 @@ namespace MixupSharp.Cli
                     "preview" => PreviewCommand.Run(rest, output),
                     "bench" => BenchCommand.Run(rest, output),
                     "datasets" => DatasetsCommand.Run(rest, output),
+                    "export" => ExportCommand.Run(rest, output),
                     "completion" => Completion(rest, output),
-                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, bench, datasets or completion (see ./mixup --help)"),
+                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, bench, datasets, export or completion (see ./mixup --help)"),
                 };
             }
             catch (UsageException e)

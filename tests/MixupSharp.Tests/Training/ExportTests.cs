@@ -1,0 +1,74 @@
+using System;
+using System.IO;
+using System.Linq;
+using MixupSharp.Tests.Data;
+using MixupSharp.Tests.Support;
+using MixupSharp.Training;
+using MixupSharp.Training.Models;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Tests.Training;
+
+/// <summary><c>mixup export</c>: the trained model as a PyTorch state dict and as safetensors, read back exactly.</summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class ExportTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-export-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void BothFormatsHoldEveryTensorUnderItsNameAndLoadBackToTheSameLogits()
+    {
+        string data = Path.Combine(_dir, "data");
+        DataFiles.WriteCifar10(data, perBatch: 8, testCount: 12);
+        string run = Path.Combine(_dir, "run");
+        var trained = CliRunner.Run("train", "--dataset", "cifar10", "--data-dir", data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--out", run);
+        Assert.True(trained.Code == 0, trained.Err);
+
+        var pt = CliRunner.Run("export", "--run", run, "--format", "pt");
+        Assert.True(pt.Code == 0, pt.Err);
+        var safetensors = CliRunner.Run("export", "--run=" + run, "--out", Path.Combine(_dir, "weights.safetensors"));
+        Assert.True(safetensors.Code == 0, safetensors.Err);
+        Assert.Contains("as safetensors", safetensors.Out);
+
+        var original = TrainedModel.Load(run, CPU);
+        using var scope = torch.NewDisposeScope();
+        using (original.Model)
+        {
+            var names = original.Model.state_dict().Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+            var pickled = PyTorchUnpickler.UnpickleStateDict(Path.Combine(run, "model.pt"));
+            Assert.Equal(names, pickled.Keys.Cast<string>().OrderBy(k => k, StringComparer.Ordinal).ToArray());
+            Assert.Equal(names, Safetensors.LoadStateDict(Path.Combine(_dir, "weights.safetensors")).Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray());
+
+            var x = torch.rand(new long[] { 4, 3, 32, 32 }, generator: new Generator(3));
+            var expected = original.Model.call(x);
+            foreach (var (file, load) in new (string, Action<StagedModel, string>)[]
+            {
+                (Path.Combine(run, "model.pt"), (m, f) => m.load_py(f, strict: true)),
+                (Path.Combine(_dir, "weights.safetensors"), (m, f) => m.load_safetensors(f, strict: true)),
+            })
+            {
+                using var copy = ModelFactory.Create("fast-resnet", 3, 32, 10);
+                load(copy, file);
+                copy.eval();
+                T.SameBytes(expected, copy.call(x));
+            }
+        }
+    }
+
+    [Fact]
+    public void BadExportsAreOneLineErrors()
+    {
+        var none = CliRunner.Run("export", "--run", _dir);
+        Assert.Equal(1, none.Code);
+        Assert.Contains("not a run folder", none.Err);
+        Assert.Equal(2, CliRunner.Run("export").Code);
+        var format = CliRunner.Run("export", "--run", _dir, "--format", "onnx");
+        Assert.Equal(2, format.Code);
+        Assert.Contains("--format must be safetensors or pt; got 'onnx'.", format.Err);
+    }
+}
