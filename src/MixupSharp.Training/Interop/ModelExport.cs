@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using MixupSharp.Training.Models;
 using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
 namespace MixupSharp.Training.Interop;
 
@@ -16,9 +19,10 @@ public enum ExportFormat
 }
 
 /// <summary>
-/// Writes a model's weights in PyTorch's formats (through TorchSharp.PyBridge), named as the module's parameters and
-/// buffers are (e.g. <c>stage0.0.weight</c>). The file is written beside its destination and renamed over it, so a
-/// failed export never leaves half a file.
+/// Writes a model's weights in PyTorch's formats (through TorchSharp.PyBridge) with PyTorch-style names: our modules'
+/// private fields (<c>_bn1</c>) appear as PyTorch attributes would (<c>bn1</c>), e.g. <c>stage1.0.bn1.weight</c>, the
+/// names of the equivalent modules in <c>interop/mixupsharp_models.py</c>. The file is written beside its destination
+/// and renamed over it, so a failed export never leaves half a file.
 /// </summary>
 public static class ModelExport
 {
@@ -38,13 +42,14 @@ public static class ModelExport
         string temp = path + ".partial";
         try
         {
+            var state = StateDict(model);
             if (format == ExportFormat.Pt)
             {
-                model.save_py(temp);
+                PyTorchPickler.PickleStateDict(temp, state);
             }
             else
             {
-                model.save_safetensors(temp);
+                Safetensors.SaveStateDict(temp, state);
             }
 
             File.Move(temp, path, overwrite: true);
@@ -56,5 +61,15 @@ public static class ModelExport
                 File.Delete(temp);
             }
         }
+    }
+
+    /// <summary>The PyTorch-style name of one of our state-dict keys: each path part without its leading underscores.</summary>
+    public static string PyTorchName(string key) => string.Join('.', key.Split('.').Select(part => part.TrimStart('_')));
+
+    /// <summary>The model's parameters and buffers by PyTorch-style name (the tensors themselves, not copies).</summary>
+    public static Dictionary<string, Tensor> StateDict(StagedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.state_dict().ToDictionary(kv => PyTorchName(kv.Key), kv => kv.Value);
     }
 }

@@ -39,24 +39,30 @@ public sealed class ExportTests : IDisposable
         using var scope = torch.NewDisposeScope();
         using (original.Model)
         {
-            var names = original.Model.state_dict().Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+            var names = MixupSharp.Training.Interop.ModelExport.StateDict(original.Model).Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+            Assert.Contains("stage1.0.bn1.weight", names);                     // PyTorch-style: no leading underscores
+            Assert.Contains("stage4.linear.bias", names);
             var pickled = PyTorchUnpickler.UnpickleStateDict(Path.Combine(run, "model.pt"));
             Assert.Equal(names, pickled.Keys.Cast<string>().OrderBy(k => k, StringComparer.Ordinal).ToArray());
             Assert.Equal(names, Safetensors.LoadStateDict(Path.Combine(_dir, "weights.safetensors")).Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray());
 
             var x = torch.rand(new long[] { 4, 3, 32, 32 }, generator: new Generator(3));
             var expected = original.Model.call(x);
-            foreach (var (file, load) in new (string, Action<StagedModel, string>)[]
-            {
-                (Path.Combine(run, "model.pt"), (m, f) => m.load_py(f, strict: true)),
-                (Path.Combine(_dir, "weights.safetensors"), (m, f) => m.load_safetensors(f, strict: true)),
-            })
+            foreach (var file in new[] { Path.Combine(run, "model.pt"), Path.Combine(_dir, "weights.safetensors") })
             {
                 using var copy = ModelFactory.Create("fast-resnet", 3, 32, 10);
-                load(copy, file);
+                Assert.Empty(MixupSharp.Training.Interop.ModelImport.Load(copy, file));
                 copy.eval();
                 T.SameBytes(expected, copy.call(x));
             }
+
+            // The checks: a model of another shape names the first mismatching tensor and both shapes; junk is named.
+            using var other = ModelFactory.Create("fast-resnet", 3, 32, 7);
+            var mismatch = Assert.ThrowsAny<ArgumentException>(() => MixupSharp.Training.Interop.ModelImport.Load(other, Path.Combine(run, "model.pt")));
+            Assert.Contains("'stage4.linear.weight' is [10, 64] in the file but [7, 64] in the model", mismatch.Message);
+            Assert.Equal(new[] { "stage4.linear.weight", "stage4.linear.bias" }, MixupSharp.Training.Interop.ModelImport.Load(other, Path.Combine(run, "model.pt"), n => n.StartsWith("stage4.linear.", StringComparison.Ordinal)));
+            File.WriteAllText(Path.Combine(_dir, "junk.pt"), "not a state dict");
+            Assert.Contains("not a PyTorch state dict", Assert.ThrowsAny<ArgumentException>(() => MixupSharp.Training.Interop.ModelImport.Load(other, Path.Combine(_dir, "junk.pt"))).Message);
         }
     }
 

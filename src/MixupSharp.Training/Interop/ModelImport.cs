@@ -1,0 +1,105 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using MixupSharp.Training.Models;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Training.Interop;
+
+/// <summary>
+/// Reads PyTorch-written weights (a <c>.pt</c> state dict or <c>.safetensors</c>, with the PyTorch-style names of
+/// <see cref="ModelExport"/>) into one of our models, checking every name and shape first.
+/// </summary>
+public static class ModelImport
+{
+    /// <summary>The tensors of a state-dict file by name; an <see cref="ArgumentException"/> names a file that is not one.</summary>
+    public static Dictionary<string, Tensor> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"{path}: no such file.");
+        }
+
+        try
+        {
+            if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            {
+                return Safetensors.LoadStateDict(path);
+            }
+
+            var table = PyTorchUnpickler.UnpickleStateDict(path);
+            var state = new Dictionary<string, Tensor>();
+            foreach (DictionaryEntry entry in table)
+            {
+                state[(string)entry.Key] = entry.Value as Tensor ?? throw new InvalidDataException($"'{entry.Key}' is not a tensor");
+            }
+
+            return state;
+        }
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            throw new ArgumentException($"{path}: not a PyTorch state dict or safetensors file ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>
+    /// Copies the file's tensors into <paramref name="model"/>. Every tensor of the model must be in the file with its
+    /// shape, and the file may hold nothing else; otherwise an <see cref="ArgumentException"/> names the first
+    /// mismatching tensor and both shapes, and the model is left as it was. With <paramref name="skip"/>, tensors whose
+    /// PyTorch-style names it accepts are left out (a classifier head for another class count).
+    /// </summary>
+    /// <returns>The names of the tensors left out.</returns>
+    public static IReadOnlyList<string> Load(StagedModel model, string path, Func<string, bool>? skip = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var file = Read(path);
+        var ours = model.state_dict().ToDictionary(kv => ModelExport.PyTorchName(kv.Key), kv => kv.Value);
+        var skipped = new List<string>();
+        foreach (var (name, tensor) in ours)
+        {
+            if (!file.TryGetValue(name, out var loaded))
+            {
+                throw new ArgumentException($"{path} has no tensor '{name}' that the model needs (it holds {file.Count} tensors).");
+            }
+
+            if (!loaded.shape.SequenceEqual(tensor.shape))
+            {
+                if (skip?.Invoke(name) == true)
+                {
+                    skipped.Add(name);
+                    continue;
+                }
+
+                throw new ArgumentException($"{path}: '{name}' is [{string.Join(", ", loaded.shape)}] in the file but [{string.Join(", ", tensor.shape)}] in the model.");
+            }
+        }
+
+        var extra = file.Keys.Except(ours.Keys).ToList();
+        if (extra.Count > 0)
+        {
+            throw new ArgumentException($"{path} holds '{extra[0]}', which the model does not have ({extra.Count} such tensors).");
+        }
+
+        using (torch.no_grad())
+        {
+            foreach (var (name, tensor) in ours)
+            {
+                if (!skipped.Contains(name))
+                {
+                    tensor.copy_(file[name]);
+                }
+            }
+        }
+
+        foreach (var t in file.Values)
+        {
+            t.Dispose();
+        }
+
+        return skipped;
+    }
+}
