@@ -49,6 +49,7 @@ public static class TrainCommand
             .Add("--device", "NAME", "cpu (default) or cuda", v => Set(o => o with { Device = Choice<ComputeDevice>("device", v) }))
             .Add("--out", "DIR", "the run folder (default runs/<dataset>-<model>-<method>-s<seed>)", v => Set(o => o with { OutDir = v }))
             .Add("--resume", "DIR", "continue the run in DIR from its checkpoint (with --epochs N to extend it; only --epochs and --threads may be given with it)", resume)
+            .Add("--init-from", "FILE", "start from these weights (.pt or .safetensors, as ./mixup export writes; another class count keeps all but the classifier)", v => Set(o => o with { InitFrom = v }))
             .Switch("--skip-corrupt", "image folders: skip unreadable images (each named in a warning) instead of failing", () => Set(o => o with { SkipCorrupt = true }))
             .Add("--max-image-megapixels", "M", "image folders: refuse images whose header claims more pixels (default 64)", v => Set(o => o with { MaxImageMegapixels = OptionTable.Double(v) }));
 

@@ -95,6 +95,11 @@ public sealed class Trainer
         long imageSize = train.ImageShape[1];
 
         using var model = ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)imageSize, train.NumClasses);
+        if (!resume && o.InitFrom is { } weights)
+        {
+            InitializeFrom(model, weights, Info);
+        }
+
         model.to(device);
         using var optimizer = optim.SGD(model.parameters(), o.LearningRate, o.Momentum, weight_decay: o.WeightDecay, nesterov: o.Nesterov);
         using var dataRng = new Generator((ulong)((o.Seed * 2) + 1));
@@ -233,6 +238,20 @@ public sealed class Trainer
             string intact = previous ? $"the previous checkpoint in {folder.CheckpointPath} is intact" : "no earlier checkpoint exists";
             throw new IOException($"the checkpoint {which} was not saved ({e.Message}); {intact}.", e);
         }
+    }
+
+    /// <summary>
+    /// Loads PyTorch-written weights before training (fine-tuning). A classifier for another class count is left at its
+    /// random initialization: in the last stage, a tensor whose shape differs only in its first (output) dimension.
+    /// </summary>
+    private static void InitializeFrom(StagedModel model, string path, Action<string> info)
+    {
+        var ours = model.state_dict().ToDictionary(kv => Interop.ModelExport.PyTorchName(kv.Key), kv => kv.Value.shape);
+        string last = $"stage{model.MixablePoints - 1}.";
+        var skipped = Interop.ModelImport.Load(model, path, name => name.StartsWith(last, StringComparison.Ordinal));
+        info(skipped.Count == 0
+            ? $"initialized from {path}"
+            : $"initialized from {path}, except the classifier head ({string.Join(", ", skipped)}), which has another class count there and starts random");
     }
 
     private static double PeakMemoryMb()

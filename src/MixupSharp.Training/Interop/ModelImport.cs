@@ -68,7 +68,9 @@ public static class ModelImport
 
             if (!loaded.shape.SequenceEqual(tensor.shape))
             {
-                if (skip?.Invoke(name) == true)
+                // Only a difference in the first (output) dimension can be skipped: a classifier for another class count.
+                bool outputsOnly = loaded.shape.Length == tensor.shape.Length && loaded.shape.Skip(1).SequenceEqual(tensor.shape.Skip(1));
+                if (outputsOnly && skip?.Invoke(name) == true)
                 {
                     skipped.Add(name);
                     continue;

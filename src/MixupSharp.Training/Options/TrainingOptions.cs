@@ -133,6 +133,13 @@ public sealed record TrainingOptions
     public double MaxImageMegapixels { get; init; } = 64;
 
     /// <summary>
+    /// Start from these weights (a PyTorch state dict <c>.pt</c> or <c>.safetensors</c> with the names of
+    /// <c>./mixup export</c>) instead of a random initialization; null: random. With another class count, everything
+    /// but the classifier head is loaded.
+    /// </summary>
+    public string? InitFrom { get; init; }
+
+    /// <summary>
     /// Values of the options <see cref="Method"/> declares for itself (<see cref="TrainingMethod.Options"/>), by option
     /// name; an option not here has its default. Null (and absent from config.json) when there are none.
     /// </summary>

@@ -67,6 +67,33 @@ public sealed class ExportTests : IDisposable
     }
 
     [Fact]
+    public void TrainingStartsFromExportedWeightsKeepingAllButTheHeadForAnotherClassCount()
+    {
+        string data = Path.Combine(_dir, "data");
+        DataFiles.WriteCifar10(data, perBatch: 8, testCount: 12);
+        DataFiles.WriteCifar100(data, trainCount: 40, testCount: 10);
+        DataFiles.WriteIdx(Path.Combine(_dir, "gray"), 40, 10, gzip: false);
+        string run = Path.Combine(_dir, "source");
+        Assert.Equal(0, CliRunner.Run("train", "--dataset", "cifar10", "--data-dir", data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--out", run).Code);
+        Assert.Equal(0, CliRunner.Run("export", "--run", run, "--format", "pt").Code);
+        string weights = Path.Combine(run, "model.pt");
+
+        var same = CliRunner.Run("train", "--dataset", "cifar10", "--data-dir", data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--init-from", weights, "--out", Path.Combine(_dir, "same"));
+        Assert.True(same.Code == 0, same.Err);
+        Assert.Contains($"initialized from {weights}", same.Out);
+        Assert.DoesNotContain("classifier head", same.Out);
+
+        var other = CliRunner.Run("train", "--dataset", "cifar100", "--data-dir", data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--init-from", weights, "--out", Path.Combine(_dir, "other"));
+        Assert.True(other.Code == 0, other.Err);
+        Assert.Contains("except the classifier head (stage4.linear.weight, stage4.linear.bias)", other.Out);
+
+        var gray = CliRunner.Run("train", "--dataset", "fashion-mnist", "--data-dir", Path.Combine(_dir, "gray"), "--model", "fast-resnet", "--epochs", "1", "--threads", "1", "--init-from", weights, "--out", Path.Combine(_dir, "gray-run"));
+        Assert.Equal(1, gray.Code);
+        Assert.Contains("'stage0.weight' is [16, 3, 3, 3] in the file but [16, 1, 3, 3] in the model", gray.Err);
+        Assert.Contains("no such file", CliRunner.Run("train", "--dataset", "cifar10", "--data-dir", data, "--model", "fast-resnet", "--epochs", "1", "--init-from", Path.Combine(_dir, "none.pt"), "--out", Path.Combine(_dir, "none")).Err);
+    }
+
+    [Fact]
     public void BadExportsAreOneLineErrors()
     {
         var none = CliRunner.Run("export", "--run", _dir);
