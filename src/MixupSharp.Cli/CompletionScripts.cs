@@ -18,6 +18,7 @@ public static class CompletionScripts
         ["bench"] = BenchCommand.Table(),
         ["datasets"] = DatasetsCommand.Table(),
         ["export"] = ExportCommand.Table(),
+        ["predict"] = PredictCommand.Table(),
     };
 
     /// <summary>A bash completion script: <c>source &lt;(./mixup completion bash)</c>.</summary>

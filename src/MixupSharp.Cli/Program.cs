@@ -28,6 +28,7 @@ namespace MixupSharp.Cli
               bench      measure the trainer against a bare loop, loader throughput, memory growth and load times
               datasets   list where each dataset is found, or download one (--download NAME)
               export     write a run's trained model as a PyTorch state dict (.pt) or safetensors
+              predict    a trained run's top classes for your own images: ./mixup predict --run DIR photo.png folder/
               completion print a shell completion script: source <(./mixup completion bash)   (or zsh)
 
             ./mixup <verb> --help shows every option of a verb; ./mixup --version the versions. Options take
@@ -68,8 +69,9 @@ namespace MixupSharp.Cli
                     "bench" => BenchCommand.Run(rest, output),
                     "datasets" => DatasetsCommand.Run(rest, output),
                     "export" => ExportCommand.Run(rest, output),
+                    "predict" => PredictCommand.Run(rest, output, error),
                     "completion" => Completion(rest, output),
-                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, bench, datasets, export or completion (see ./mixup --help)"),
+                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, bench, datasets, export, predict or completion (see ./mixup --help)"),
                 };
             }
             catch (UsageException e)

@@ -139,6 +139,21 @@ public static class ImageFolder
     }
 
     /// <summary>Decodes and resizes one image to RGBA bytes [size, size, 4]; null (with the reason) when it cannot be read.</summary>
+    /// <summary>
+    /// One image file as uint8 [C, size, size] (RGB, or grey with <paramref name="grayscale"/>), decoded and resized as
+    /// <see cref="Load"/> does; a file that cannot be read is a <see cref="DatasetFormatException"/> naming it.
+    /// </summary>
+    public static Tensor ReadImage(string file, int size, bool grayscale, long maxPixels = 64_000_000)
+    {
+        byte[] rgba = Decode(file, size, maxPixels, out string? problem) ?? throw new DatasetFormatException(file, problem ?? "unreadable");
+        using var scope = torch.NewDisposeScope();
+        var rgb = torch.tensor(rgba, dtype: ScalarType.Byte).reshape(size, size, 4).narrow(2, 0, 3).permute(2, 0, 1);
+        var image = !grayscale
+            ? rgb
+            : (rgb.to_type(ScalarType.Float32) * torch.tensor(new[] { 0.299f, 0.587f, 0.114f }).reshape(3, 1, 1)).sum(0, keepdim: true).round().clamp(0, 255).to_type(ScalarType.Byte);
+        return image.contiguous().MoveToOuterDisposeScope();
+    }
+
     private static byte[]? Decode(string file, int size, long maxPixels, out string? problem)
     {
         problem = null;
