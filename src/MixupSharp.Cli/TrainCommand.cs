@@ -53,10 +53,11 @@ public static class TrainCommand
             .Switch("--skip-corrupt", "image folders: skip unreadable images (each named in a warning) instead of failing", () => Set(o => o with { SkipCorrupt = true }))
             .Add("--max-image-megapixels", "M", "image folders: refuse images whose header claims more pixels (default 64)", v => Set(o => o with { MaxImageMegapixels = OptionTable.Double(v) }));
 
-        // The options methods declare for themselves, each once, with the method that owns it.
-        foreach (var (method, option) in KnownMethods.All.SelectMany(m => m.Options.Select(o => (m, o))).DistinctBy(p => p.o.Name))
+        // The options methods declare for themselves, each once, with the methods that take it.
+        foreach (var group in KnownMethods.All.SelectMany(m => m.Options.Select(o => (Method: m.Name, Option: o))).GroupBy(p => p.Option.Name))
         {
-            table.Add("--" + option.Name, option.ValueName, $"{method.Name}: {option.Help} (default {option.DefaultText})", v => Set(o => o.With(option, v)));
+            var option = group.First().Option;
+            table.Add("--" + option.Name, option.ValueName, $"{string.Join(", ", group.Select(p => p.Method))}: {option.Help} (default {option.DefaultText})", v => Set(o => o.With(option, v)));
         }
 
         return table;

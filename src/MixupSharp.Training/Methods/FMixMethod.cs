@@ -8,10 +8,10 @@ namespace MixupSharp.Training.Methods;
 public sealed class FMixMethod : TrainingMethod
 {
     /// <summary>δ, the decay power of the noise spectrum.</summary>
-    public static readonly MethodOption<double> DecayPower = MethodOption.Double("decay-power", "D", "FMix decay power of the 1/f^D noise spectrum", 3.0, v => v > 0, "must be > 0");
+    public static readonly MethodOption<double> DecayPower = MethodOption.Double("decay-power", "D", "decay power of the 1/f^D noise spectrum", 3.0, v => v > 0, "must be > 0");
 
     /// <summary>The soft-edge fraction.</summary>
-    public static readonly MethodOption<double> MaxSoft = MethodOption.Double("fmix-max-soft", "S", "FMix soft-edge fraction, 0 (binary masks) to 0.5", 0.0, v => v is >= 0 and <= 0.5, "must be in [0, 0.5]");
+    public static readonly MethodOption<double> MaxSoft = MethodOption.Double("fmix-max-soft", "S", "soft-edge fraction, 0 (binary masks) to 0.5", 0.0, v => v is >= 0 and <= 0.5, "must be in [0, 0.5]");
 
     /// <inheritdoc />
     public override string Name => "fmix";

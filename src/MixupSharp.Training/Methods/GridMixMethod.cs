@@ -8,13 +8,13 @@ namespace MixupSharp.Training.Methods;
 public sealed class GridMixMethod : TrainingMethod
 {
     /// <summary>The smallest grid side.</summary>
-    public static readonly MethodOption<int> MinCells = MethodOption.Int("grid-min", "N", "GridMix smallest grid side (cells)", 2, v => v >= 1, "must be ≥ 1");
+    public static readonly MethodOption<int> MinCells = MethodOption.Int("grid-min", "N", "smallest grid side (cells)", 2, v => v >= 1, "must be ≥ 1");
 
     /// <summary>The largest grid side.</summary>
-    public static readonly MethodOption<int> MaxCells = MethodOption.Int("grid-max", "N", "GridMix largest grid side (cells)", 6, v => v >= 1, "must be ≥ 1");
+    public static readonly MethodOption<int> MaxCells = MethodOption.Int("grid-max", "N", "largest grid side (cells)", 6, v => v >= 1, "must be ≥ 1");
 
     /// <summary>The probability a cell comes from the partner.</summary>
-    public static readonly MethodOption<double> CellProbability = MethodOption.Double("grid-cell-prob", "P", "GridMix probability that a cell comes from the partner", 0.5, v => v is >= 0 and <= 1, "must be in [0, 1]");
+    public static readonly MethodOption<double> CellProbability = MethodOption.Double("grid-cell-prob", "P", "probability that a cell comes from the partner", 0.5, v => v is >= 0 and <= 1, "must be in [0, 1]");
 
     /// <inheritdoc />
     public override string Name => "gridmix";

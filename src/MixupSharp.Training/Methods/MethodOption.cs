@@ -152,6 +152,7 @@ public sealed class MethodOption<T> : MethodOption
     private string Text(T value) => value switch
     {
         null => _unsetText,
+        Enum e => JsonNamingPolicy.KebabCaseLower.ConvertName(e.ToString()),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         double[] range => string.Join(",", range.Select(v => v.ToString(CultureInfo.InvariantCulture))),
         _ => value.ToString() ?? _unsetText,

@@ -23,7 +23,7 @@ public static class MixingMethodOptions
     public static readonly MethodOption<MixModeName> Mode = MethodOption.Choice("mix-mode", "how λ is shared: per batch, pair or element (timm's mode)", MixModeName.Batch);
 
     /// <summary><c>--cutmix-minmax MIN,MAX</c> (timm's <c>cutmix_minmax</c>): CutMix box sides as fractions of the image, drawn in the range instead of from λ.</summary>
-    public static readonly MethodOption<double[]?> CutMixMinMax = MethodOption.OptionalRange("cutmix-minmax", "CutMix box side ratio range, replacing the Beta draw (timm's cutmix_minmax)", (min, max) => min > 0 && min < max && max <= 1, "must be MIN,MAX with 0 < MIN < MAX ≤ 1");
+    public static readonly MethodOption<double[]?> CutMixMinMax = MethodOption.OptionalRange("cutmix-minmax", "box side ratio range, replacing the Beta draw (timm's cutmix_minmax)", (min, max) => min > 0 && min < max && max <= 1, "must be MIN,MAX with 0 < MIN < MAX ≤ 1");
 
     /// <summary>The library's mode.</summary>
     public static MixMode ModeOf(TrainingOptions options) => options.Get(Mode) switch

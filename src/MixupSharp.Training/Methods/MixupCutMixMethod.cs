@@ -14,10 +14,10 @@ public sealed class MixupCutMixMethod : TrainingMethod
     public override string Description => "Mixup or CutMix, as timm's Mixup: CutMix with the switch probability, each with its own α (default: --alpha)";
 
     /// <summary>timm's <c>mixup_alpha</c>; unset: the value of --alpha.</summary>
-    public static readonly MethodOption<double?> MixupAlpha = MethodOption.OptionalDouble("mixup-alpha", "A", "mixup-cutmix: Mixup's alpha (timm's mixup_alpha)", v => v >= 0, "must be ≥ 0", "the value of --alpha");
+    public static readonly MethodOption<double?> MixupAlpha = MethodOption.OptionalDouble("mixup-alpha", "A", "Mixup's alpha (timm's mixup_alpha)", v => v >= 0, "must be ≥ 0", "the value of --alpha");
 
     /// <summary>timm's <c>cutmix_alpha</c>; unset: the value of --alpha.</summary>
-    public static readonly MethodOption<double?> CutMixAlpha = MethodOption.OptionalDouble("cutmix-alpha", "A", "mixup-cutmix: CutMix's alpha (timm's cutmix_alpha)", v => v >= 0, "must be ≥ 0", "the value of --alpha");
+    public static readonly MethodOption<double?> CutMixAlpha = MethodOption.OptionalDouble("cutmix-alpha", "A", "CutMix's alpha (timm's cutmix_alpha)", v => v >= 0, "must be ≥ 0", "the value of --alpha");
 
     /// <inheritdoc />
     public override IReadOnlyList<MethodOption> Options => new MethodOption[] { MixupAlpha, CutMixAlpha, MixingMethodOptions.Mode, MixingMethodOptions.CutMixMinMax };

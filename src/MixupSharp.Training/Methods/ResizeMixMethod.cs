@@ -8,10 +8,10 @@ namespace MixupSharp.Training.Methods;
 public sealed class ResizeMixMethod : TrainingMethod
 {
     /// <summary>The smallest scale τ.</summary>
-    public static readonly MethodOption<double> MinScale = MethodOption.Double("resize-min", "T", "ResizeMix smallest scale of the pasted partner", 0.1, v => v is > 0 and <= 1, "must be in (0, 1]");
+    public static readonly MethodOption<double> MinScale = MethodOption.Double("resize-min", "T", "smallest scale of the pasted partner", 0.1, v => v is > 0 and <= 1, "must be in (0, 1]");
 
     /// <summary>The largest scale τ.</summary>
-    public static readonly MethodOption<double> MaxScale = MethodOption.Double("resize-max", "T", "ResizeMix largest scale of the pasted partner", 0.8, v => v is > 0 and <= 1, "must be in (0, 1]");
+    public static readonly MethodOption<double> MaxScale = MethodOption.Double("resize-max", "T", "largest scale of the pasted partner", 0.8, v => v is > 0 and <= 1, "must be in (0, 1]");
 
     /// <inheritdoc />
     public override string Name => "resizemix";

@@ -8,7 +8,7 @@ namespace MixupSharp.Training.Methods;
 public sealed class SmoothMixMethod : TrainingMethod
 {
     /// <summary>The region's shape.</summary>
-    public static readonly MethodOption<SmoothMixShape> Shape = MethodOption.Choice("smoothmix-shape", "SmoothMix region", SmoothMixShape.Circle);
+    public static readonly MethodOption<SmoothMixShape> Shape = MethodOption.Choice("smoothmix-shape", "shape of the region", SmoothMixShape.Circle);
 
     /// <inheritdoc />
     public override string Name => "smoothmix";
