@@ -49,20 +49,25 @@ public static class CompareCommand
         // Split the command line: compare's own options, and shared train options (checked against train's table).
         var own = new List<string>();
         var trainFlags = TrainCommand.Options(() => new TrainingOptions(), _ => { }, _ => { });
-        for (int i = 0; i < args.Length; i++)
+        var split = table.SplitEquals(args);
+        for (int i = 0; i < split.Count; i++)
         {
-            bool isOwn = args[i] is "--variants" or "--seeds" or "--out" or "--baseline" or "--report-only";
+            bool isOwn = table.Options.Any(o => o.Flag == split[i]);
             var target = isOwn ? own : sharedArgs;
-            target.Add(args[i]);
-            bool takesValue = args[i] != "--report-only" && !(trainFlags.IsSwitch(args[i]));
-            if (takesValue && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            target.Add(split[i]);
+            bool takesValue = !table.IsSwitch(split[i]) && !trainFlags.IsSwitch(split[i]);
+            if (takesValue && i + 1 < split.Count && !split[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
-                target.Add(args[++i]);
+                target.Add(split[++i]);
             }
         }
 
         table.Parse(own);
         var (variantsFile, outDir, seedsText, baseline, reportOnly) = (s.VariantsFile, s.OutDir, s.SeedsText, s.Baseline, s.ReportOnly);
+        var sharing = new GridSharing(
+            s.Shard is null ? GridShard.All : GridShard.Parse(s.Shard, Environment.GetEnvironmentVariable, s.ShardCount),
+            TimeSpan.FromMinutes(s.LockTimeoutMinutes > 0 ? s.LockTimeoutMinutes : throw new UsageException($"--lock-timeout must be positive minutes; got {s.LockTimeoutMinutes}.")),
+            s.StealStaleLocks);
         if (sharedArgs.Any(a => a is "--resume" or "--out" or "--seed"))
         {
             throw new UsageException("compare sets each run's --out and --seed itself, and resumes on its own; leave out --resume, --seed (use --seeds) and train's --out.");
@@ -106,13 +111,19 @@ public static class CompareCommand
         var outcome = RunOutcome.Completed;
         if (!reportOnly)
         {
-            outcome = StopSignals.Run(output, stop, token => comparison.RunAll(_ => new ConsoleObserver(output), output.WriteLine, token));
+            outcome = StopSignals.Run(output, stop, token => comparison.RunAll(_ => new ConsoleObserver(output), output.WriteLine, token, sharing));
         }
 
         output.WriteLine();
         var report = comparison.WriteReport();
         output.WriteLine(report.Markdown);
         output.WriteLine($"written into {outDir}: {string.Join(", ", report.Files)}");
+        var unfinished = comparison.Unfinished(sharing.LockTimeout);
+        if (unfinished.Count > 0)
+        {
+            output.WriteLine($"not completed: {unfinished.Count} of {runs.Count} runs ({unfinished.Count(u => u.Running)} running now): "
+                + string.Join(", ", unfinished.Select(u => $"{u.Run.Variant} s{u.Run.Options.Seed}{(u.Running ? " (running)" : string.Empty)}")));
+        }
         if (outcome == RunOutcome.Interrupted)
         {
             output.WriteLine("interrupted; run the same command again to continue the grid.");
@@ -128,7 +139,11 @@ public static class CompareCommand
             .Add("--seeds", "S1,S2,..", "seeds of every variant (default: the file's \"seeds\", else 1,2,3)", v => s.SeedsText = v)
             .Add("--out", "DIR", "the grid's folder (default runs/compare-<variants file name>)", v => s.OutDir = v)
             .Add("--baseline", "NAME", "the variant others are tested against (default erm)", v => s.Baseline = v)
-            .Switch("--report-only", "train nothing; summarize the runs there are", () => s.ReportOnly = true);
+            .Switch("--report-only", "train nothing; summarize the runs there are, and say which are missing or running", () => s.ReportOnly = true)
+            .Add("--shard", "I/N|auto", "train only shard I of N of the grid's runs (fixed by the grid; auto: from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX)", v => s.Shard = v)
+            .Add("--shard-count", "N", "with --shard auto under Kubernetes: the Job's completions", v => s.ShardCount = OptionTable.Int(v))
+            .Add("--lock-timeout", "MIN", "a run's lock not refreshed for this many minutes is stale (default 10)", v => s.LockTimeoutMinutes = OptionTable.Double(v))
+            .Switch("--steal-stale-locks", "take over stale locks (a requeued task after a hard kill)", () => s.StealStaleLocks = true);
 
     private sealed class Settings
     {
@@ -141,6 +156,14 @@ public static class CompareCommand
         public string Baseline { get; set; } = KnownMethods.Erm.Name;
 
         public bool ReportOnly { get; set; }
+
+        public string? Shard { get; set; }
+
+        public int? ShardCount { get; set; }
+
+        public double LockTimeoutMinutes { get; set; } = 10;
+
+        public bool StealStaleLocks { get; set; }
     }
 
     private sealed record Variant(string Name, string[] Args, long[]? Seeds);

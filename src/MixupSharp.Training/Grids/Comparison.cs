@@ -140,15 +140,23 @@ public sealed class Comparison
     /// <param name="observerFor">The observer of each run's training.</param>
     /// <param name="log">Receives one line per run: what is done with it.</param>
     /// <param name="stop">Stops the current run after its current step.</param>
-    public RunOutcome RunAll(Func<ComparisonRun, ITrainingObserver> observerFor, Action<string> log, CancellationToken stop = default)
+    /// <param name="sharing">This process's shard and how run folders are locked (null: the whole grid, one process).</param>
+    public RunOutcome RunAll(Func<ComparisonRun, ITrainingObserver> observerFor, Action<string> log, CancellationToken stop = default, GridSharing? sharing = null)
     {
         ArgumentNullException.ThrowIfNull(observerFor);
         ArgumentNullException.ThrowIfNull(log);
-        for (int i = 0; i < _runs.Count; i++)
+        sharing ??= GridSharing.Alone;
+        var mine = sharing.Shard.Select(_runs);
+        if (sharing.Shard.Count > 1)
         {
-            var run = _runs[i];
+            log(string.Create(CultureInfo.InvariantCulture, $"shard {sharing.Shard.Index}/{sharing.Shard.Count}: {mine.Count} of the grid's {_runs.Count} runs"));
+        }
+
+        for (int i = 0; i < mine.Count; i++)
+        {
+            var run = mine[i];
             var action = Plan(run);
-            log(string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{_runs.Count}] {run.Variant} seed {run.Options.Seed}: {action switch { ComparisonRunAction.Skipped => "completed, skipped", ComparisonRunAction.Resumed => "resuming from its checkpoint", _ => "starting" }} ({run.Options.OutDir})"));
+            log(string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{mine.Count}] {run.Variant} seed {run.Options.Seed}: {action switch { ComparisonRunAction.Skipped => "completed, skipped", ComparisonRunAction.Resumed => "resuming from its checkpoint", _ => "starting" }} ({run.Options.OutDir})"));
             if (action == ComparisonRunAction.Skipped)
             {
                 continue;
@@ -161,6 +169,13 @@ public sealed class Comparison
 
             // A started run's folder is the grid's own (OUT/variant/sSEED): what a run that died before its first checkpoint
             // left there is replaced.
+            using var claim = RunLock.Claim(run.Options.OutDir, sharing.LockTimeout, sharing.StealStaleLocks, log);
+            action = Plan(run);   // another process may have finished it between the plan and the claim
+            if (action == ComparisonRunAction.Skipped)
+            {
+                continue;
+            }
+
             var outcome = new Trainer(run.Options, observerFor(run)).Run(action == ComparisonRunAction.Resumed, stop, overwrite: action == ComparisonRunAction.Started);
             if (outcome == RunOutcome.Interrupted)
             {
@@ -170,6 +185,10 @@ public sealed class Comparison
 
         return RunOutcome.Completed;
     }
+
+    /// <summary>The runs not completed, each as (run, whether a live process holds its lock now).</summary>
+    public IReadOnlyList<(ComparisonRun Run, bool Running)> Unfinished(TimeSpan lockTimeout) =>
+        _runs.Where(r => ReadRun(r) is null).Select(r => (r, RunLock.IsHeld(r.Options.OutDir, lockTimeout))).ToList();
 
     /// <summary>Per-variant statistics over the completed runs (variants in the order they first appear in the grid).</summary>
     public IReadOnlyList<VariantSummary> Summarize()
