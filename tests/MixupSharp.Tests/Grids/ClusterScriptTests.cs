@@ -1,0 +1,113 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using MixupSharp.Tests.Data;
+using MixupSharp.Tests.Support;
+using Xunit;
+
+namespace MixupSharp.Tests.Grids;
+
+/// <summary><c>compare --emit slurm|k8s</c>: the scripts submit what they say, and what a task runs trains its shard of the grid.</summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class ClusterScriptTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-cluster-").FullName;
+    private readonly string _data;
+    private readonly string _grid;
+
+    public ClusterScriptTests()
+    {
+        _data = Path.Combine(_dir, "data");
+        DataFiles.WriteCifar10(_data, perBatch: 8, testCount: 12);
+        _grid = Path.Combine(_dir, "grid.json");
+        File.WriteAllText(_grid, """{"seeds": [1, 2], "variants": [{"name": "erm", "method": "erm"}, {"name": "mixup", "method": "mixup"}]}""");
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string[] Shared(string outDir) =>
+        new[] { "compare", "--variants", _grid, "--out", outDir, "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1" };
+
+    [Fact]
+    public void TheSlurmScriptSubmitsAnArrayThenAReportAfterItAndItsTasksTrainTheGrid()
+    {
+        string outDir = Path.Combine(_dir, "grid");
+        var emitted = CliRunner.Run(Shared(outDir).Concat(new[] { "--emit", "slurm", "--tasks", "2", "--max-parallel", "1", "--cpus", "1", "--cli", "mixup-cli" }).ToArray());
+        Assert.Equal(0, emitted.Code);
+        Assert.False(Directory.Exists(Path.Combine(outDir, "erm")), "emitting trains nothing");
+
+        // Run the script with a stand-in sbatch that records each job it is given and answers a job id.
+        string bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
+        string sbatch = Path.Combine(bin, "sbatch");
+        File.WriteAllText(sbatch, "#!/usr/bin/env bash\nn=$(ls \"$JOBS\" | wc -l)\n{ echo \"args: $*\"; cat; } > \"$JOBS/job$n\"\necho $((4100 + n))\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(sbatch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        string jobs = Directory.CreateDirectory(Path.Combine(_dir, "jobs")).FullName;
+        File.WriteAllText(Path.Combine(_dir, "submit.sh"), emitted.Out);
+        var start = new ProcessStartInfo("bash", Path.Combine(_dir, "submit.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+        start.Environment["JOBS"] = jobs;
+        using (var submit = Process.Start(start)!)
+        {
+            string err = submit.StandardError.ReadToEnd();
+            submit.WaitForExit();
+            Assert.True(submit.ExitCode == 0, err);
+        }
+
+        string array = File.ReadAllText(Path.Combine(jobs, "job0"));
+        string report = File.ReadAllText(Path.Combine(jobs, "job1"));
+        Assert.Contains("#SBATCH --array=0-1%1", array);
+        Assert.Contains("#SBATCH --cpus-per-task=1", array);
+        Assert.Contains("#SBATCH --requeue", array);
+        Assert.Contains("--dependency=afterany:4100", report);
+        Assert.Contains("--report-only", report);
+        string task = array.Split('\n').Single(l => l.StartsWith("exec mixup-cli ", StringComparison.Ordinal));
+        Assert.EndsWith("--threads 1 --shard auto --steal-stale-locks", task);
+
+        // What each array task runs, with the shard Slurm would give it, trains the whole grid between them.
+        var taskArgs = task["exec mixup-cli ".Length..].Split(' ').ToList();
+        taskArgs[taskArgs.IndexOf("auto")] = "0/2";
+        Assert.Equal(0, CliRunner.Run(taskArgs.ToArray()).Code);
+        taskArgs[taskArgs.IndexOf("0/2")] = "1/2";
+        Assert.Equal(0, CliRunner.Run(taskArgs.ToArray()).Code);
+        foreach (var run in new[] { "erm/s1", "erm/s2", "mixup/s1", "mixup/s2" })
+        {
+            Assert.True(File.Exists(Path.Combine(outDir, run, "summary.json")), run);
+        }
+    }
+
+    [Fact]
+    public void TheKubernetesJobCarriesTheVariantsAndGivesEachIndexItsShard()
+    {
+        var emitted = CliRunner.Run(Shared("/grid").Concat(new[] { "--emit", "k8s", "--image", "registry/mixupsharp:1", "--pvc", "grids", "--max-parallel", "3", "--cpus", "4", "--mem", "6G" }).ToArray());
+        Assert.True(emitted.Code == 0, emitted.Err);
+        using var list = JsonDocument.Parse(emitted.Out);
+        var items = list.RootElement.GetProperty("items");
+        Assert.Equal("ConfigMap", items[0].GetProperty("kind").GetString());
+        Assert.Equal(File.ReadAllText(_grid), items[0].GetProperty("data").GetProperty("variants.json").GetString());
+        var job = items[1];
+        Assert.Equal("batch/v1", job.GetProperty("apiVersion").GetString());
+        var spec = job.GetProperty("spec");
+        Assert.Equal("Indexed", spec.GetProperty("completionMode").GetString());
+        Assert.Equal(4, spec.GetProperty("completions").GetInt32()); // one task per run by default
+        Assert.Equal(3, spec.GetProperty("parallelism").GetInt32());
+        var container = spec.GetProperty("template").GetProperty("spec").GetProperty("containers")[0];
+        var command = container.GetProperty("command").EnumerateArray().Select(a => a.GetString()).ToList();
+        Assert.Equal("/etc/mixup-grid/variants.json", command[command.IndexOf("--variants") + 1]);
+        Assert.Equal("4", command[command.IndexOf("--shard-count") + 1]);
+        Assert.Equal("4", command[command.IndexOf("--threads") + 1]);
+        Assert.Equal("6Gi", container.GetProperty("resources").GetProperty("requests").GetProperty("memory").GetString());
+        Assert.Contains(container.GetProperty("volumeMounts").EnumerateArray(), m => m.GetProperty("mountPath").GetString() == "/grid");
+
+        var relative = CliRunner.Run(Shared("grid").Concat(new[] { "--emit", "k8s", "--image", "i", "--pvc", "p" }).ToArray());
+        Assert.Equal(2, relative.Code);
+        Assert.Contains("absolute --out", relative.Err);
+        var tooMany = CliRunner.Run(Shared("/grid").Concat(new[] { "--emit", "slurm", "--tasks", "5" }).ToArray());
+        Assert.Equal(2, tooMany.Code);
+        Assert.Contains("--tasks must be between 1 and the grid's 4 runs; got 5", tooMany.Err);
+    }
+}
