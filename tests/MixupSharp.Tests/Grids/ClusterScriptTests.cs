@@ -9,6 +9,30 @@ using Xunit;
 
 namespace MixupSharp.Tests.Grids;
 
+/// <summary>A test that needs a Slurm cluster answering <c>sinfo</c> (<c>.ci/run</c> starts a one-node one).</summary>
+public sealed class RequiresSlurmFactAttribute : FactAttribute
+{
+    public RequiresSlurmFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("CI") != "true" && !SlurmAnswers())
+        {
+            Skip = "needs a Slurm cluster answering sinfo (SLURM_CONF); .ci/run starts one with .ci/slurm.sh";
+        }
+    }
+
+    public static bool SlurmAnswers()
+    {
+        try
+        {
+            return ProcessRunner.Run("sinfo", "-h", Path.GetTempPath(), TimeSpan.FromSeconds(30)).ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no sinfo on PATH
+        }
+    }
+}
+
 /// <summary><c>compare --emit slurm|k8s</c>: the scripts submit what they say, and what a task runs trains its shard of the grid.</summary>
 [Collection(TorchGlobalState.Name)]
 public sealed class ClusterScriptTests : IDisposable
@@ -109,5 +133,40 @@ public sealed class ClusterScriptTests : IDisposable
         var tooMany = CliRunner.Run(Shared("/grid").Concat(new[] { "--emit", "slurm", "--tasks", "5" }).ToArray());
         Assert.Equal(2, tooMany.Code);
         Assert.Contains("--tasks must be between 1 and the grid's 4 runs; got 5", tooMany.Err);
+    }
+
+    [RequiresSlurmFact]
+    public void AGridSubmittedToARealSlurmClusterTrainsEveryRunAndReports()
+    {
+        Assert.True(RequiresSlurmFactAttribute.SlurmAnswers(), "no Slurm cluster answers sinfo (SLURM_CONF=" + Environment.GetEnvironmentVariable("SLURM_CONF") + ")");
+        string cliDll = Path.Combine(RepoPaths.RepoRoot, "src", "MixupSharp.Cli", "bin", "Release", "net10.0", "MixupSharp.Cli.dll");
+        Assert.True(File.Exists(cliDll), cliDll + " is not built");
+        string outDir = Path.Combine(_dir, "slurm-grid");
+        var emitted = CliRunner.Run(Shared(outDir).Concat(new[]
+        {
+            "--emit", "slurm", "--tasks", "2", "--cpus", "1", "--mem", "1000M", "--time", "00:20:00", "--cli", $"{Environment.ProcessPath} {cliDll}",
+        }).ToArray());
+        Assert.True(emitted.Code == 0, emitted.Err);
+        File.WriteAllText(Path.Combine(_dir, "submit.sh"), emitted.Out);
+        var submit = ProcessRunner.Run("bash", Path.Combine(_dir, "submit.sh"), _dir, TimeSpan.FromMinutes(1));
+        Assert.True(submit.ExitCode == 0, submit.Output);
+        string reportJob = submit.Output.Trim().Split('\n').Last().Trim();
+
+        // Wait until the report job (which runs after the whole array) has left the queue.
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (ProcessRunner.Run("squeue", $"-h -j {reportJob}", _dir, TimeSpan.FromSeconds(30)).Output.Trim().Length > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the Slurm jobs did not finish in 10 minutes");
+            System.Threading.Thread.Sleep(1000);
+        }
+
+        foreach (var run in new[] { "erm/s1", "erm/s2", "mixup/s1", "mixup/s2" })
+        {
+            Assert.True(File.Exists(Path.Combine(outDir, run, "summary.json")), run + " was not trained; task logs: " + string.Join(" | ", Directory.GetFiles(outDir, "slurm-*.out").Select(File.ReadAllText)));
+        }
+
+        string report = File.ReadAllText(Directory.GetFiles(outDir, "slurm-report-*.out").Single());
+        Assert.Contains("results.md", report);
+        Assert.DoesNotContain("not completed", report);
     }
 }
