@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A one-node Slurm cluster (Debian's slurm-wlm and munge) for the test that submits an emitted grid job to a real
-# slurmctld. `.ci/slurm.sh start DIR` installs the packages when missing, writes DIR/slurm.conf, starts munged,
-# slurmctld and slurmd, and waits until the node is idle; `.ci/slurm.sh stop DIR` stops them again.
+# A one-node Slurm cluster on this machine (Debian's slurm-wlm and munge, which .ci/run installs), for the test that
+# submits an emitted grid job to a real slurmctld. `.ci/slurm.sh start DIR` writes DIR/slurm.conf, starts munged (as
+# the munge user: it refuses root), slurmctld and slurmd, and waits until the node is idle; `.ci/slurm.sh stop DIR`
+# stops what start started. No cgroups: proctrack/linuxproc and task/none.
 set -euo pipefail
 action=$1
 dir=$2
@@ -10,10 +11,6 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 
 case "$action" in
   start)
-    if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
-      $sudo_cmd apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq slurm-wlm munge >/dev/null
-    fi
     mkdir -p "$dir/state" "$dir/spool" "$dir/log"
     host=$(hostname -s)
     cpus=$(nproc)
@@ -60,7 +57,11 @@ CONF
     for pidfile in "$dir/slurmd.pid" "$dir/slurmctld.pid"; do
       [ -f "$pidfile" ] && $sudo_cmd kill "$(cat "$pidfile")" 2>/dev/null || true
     done
-    if [ -f "$dir/started-munged" ]; then $sudo_cmd pkill -x munged || true; fi ;;
+    if [ -f "$dir/started-munged" ]; then $sudo_cmd pkill -x munged || true; fi
+    for _ in $(seq 30); do
+      pgrep -x 'slurmctld|slurmd' >/dev/null || exit 0
+      sleep 0.5
+    done ;;
   *)
     echo "usage: .ci/slurm.sh start|stop DIR" >&2
     exit 2 ;;

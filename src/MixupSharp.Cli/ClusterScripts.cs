@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
@@ -18,6 +19,29 @@ namespace MixupSharp.Cli;
 /// <param name="Image">The container image (Kubernetes).</param>
 /// <param name="VolumeClaim">The persistent volume claim holding the grid's folder (Kubernetes).</param>
 public sealed record ClusterJob(int Tasks, int MaxParallel, int Cpus, string Memory, string Time, string Cli, string Image, string VolumeClaim);
+
+/// <summary>The <c>compare --emit</c> flags.</summary>
+public sealed class ClusterEmitOptions
+{
+    /// <summary>slurm or k8s; null: train, emit nothing.</summary>
+    public string? Emit { get; set; }
+
+    public int? Tasks { get; set; }
+
+    public int MaxParallel { get; set; }
+
+    public int Cpus { get; set; } = 2;
+
+    public string Memory { get; set; } = "8G";
+
+    public string Time { get; set; } = "04:00:00";
+
+    public string? Cli { get; set; }
+
+    public string? Image { get; set; }
+
+    public string? VolumeClaim { get; set; }
+}
 
 /// <summary>
 /// Job scripts for a grid: a Slurm array (plus a report job that runs after it) or a Kubernetes Indexed Job. Tasks call
@@ -116,6 +140,74 @@ public static class ClusterScripts
         };
         var list = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = new JsonArray(variants, manifest) };
         return list.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    // Flags a cluster task must not inherit from the submitting command line: the emit settings themselves, and
+    // what each task sets on its own (its shard, its threads, lock stealing, the output folder made absolute).
+    private static readonly HashSet<string> ClusterOnlyFlags = new(StringComparer.Ordinal)
+    {
+        "--emit", "--tasks", "--max-parallel", "--cpus", "--mem", "--time", "--cli", "--image", "--pvc",
+        "--shard", "--shard-count", "--steal-stale-locks", "--threads", "--out", "--report-only",
+    };
+
+    private static List<string> TaskArguments(IReadOnlyList<string> split)
+    {
+        var kept = new List<string>();
+        for (int i = 0; i < split.Count; i++)
+        {
+            bool hasValue = i + 1 < split.Count && !split[i + 1].StartsWith("--", StringComparison.Ordinal);
+            if (ClusterOnlyFlags.Contains(split[i]))
+            {
+                i += hasValue && split[i] is not ("--steal-stale-locks" or "--report-only") ? 1 : 0;
+                continue;
+            }
+
+            kept.Add(split[i]);
+            if (split[i] == "--variants" && hasValue)
+            {
+                kept.Add(Path.GetFullPath(split[++i])); // a task may start in another folder than the submitting shell
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>The job for <c>compare --emit</c>: <paramref name="split"/> is compare's command line, flags and values apart.</summary>
+    public static string Emit(ClusterEmitOptions s, IReadOnlyList<string> split, string outDir, int runCount)
+    {
+        var args = TaskArguments(split);
+        int tasks = s.Tasks ?? runCount;
+        if (tasks < 1 || tasks > runCount)
+        {
+            throw new UsageException($"--tasks must be between 1 and the grid's {runCount} runs; got {tasks}.");
+        }
+
+        if (s.Cpus < 1 || s.MaxParallel < 0)
+        {
+            throw new UsageException($"--cpus must be at least 1 and --max-parallel at least 0; got {s.Cpus} and {s.MaxParallel}.");
+        }
+
+        string cli = s.Cli ?? "dotnet " + Path.Combine(AppContext.BaseDirectory, "MixupSharp.Cli.dll");
+        switch (s.Emit)
+        {
+            case "slurm":
+                string absoluteOut = Path.GetFullPath(outDir);
+                var job = new ClusterJob(tasks, s.MaxParallel, s.Cpus, s.Memory, s.Time, cli, string.Empty, string.Empty);
+                return ClusterScripts.Slurm(job, args.Concat(new[] { "--out", absoluteOut }).ToList(), absoluteOut);
+            case "k8s":
+                if (!Path.IsPathRooted(outDir) || s.Image is null || s.VolumeClaim is null)
+                {
+                    throw new UsageException("--emit k8s needs --image IMAGE, --pvc NAME and an absolute --out DIR (the claim's mount path in the container).");
+                }
+
+                var pod = new ClusterJob(tasks, s.MaxParallel, s.Cpus, s.Memory, s.Time, s.Cli ?? "dotnet /app/MixupSharp.Cli.dll", s.Image, s.VolumeClaim);
+                int at = args.IndexOf("--variants");
+                string variantsJson = File.ReadAllText(args[at + 1]);
+                args[at + 1] = ClusterScripts.KubernetesVariantsPath;
+                return ClusterScripts.Kubernetes(pod, args.Concat(new[] { "--out", outDir }).ToList(), outDir, variantsJson);
+            default:
+                throw new UsageException($"--emit must be slurm or k8s; got '{s.Emit}'.");
+        }
     }
 
     private static string Quote(string arg) =>

@@ -107,9 +107,9 @@ public static class CompareCommand
             output.WriteLine($"warning: no variant is named '{baseline}' (--baseline), so no p-values are computed.");
         }
 
-        if (s.Emit is not null)
+        if (s.Cluster.Emit is not null)
         {
-            output.Write(EmitClusterJob(s, ClusterArgs(split), outDir, runs.Count));
+            output.Write(ClusterScripts.Emit(s.Cluster, split, outDir, runs.Count));
             return 0;
         }
 
@@ -150,81 +150,15 @@ public static class CompareCommand
             .Add("--shard-count", "N", "with --shard auto under Kubernetes: the Job's completions", v => s.ShardCount = OptionTable.Int(v))
             .Add("--lock-timeout", "MIN", "a run's lock not refreshed for this many minutes is stale (default 10)", v => s.LockTimeoutMinutes = OptionTable.Double(v))
             .Switch("--steal-stale-locks", "take over stale locks (a requeued task after a hard kill)", () => s.StealStaleLocks = true)
-            .Add("--emit", "slurm|k8s", "train nothing; print a Slurm submit script or a Kubernetes Indexed Job for this grid", v => s.Emit = v)
-            .Add("--tasks", "N", "with --emit: array tasks (shards); default one per run", v => s.Tasks = OptionTable.Int(v))
-            .Add("--max-parallel", "N", "with --emit: at most N tasks at once (default no cap)", v => s.MaxParallel = OptionTable.Int(v))
-            .Add("--cpus", "N", "with --emit: CPUs (and training threads) per task (default 2)", v => s.Cpus = OptionTable.Int(v))
-            .Add("--mem", "SIZE", "with --emit: memory per task, e.g. 8G (default 8G)", v => s.Memory = v)
-            .Add("--time", "HH:MM:SS", "with --emit slurm: wall-time limit per task (default 04:00:00)", v => s.Time = v)
-            .Add("--cli", "CMD", "with --emit: how a task runs the built CLI (default: dotnet <this CLI's dll>)", v => s.Cli = v)
-            .Add("--image", "IMAGE", "with --emit k8s: the container image holding .NET and the built CLI (required)", v => s.Image = v)
-            .Add("--pvc", "NAME", "with --emit k8s: the persistent volume claim mounted at --out (required)", v => s.VolumeClaim = v);
-
-    // Flags a cluster task must not inherit from the submitting command line: the emit settings themselves, and
-    // what each task sets on its own (its shard, its threads, lock stealing, the output folder made absolute).
-    private static readonly HashSet<string> ClusterOnlyFlags = new(StringComparer.Ordinal)
-    {
-        "--emit", "--tasks", "--max-parallel", "--cpus", "--mem", "--time", "--cli", "--image", "--pvc",
-        "--shard", "--shard-count", "--steal-stale-locks", "--threads", "--out", "--report-only",
-    };
-
-    private static List<string> ClusterArgs(IReadOnlyList<string> split)
-    {
-        var kept = new List<string>();
-        for (int i = 0; i < split.Count; i++)
-        {
-            bool hasValue = i + 1 < split.Count && !split[i + 1].StartsWith("--", StringComparison.Ordinal);
-            if (ClusterOnlyFlags.Contains(split[i]))
-            {
-                i += hasValue && split[i] is not ("--steal-stale-locks" or "--report-only") ? 1 : 0;
-                continue;
-            }
-
-            kept.Add(split[i]);
-            if (split[i] == "--variants" && hasValue)
-            {
-                kept.Add(Path.GetFullPath(split[++i])); // a task may start in another folder than the submitting shell
-            }
-        }
-
-        return kept;
-    }
-
-    private static string EmitClusterJob(Settings s, List<string> args, string outDir, int runCount)
-    {
-        int tasks = s.Tasks ?? runCount;
-        if (tasks < 1 || tasks > runCount)
-        {
-            throw new UsageException($"--tasks must be between 1 and the grid's {runCount} runs; got {tasks}.");
-        }
-
-        if (s.Cpus < 1 || s.MaxParallel < 0)
-        {
-            throw new UsageException($"--cpus must be at least 1 and --max-parallel at least 0; got {s.Cpus} and {s.MaxParallel}.");
-        }
-
-        string cli = s.Cli ?? "dotnet " + Path.Combine(AppContext.BaseDirectory, "MixupSharp.Cli.dll");
-        switch (s.Emit)
-        {
-            case "slurm":
-                string absoluteOut = Path.GetFullPath(outDir);
-                var job = new ClusterJob(tasks, s.MaxParallel, s.Cpus, s.Memory, s.Time, cli, string.Empty, string.Empty);
-                return ClusterScripts.Slurm(job, args.Concat(new[] { "--out", absoluteOut }).ToList(), absoluteOut);
-            case "k8s":
-                if (!Path.IsPathRooted(outDir) || s.Image is null || s.VolumeClaim is null)
-                {
-                    throw new UsageException("--emit k8s needs --image IMAGE, --pvc NAME and an absolute --out DIR (the claim's mount path in the container).");
-                }
-
-                var pod = new ClusterJob(tasks, s.MaxParallel, s.Cpus, s.Memory, s.Time, s.Cli ?? "dotnet /app/MixupSharp.Cli.dll", s.Image, s.VolumeClaim);
-                int at = args.IndexOf("--variants");
-                string variantsJson = File.ReadAllText(args[at + 1]);
-                args[at + 1] = ClusterScripts.KubernetesVariantsPath;
-                return ClusterScripts.Kubernetes(pod, args.Concat(new[] { "--out", outDir }).ToList(), outDir, variantsJson);
-            default:
-                throw new UsageException($"--emit must be slurm or k8s; got '{s.Emit}'.");
-        }
-    }
+            .Add("--emit", "slurm|k8s", "train nothing; print a Slurm submit script or a Kubernetes Indexed Job for this grid", v => s.Cluster.Emit = v)
+            .Add("--tasks", "N", "with --emit: array tasks (shards); default one per run", v => s.Cluster.Tasks = OptionTable.Int(v))
+            .Add("--max-parallel", "N", "with --emit: at most N tasks at once (default no cap)", v => s.Cluster.MaxParallel = OptionTable.Int(v))
+            .Add("--cpus", "N", "with --emit: CPUs (and training threads) per task (default 2)", v => s.Cluster.Cpus = OptionTable.Int(v))
+            .Add("--mem", "SIZE", "with --emit: memory per task, e.g. 8G (default 8G)", v => s.Cluster.Memory = v)
+            .Add("--time", "HH:MM:SS", "with --emit slurm: wall-time limit per task (default 04:00:00)", v => s.Cluster.Time = v)
+            .Add("--cli", "CMD", "with --emit: how a task runs the built CLI (default: dotnet <this CLI's dll>)", v => s.Cluster.Cli = v)
+            .Add("--image", "IMAGE", "with --emit k8s: the container image holding .NET and the built CLI (required)", v => s.Cluster.Image = v)
+            .Add("--pvc", "NAME", "with --emit k8s: the persistent volume claim mounted at --out (required)", v => s.Cluster.VolumeClaim = v);
 
     private sealed class Settings
     {
@@ -246,23 +180,7 @@ public static class CompareCommand
 
         public bool StealStaleLocks { get; set; }
 
-        public string? Emit { get; set; }
-
-        public int? Tasks { get; set; }
-
-        public int MaxParallel { get; set; }
-
-        public int Cpus { get; set; } = 2;
-
-        public string Memory { get; set; } = "8G";
-
-        public string Time { get; set; } = "04:00:00";
-
-        public string? Cli { get; set; }
-
-        public string? Image { get; set; }
-
-        public string? VolumeClaim { get; set; }
+        public ClusterEmitOptions Cluster { get; } = new();
     }
 
     private sealed record Variant(string Name, string[] Args, long[]? Seeds);
