@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading;
 using MixupSharp.Tests.Data;
 using MixupSharp.Tests.Support;
 using MixupSharp.Training.Grids;
@@ -99,5 +102,67 @@ public sealed class ShardAndLockTests : IDisposable
         Assert.True(taken.Code == 0, taken.Err);
         Assert.Contains("taking over the stale lock", taken.Out);
         Assert.True(File.Exists(Path.Combine(run, "summary.json")));
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    [Fact]
+    public void AShardKilledMidRunResumesItsOwnRunsAndLeavesTheOtherShardsAlone()
+    {
+        string[] Args(string outDir) => new[]
+        {
+            "compare", "--variants", _grid, "--out", outDir, "--dataset", "cifar10", "--data-dir", _data,
+            "--model", "seednet", "--batch-size", "4", "--epochs", "3", "--threads", "1",
+        };
+        ProcessRunner.ChildProcess Shard(string outDir, string shard, Action<string>? onLine = null, params string[] more)
+        {
+            var start = new ProcessStartInfo("dotnet");
+            foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "MixupSharp.Cli.dll") }.Concat(Args(outDir)).Concat(new[] { "--shard", shard }).Concat(more))
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.Environment["CI"] = "true";   // plain progress lines
+            return ProcessRunner.Start(start, onLine);
+        }
+
+        string shared = Path.Combine(_dir, "killed");
+        using var secondEpoch = new ManualResetEventSlim();
+        using var first = Shard(shared, "0/2", line => { if (line.Contains("epoch 2/", StringComparison.Ordinal)) { secondEpoch.Set(); } });
+        using var second = Shard(shared, "1/2");
+        Assert.True(secondEpoch.Wait(TimeSpan.FromSeconds(120)), $"shard 0 never reached epoch 2. Output:\n{first.Output}");
+        Assert.Equal(0, kill(first.Process.Id, 9));   // SIGKILL: no checkpoint on the way out, the lock stays behind
+        first.Process.WaitForExit();
+        Assert.True(second.Process.WaitForExit(180_000), "shard 1 did not finish");
+        second.Process.WaitForExit();
+        Assert.True(second.Process.ExitCode == 0, second.Output);
+
+        string[] otherShard = { "mixup/s1", "mixup/s2" };   // indices 1 and 3 of the seed-major list
+        var before = otherShard.ToDictionary(r => r, r => File.ReadAllBytes(Path.Combine(shared, r, "metrics.csv")));
+        Assert.True(File.Exists(RunLock.PathOf(Path.Combine(shared, "erm", "s1"))), "the killed shard's lock should remain");
+
+        // Restarted as a requeued task would be: the dead pid's lock is stale, taken over, and the run resumes.
+        using (var again = Shard(shared, "0/2", null, "--steal-stale-locks"))
+        {
+            Assert.True(again.Process.WaitForExit(180_000), "the restarted shard did not finish");
+            again.Process.WaitForExit();
+            Assert.True(again.Process.ExitCode == 0, again.Output);
+            Assert.Contains("taking over the stale lock", again.Output);
+            Assert.Contains("resuming", again.Output);
+        }
+
+        foreach (var run in otherShard)
+        {
+            Assert.Equal(before[run], File.ReadAllBytes(Path.Combine(shared, run, "metrics.csv")));
+        }
+
+        string single = Path.Combine(_dir, "one-process");
+        Assert.Equal(0, CliRunner.Run(Args(single)).Code);
+        foreach (var run in new[] { "erm/s1", "mixup/s1", "erm/s2", "mixup/s2" })
+        {
+            string Columns(string root) => string.Join("\n", File.ReadAllLines(Path.Combine(root, run, "metrics.csv")).Select(l => string.Join(",", l.Split(',').Where((_, i) => i is not (6 or 7 or 8)))));
+            Assert.Equal(Columns(single), Columns(shared));
+        }
     }
 }
