@@ -78,6 +78,7 @@ public static class ClusterScripts
         sb.AppendLine("#!/usr/bin/env bash");
         sb.AppendLine("#SBATCH --job-name=mixup-grid-report");
         sb.AppendLine("#SBATCH --cpus-per-task=1");
+        sb.AppendLine("#SBATCH --mem=2G"); // without it, a cluster with no default memory per CPU would give it a whole node
         sb.AppendLine($"#SBATCH --output={outDir}/slurm-report-%j.out");
         sb.AppendLine($"exec {job.Cli} compare {args} --report-only");
         sb.AppendLine("SBATCH");
