@@ -27,42 +27,32 @@ public sealed class RequiresSlurmFactAttribute : FactAttribute
 [Collection(TorchGlobalState.Name)]
 public sealed class ClusterScriptTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-cluster-").FullName;
-    private readonly string _data;
-    private readonly string _grid;
+    private readonly TinyGrid _tiny = new("mixupsharp-cluster-");
 
-    public ClusterScriptTests()
-    {
-        _data = Path.Combine(_dir, "data");
-        DataFiles.WriteCifar10(_data, perBatch: 8, testCount: 12);
-        _grid = Path.Combine(_dir, "grid.json");
-        File.WriteAllText(_grid, """{"seeds": [1, 2], "variants": [{"name": "erm", "method": "erm"}, {"name": "mixup", "method": "mixup"}]}""");
-    }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _tiny.Dispose();
 
     private string[] Shared(string outDir) =>
-        new[] { "compare", "--variants", _grid, "--out", outDir, "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1" };
+        new[] { "compare", "--variants", _tiny.VariantsFile, "--out", outDir, "--dataset", "cifar10", "--data-dir", _tiny.Data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1" };
 
     [Fact]
     public void TheSlurmScriptSubmitsAnArrayThenAReportAfterItAndItsTasksTrainTheGrid()
     {
-        string outDir = Path.Combine(_dir, "grid");
+        string outDir = Path.Combine(_tiny.Dir, "grid");
         var emitted = CliRunner.Run(Shared(outDir).Concat(new[] { "--emit", "slurm", "--tasks", "2", "--max-parallel", "1", "--cpus", "1", "--cli", "mixup-cli" }).ToArray());
         Assert.Equal(0, emitted.Code);
         Assert.False(Directory.Exists(Path.Combine(outDir, "erm")), "emitting trains nothing");
 
         // Run the script with a stand-in sbatch that records each job it is given and answers a job id.
-        string bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
+        string bin = Directory.CreateDirectory(Path.Combine(_tiny.Dir, "bin")).FullName;
         string sbatch = Path.Combine(bin, "sbatch");
         File.WriteAllText(sbatch, "#!/usr/bin/env bash\nn=$(ls \"$JOBS\" | wc -l)\n{ echo \"args: $*\"; cat; } > \"$JOBS/job$n\"\necho $((4100 + n))\n");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(sbatch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        string jobs = Directory.CreateDirectory(Path.Combine(_dir, "jobs")).FullName;
-        File.WriteAllText(Path.Combine(_dir, "submit.sh"), emitted.Out);
-        var start = new ProcessStartInfo("bash", Path.Combine(_dir, "submit.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        string jobs = Directory.CreateDirectory(Path.Combine(_tiny.Dir, "jobs")).FullName;
+        File.WriteAllText(Path.Combine(_tiny.Dir, "submit.sh"), emitted.Out);
+        var start = new ProcessStartInfo("bash", Path.Combine(_tiny.Dir, "submit.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
         start.Environment["JOBS"] = jobs;
         using (var submit = Process.Start(start)!)
@@ -88,7 +78,7 @@ public sealed class ClusterScriptTests : IDisposable
         Assert.Equal(0, CliRunner.Run(taskArgs.ToArray()).Code);
         taskArgs[taskArgs.IndexOf("0/2")] = "1/2";
         Assert.Equal(0, CliRunner.Run(taskArgs.ToArray()).Code);
-        foreach (var run in new[] { "erm/s1", "erm/s2", "mixup/s1", "mixup/s2" })
+        foreach (var run in TinyGrid.Runs)
         {
             Assert.True(File.Exists(Path.Combine(outDir, run, "summary.json")), run);
         }
@@ -102,7 +92,7 @@ public sealed class ClusterScriptTests : IDisposable
         using var list = JsonDocument.Parse(emitted.Out);
         var items = list.RootElement.GetProperty("items");
         Assert.Equal("ConfigMap", items[0].GetProperty("kind").GetString());
-        Assert.Equal(File.ReadAllText(_grid), items[0].GetProperty("data").GetProperty("variants.json").GetString());
+        Assert.Equal(File.ReadAllText(_tiny.VariantsFile), items[0].GetProperty("data").GetProperty("variants.json").GetString());
         var job = items[1];
         Assert.Equal("batch/v1", job.GetProperty("apiVersion").GetString());
         var spec = job.GetProperty("spec");
@@ -131,31 +121,31 @@ public sealed class ClusterScriptTests : IDisposable
         Assert.True(RequiresSlurmFactAttribute.SlurmIsInstalled(), "slurm-wlm and munge are not installed (apt-get install slurm-wlm munge)");
         string cliDll = Path.Combine(RepoPaths.RepoRoot, "src", "MixupSharp.Cli", "bin", "Release", "net10.0", "MixupSharp.Cli.dll");
         Assert.True(File.Exists(cliDll), cliDll + " is not built");
-        string idx = Path.Combine(_dir, "idx");
+        string idx = Path.Combine(_tiny.Dir, "idx");
         DataFiles.WriteIdx(idx, trainCount: 300, testCount: 100, gzip: true);
-        string[] Grid(string outDir) => new[] { "compare", "--variants", _grid, "--out", outDir, "--data-dir", idx, "--batch-size", "32", "--epochs", "1" };
+        string[] Grid(string outDir) => new[] { "compare", "--variants", _tiny.VariantsFile, "--out", outDir, "--data-dir", idx, "--batch-size", "32", "--epochs", "1" };
 
-        string cluster = Path.Combine(_dir, "slurm");
+        string cluster = Path.Combine(_tiny.Dir, "slurm");
         string script = Path.Combine(RepoPaths.RepoRoot, ".ci", "slurm.sh");
-        var started = ProcessRunner.Run("bash", $"{script} start {cluster}", _dir, TimeSpan.FromMinutes(2));
+        var started = ProcessRunner.Run("bash", $"{script} start {cluster}", _tiny.Dir, TimeSpan.FromMinutes(2));
         try
         {
             Assert.True(started.ExitCode == 0, "the one-node Slurm cluster did not start: " + started.Output);
-            string outDir = Path.Combine(_dir, "slurm-grid");
+            string outDir = Path.Combine(_tiny.Dir, "slurm-grid");
             var emitted = CliRunner.Run(Grid(outDir).Concat(new[]
             {
                 "--emit", "slurm", "--tasks", "2", "--cpus", "1", "--mem", "1000M", "--time", "00:20:00", "--cli", $"{Environment.ProcessPath} {cliDll}",
             }).ToArray());
             Assert.True(emitted.Code == 0, emitted.Err);
-            File.WriteAllText(Path.Combine(_dir, "submit.sh"), emitted.Out);
+            File.WriteAllText(Path.Combine(_tiny.Dir, "submit.sh"), emitted.Out);
             string slurmConf = Path.Combine(cluster, "slurm.conf");
-            var submit = ProcessRunner.Run("env", $"SLURM_CONF={slurmConf} bash {Path.Combine(_dir, "submit.sh")}", _dir, TimeSpan.FromMinutes(1));
+            var submit = ProcessRunner.Run("env", $"SLURM_CONF={slurmConf} bash {Path.Combine(_tiny.Dir, "submit.sh")}", _tiny.Dir, TimeSpan.FromMinutes(1));
             Assert.True(submit.ExitCode == 0, submit.Output);
             string reportJob = submit.Output.Trim().Split('\n').Last().Trim();
 
             // Wait until the report job (which runs after the whole array) has left the queue.
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (ProcessRunner.Run("env", $"SLURM_CONF={slurmConf} squeue -h -j {reportJob}", _dir, TimeSpan.FromSeconds(30)).Output.Trim().Length > 0)
+            while (ProcessRunner.Run("env", $"SLURM_CONF={slurmConf} squeue -h -j {reportJob}", _tiny.Dir, TimeSpan.FromSeconds(30)).Output.Trim().Length > 0)
             {
                 Assert.True(clock.Elapsed < TimeSpan.FromMinutes(10), "the Slurm jobs did not finish in 10 minutes");
                 System.Threading.Thread.Sleep(500);
@@ -166,18 +156,17 @@ public sealed class ClusterScriptTests : IDisposable
             Assert.DoesNotContain("not completed", report);
 
             // The same grid in one process, with the tasks' --threads: the same per-run metrics, timing columns aside.
-            string single = Path.Combine(_dir, "single");
+            string single = Path.Combine(_tiny.Dir, "single");
             Assert.Equal(0, CliRunner.Run(Grid(single).Concat(new[] { "--threads", "1" }).ToArray()).Code);
-            foreach (var run in new[] { "erm/s1", "erm/s2", "mixup/s1", "mixup/s2" })
+            foreach (var run in TinyGrid.Runs)
             {
-                string Columns(string root) => string.Join("\n", File.ReadAllLines(Path.Combine(root, run, "metrics.csv")).Select(l => string.Join(",", l.Split(',').Where((_, i) => i is not (6 or 7 or 8)))));
                 Assert.True(File.Exists(Path.Combine(outDir, run, "metrics.csv")), run + " was not trained; task logs: " + string.Join(" | ", Directory.GetFiles(outDir, "slurm-*.out").Select(File.ReadAllText)));
-                Assert.Equal(Columns(single), Columns(outDir));
+                Assert.Equal(TinyGrid.MetricsWithoutTiming(single, run), TinyGrid.MetricsWithoutTiming(outDir, run));
             }
         }
         finally
         {
-            var stopped = ProcessRunner.Run("bash", $"{script} stop {cluster}", _dir, TimeSpan.FromMinutes(1));
+            var stopped = ProcessRunner.Run("bash", $"{script} stop {cluster}", _tiny.Dir, TimeSpan.FromMinutes(1));
             Assert.True(stopped.ExitCode == 0, "stopping the Slurm cluster: " + stopped.Output);
         }
     }

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading;
 using MixupSharp.Tests.Data;
@@ -17,22 +17,12 @@ namespace MixupSharp.Tests.Grids;
 [Collection(TorchGlobalState.Name)]
 public sealed class ShardAndLockTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-shard-").FullName;
-    private readonly string _data;
-    private readonly string _grid;
+    private readonly TinyGrid _tiny = new("mixupsharp-shard-");
 
-    public ShardAndLockTests()
-    {
-        _data = Path.Combine(_dir, "data");
-        DataFiles.WriteCifar10(_data, perBatch: 8, testCount: 12);
-        _grid = Path.Combine(_dir, "grid.json");
-        File.WriteAllText(_grid, """{"seeds": [1, 2], "variants": [{"name": "erm", "method": "erm"}, {"name": "mixup", "method": "mixup"}]}""");
-    }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _tiny.Dispose();
 
     private (int Code, string Out, string Err) Compare(string outDir, params string[] more) =>
-        CliRunner.Run(new[] { "compare", "--variants", _grid, "--out", outDir, "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1" }.Concat(more).ToArray());
+        CliRunner.Run(new[] { "compare", "--variants", _tiny.VariantsFile, "--out", outDir, "--dataset", "cifar10", "--data-dir", _tiny.Data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1" }.Concat(more).ToArray());
 
     [Fact]
     public void ShardsPartitionTheRunListTheSameWayWhateverIsDone()
@@ -54,7 +44,7 @@ public sealed class ShardAndLockTests : IDisposable
             Assert.Contains("must be I/N", Assert.Throws<InvalidOptionException>(() => GridShard.Parse(bad, _ => null)).Message);
         }
 
-        var cli = Compare(Path.Combine(_dir, "never"), "--shard", "3/2");
+        var cli = Compare(Path.Combine(_tiny.Dir, "never"), "--shard", "3/2");
         Assert.Equal(2, cli.Code);
         Assert.Contains("--shard must be I/N", cli.Err);
     }
@@ -62,9 +52,9 @@ public sealed class ShardAndLockTests : IDisposable
     [Fact]
     public void TwoShardsOnOneFolderGiveTheRunsOfOneProcess()
     {
-        string single = Path.Combine(_dir, "single");
+        string single = Path.Combine(_tiny.Dir, "single");
         Assert.True(Compare(single).Code == 0);
-        string shared = Path.Combine(_dir, "shared");
+        string shared = Path.Combine(_tiny.Dir, "shared");
         var first = Compare(shared, "--shard", "0/2");
         Assert.True(first.Code == 0, first.Err);
         Assert.Contains("shard 0/2: 2 of the grid's 4 runs", first.Out);
@@ -73,10 +63,9 @@ public sealed class ShardAndLockTests : IDisposable
         Assert.True(second.Code == 0, second.Err);
         var report = Compare(shared, "--report-only");
         Assert.DoesNotContain("not completed", report.Out);
-        foreach (var run in new[] { "erm/s1", "mixup/s1", "erm/s2", "mixup/s2" })
+        foreach (var run in TinyGrid.Runs)
         {
-            string Columns(string root) => string.Join("\n", File.ReadAllLines(Path.Combine(root, run, "metrics.csv")).Select(l => string.Join(",", l.Split(',').Where((_, i) => i is not (6 or 7 or 8)))));
-            Assert.Equal(Columns(single), Columns(shared));
+            Assert.Equal(TinyGrid.MetricsWithoutTiming(single, run), TinyGrid.MetricsWithoutTiming(shared, run));
             Assert.False(File.Exists(RunLock.PathOf(Path.Combine(shared, run))));   // released after training
         }
     }
@@ -84,7 +73,7 @@ public sealed class ShardAndLockTests : IDisposable
     [Fact]
     public void ALiveLockRefusesAStaleOneIsTakenOverOnlyWhenAsked()
     {
-        string outDir = Path.Combine(_dir, "locked");
+        string outDir = Path.Combine(_tiny.Dir, "locked");
         string run = Path.Combine(outDir, "erm", "s1");
         Directory.CreateDirectory(run);
         File.WriteAllText(RunLock.PathOf(run), $$"""{"Host": "{{Environment.MachineName}}", "Pid": {{Environment.ProcessId}}, "Time": "2026-11-29T00:00:00Z"}""");
@@ -112,7 +101,7 @@ public sealed class ShardAndLockTests : IDisposable
     {
         string[] Args(string outDir) => new[]
         {
-            "compare", "--variants", _grid, "--out", outDir, "--dataset", "cifar10", "--data-dir", _data,
+            "compare", "--variants", _tiny.VariantsFile, "--out", outDir, "--dataset", "cifar10", "--data-dir", _tiny.Data,
             "--model", "seednet", "--batch-size", "4", "--epochs", "3", "--threads", "1",
         };
         ProcessRunner.ChildProcess Shard(string outDir, string shard, Action<string>? onLine = null, params string[] more)
@@ -127,7 +116,7 @@ public sealed class ShardAndLockTests : IDisposable
             return ProcessRunner.Start(start, onLine);
         }
 
-        string shared = Path.Combine(_dir, "killed");
+        string shared = Path.Combine(_tiny.Dir, "killed");
         using var secondEpoch = new ManualResetEventSlim();
         using var first = Shard(shared, "0/2", line => { if (line.Contains("epoch 2/", StringComparison.Ordinal)) { secondEpoch.Set(); } });
         using var second = Shard(shared, "1/2");
@@ -157,12 +146,11 @@ public sealed class ShardAndLockTests : IDisposable
             Assert.Equal(before[run], File.ReadAllBytes(Path.Combine(shared, run, "metrics.csv")));
         }
 
-        string single = Path.Combine(_dir, "one-process");
+        string single = Path.Combine(_tiny.Dir, "one-process");
         Assert.Equal(0, CliRunner.Run(Args(single)).Code);
-        foreach (var run in new[] { "erm/s1", "mixup/s1", "erm/s2", "mixup/s2" })
+        foreach (var run in TinyGrid.Runs)
         {
-            string Columns(string root) => string.Join("\n", File.ReadAllLines(Path.Combine(root, run, "metrics.csv")).Select(l => string.Join(",", l.Split(',').Where((_, i) => i is not (6 or 7 or 8)))));
-            Assert.Equal(Columns(single), Columns(shared));
+            Assert.Equal(TinyGrid.MetricsWithoutTiming(single, run), TinyGrid.MetricsWithoutTiming(shared, run));
         }
     }
 }
