@@ -75,6 +75,16 @@ internal static class Guard
         }
     }
 
+    /// <summary>Checks a per-sample vector of a draw (a partner index or a λ per sample): <paramref name="dtype"/> [n].</summary>
+    public static void PerSample(Tensor values, ScalarType dtype, long n, string what, string paramName)
+    {
+        if (values.dtype != dtype || values.shape.Length != 1 || values.shape[0] != n)
+        {
+            string type = dtype == ScalarType.Int64 ? "int64" : dtype == ScalarType.Float64 ? "float64" : dtype.ToString();
+            throw new ArgumentException($"{what} must be {type} [{n}] to match the inputs; got {Describe(values)}.", paramName);
+        }
+    }
+
     /// <summary>Checks a batch shape: at least <paramref name="minDims"/> dimensions, exactly <paramref name="exactDims"/> if given, and N ≥ 1.</summary>
     public static void BatchShape(long[] shape, string name, string expected, int minDims = 1, int? exactDims = null)
     {

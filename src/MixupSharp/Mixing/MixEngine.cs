@@ -195,9 +195,7 @@ internal sealed class MixEngine
         }
 
         var targetType = inputs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        var own = SoftTargets.FromLabels(labels.to(device), NumClasses, LabelSmoothing, targetType);
-        var weight = parameters.Lambda.to(device).to_type(targetType).unsqueeze(1);
-        var targets = (own * weight) + (own.index_select(0, partner) * (1.0 - weight));
+        var targets = SoftTargets.Mixed(labels, partner, parameters.Lambda, NumClasses, LabelSmoothing, targetType);
 
         return new MixedBatch(mixedInputs.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), parameters, ownsParameters);
     }
@@ -221,15 +219,8 @@ internal sealed class MixEngine
         using var scope = torch.NewDisposeScope();
         long n = inputShape[0];
         const string name = "parameters";
-        if (p.Lambda.dtype != ScalarType.Float64 || p.Lambda.shape.Length != 1 || p.Lambda.shape[0] != n)
-        {
-            throw new ArgumentException($"{name}.Lambda must be float64 [{n}] to match the inputs; got {Guard.Describe(p.Lambda)}.", name);
-        }
-
-        if (p.Partner.dtype != ScalarType.Int64 || p.Partner.shape.Length != 1 || p.Partner.shape[0] != n)
-        {
-            throw new ArgumentException($"{name}.Partner must be int64 [{n}] to match the inputs; got {Guard.Describe(p.Partner)}.", name);
-        }
+        Guard.PerSample(p.Lambda, ScalarType.Float64, n, $"{name}.Lambda", name);
+        Guard.PerSample(p.Partner, ScalarType.Int64, n, $"{name}.Partner", name);
 
         double[] lambda = p.LambdaValues();
         if (lambda.Any(l => double.IsNaN(l) || l < 0 || l > 1))

@@ -72,15 +72,8 @@ public abstract class SampleMixer<TParameters>
         CheckInputs(inputs);
         long n = inputs.shape[0];
         SoftTargets.CheckLabels(labels, n, NumClasses, nameof(labels));
-        if (parameters.Partner.dtype != ScalarType.Int64 || parameters.Partner.shape.Length != 1 || parameters.Partner.shape[0] != n)
-        {
-            throw new ArgumentException($"parameters.Partner must be int64 [{n}] to match the inputs; got {Guard.Describe(parameters.Partner)}.", nameof(parameters));
-        }
-
-        if (parameters.Lambda.dtype != ScalarType.Float64 || parameters.Lambda.shape.Length != 1 || parameters.Lambda.shape[0] != n)
-        {
-            throw new ArgumentException($"parameters.Lambda must be float64 [{n}] to match the inputs; got {Guard.Describe(parameters.Lambda)}.", nameof(parameters));
-        }
+        Guard.PerSample(parameters.Partner, ScalarType.Int64, n, "parameters.Partner", nameof(parameters));
+        Guard.PerSample(parameters.Lambda, ScalarType.Float64, n, "parameters.Lambda", nameof(parameters));
 
         CheckParameters(parameters, inputs);
         using var scope = torch.NewDisposeScope();
@@ -88,9 +81,7 @@ public abstract class SampleMixer<TParameters>
         var partner = parameters.Partner.to(device);
         var mixed = MixInputs(inputs, partner, parameters);
         var targetType = inputs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        var own = SoftTargets.FromLabels(labels.to(device), NumClasses, LabelSmoothing, targetType);
-        var weight = parameters.Lambda.to(device).to_type(targetType).unsqueeze(1);
-        var targets = (own * weight) + (own.index_select(0, partner) * (1.0 - weight));
+        var targets = SoftTargets.Mixed(labels, partner, parameters.Lambda, NumClasses, LabelSmoothing, targetType);
         return new MixedSamples<TParameters>(mixed.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), parameters, ownsParameters);
     }
 }

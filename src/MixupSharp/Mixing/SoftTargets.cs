@@ -65,6 +65,17 @@ public static class SoftTargets
             ? FromIndices(labels, numClasses, labelSmoothing, dtype)
             : labels.to_type(dtype);
 
+    /// <summary>
+    /// The soft targets of a mixed batch: each sample's own target weighted by its λ plus its partner's by 1 − λ,
+    /// on <paramref name="partner"/>'s device. Mix labels, not pixels of labels.
+    /// </summary>
+    internal static Tensor Mixed(Tensor labels, Tensor partner, Tensor lambda, int numClasses, double labelSmoothing, ScalarType dtype)
+    {
+        var own = FromLabels(labels.to(partner.device), numClasses, labelSmoothing, dtype);
+        var weight = lambda.to(partner.device).to_type(dtype).unsqueeze(1);
+        return (own * weight) + (own.index_select(0, partner) * (1.0 - weight));
+    }
+
     /// <summary>Checks that <paramref name="labels"/> are integer class indices [N] in [0, numClasses).</summary>
     internal static void CheckIndices(Tensor labels, long expectedCount, int numClasses, string name)
     {
