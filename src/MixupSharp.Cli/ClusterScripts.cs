@@ -151,15 +151,15 @@ public static class ClusterScripts
         "--shard", "--shard-count", "--steal-stale-locks", "--threads", "--out", "--report-only",
     };
 
-    private static List<string> TaskArguments(IReadOnlyList<string> split)
+    private static List<string> TaskArguments(IReadOnlyList<string> split, Func<string, bool> isSwitch)
     {
         var kept = new List<string>();
         for (int i = 0; i < split.Count; i++)
         {
-            bool hasValue = i + 1 < split.Count && !split[i + 1].StartsWith("--", StringComparison.Ordinal);
+            bool hasValue = !isSwitch(split[i]) && i + 1 < split.Count && !split[i + 1].StartsWith("--", StringComparison.Ordinal);
             if (ClusterOnlyFlags.Contains(split[i]))
             {
-                i += hasValue && split[i] is not ("--steal-stale-locks" or "--report-only") ? 1 : 0;
+                i += hasValue ? 1 : 0;
                 continue;
             }
 
@@ -174,9 +174,9 @@ public static class ClusterScripts
     }
 
     /// <summary>The job for <c>compare --emit</c>: <paramref name="split"/> is compare's command line, flags and values apart.</summary>
-    public static string Emit(ClusterEmitOptions s, IReadOnlyList<string> split, string outDir, int runCount)
+    public static string Emit(ClusterEmitOptions s, IReadOnlyList<string> split, Func<string, bool> isSwitch, string outDir, int runCount)
     {
-        var args = TaskArguments(split);
+        var args = TaskArguments(split, isSwitch);
         int tasks = s.Tasks ?? runCount;
         if (tasks < 1 || tasks > runCount)
         {

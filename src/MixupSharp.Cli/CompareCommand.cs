@@ -109,7 +109,7 @@ public static class CompareCommand
 
         if (s.Cluster.Emit is not null)
         {
-            output.Write(ClusterScripts.Emit(s.Cluster, split, outDir, runs.Count));
+            output.Write(ClusterScripts.Emit(s.Cluster, split, f => table.IsSwitch(f) || trainFlags.IsSwitch(f), outDir, runs.Count));
             return 0;
         }
 
