@@ -38,6 +38,34 @@ internal static class Draws
         return draws;
     }
 
+    /// <summary>Standard normal draws.</summary>
+    public static double[] Normal(long count, Generator? generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        return torch.randn(count, dtype: ScalarType.Float64, device: CPU, generator: generator).data<double>().ToArray();
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> draws from Dirichlet(α, …, α) over <paramref name="k"/> categories, row-major
+    /// [count, k]; each row sums to 1 (rows whose gamma draws all underflow, at tiny α, put all weight on one category).
+    /// </summary>
+    public static double[] Dirichlet(double alpha, long count, int k, Generator? generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        var concentration = torch.full(new[] { count, (long)k }, alpha, dtype: ScalarType.Float64, device: CPU);
+        double[] draws = torch._sample_dirichlet(concentration, generator).contiguous().data<double>().ToArray();
+        for (long i = 0; i < count; i++)
+        {
+            if (double.IsNaN(draws[i * k]))
+            {
+                Array.Fill(draws, 0.0, (int)(i * k), k);
+                draws[i * k] = 1.0;
+            }
+        }
+
+        return draws;
+    }
+
     public static long[] Permutation(long n, Generator? generator)
     {
         using var scope = torch.NewDisposeScope();

@@ -54,6 +54,11 @@ public sealed class AllOpsLeakTests
             using var boxes = BoxesFor(x);
             return RandomAffine.ApplyToBoxes(boxes, draw, x.shape[2], x.shape[3]);
         });
+        yield return Case("RandAugment", (x, y, g) => new MixupSharp.Policies.RandAugment(new MixupSharp.Policies.RandAugmentOptions { MagnitudeStd = 1 }).Apply(x, g));
+        yield return Case("TrivialAugmentWide", (x, y, g) => new MixupSharp.Policies.TrivialAugmentWide().Apply(x, g));
+        yield return Case("AutoAugment", (x, y, g) => new MixupSharp.Policies.AutoAugment().Apply(x, g));
+        yield return Case("AugMix", (x, y, g) => new MixupSharp.Policies.AugMix().Apply(x, g));
+        yield return Case("ImageOps-Equalize", (x, y, g) => new DisposableTensor(MixupSharp.Policies.ImageOps.Apply(x, MixupSharp.Policies.PolicyOp.Equalize, new double[x.shape[0]])));
         yield return Case("AffineMatrix", (x, y, g) =>
         {
             using var r = AffineMatrix.Rotation(10, 3, 3);

@@ -1,0 +1,34 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Policies;
+
+/// <summary>
+/// Histogram equalization per sample and channel, vectorized over the batch: every (sample, channel) histogram comes
+/// from one <c>bincount</c>, every lookup table from one cumulative sum. The arithmetic is torchvision 0.14's
+/// <c>_scale_channel</c> (PIL's), in integers, so the 8-bit result is identical.
+/// </summary>
+internal static class HistogramEqualization
+{
+    public static Tensor Equalize(Tensor images)
+    {
+        long n = images.shape[0], c = images.shape[1], pixels = images.shape[2] * images.shape[3];
+        long rows = n * c;
+        var levels = ColorOps.Levels(images).reshape(rows, pixels);
+        var offsets = torch.arange(rows, dtype: ScalarType.Int64, device: images.device).unsqueeze(1) * 256;
+        var histogram = torch.bincount((levels + offsets).flatten(), minlength: rows * 256).reshape(rows, 256);
+
+        // step = (pixels − count of the highest level present) // 255, as torchvision's nonzero_hist[:-1].sum() // 255.
+        var bins = torch.arange(256, dtype: ScalarType.Int64, device: images.device).expand(rows, 256);
+        var highest = torch.where(histogram > 0, bins, torch.full_like(bins, -1)).amax(new long[] { 1 }, keepdim: true);
+        var step = (pixels - histogram.gather(1, highest)).div(255, rounding_mode: RoundingMode.floor);
+        var divisor = step.clamp_min(1);
+        var table = (histogram.cumsum(1) + divisor.div(2, rounding_mode: RoundingMode.floor)).div(divisor, rounding_mode: RoundingMode.floor);
+        table = torch.cat(new[] { torch.zeros(rows, 1, dtype: ScalarType.Int64, device: images.device), table.narrow(1, 0, 255) }, 1).clamp(0, 255);
+        var equalized = table.gather(1, levels).to_type(images.dtype) / 255.0;
+
+        // A channel with step 0 (one level, or almost) is left as it came, as torchvision returns it unchanged.
+        var flat = images.reshape(rows, pixels);
+        return torch.where(step == 0, flat, equalized).reshape(images.shape);
+    }
+}

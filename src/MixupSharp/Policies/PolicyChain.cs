@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MixupSharp.Distortion;
+using MixupSharp.Internal;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Policies;
+
+/// <summary>
+/// Applies per-sample chains of operations to a batch by grouping: at each step, the samples that drew the same
+/// operation go through it together, so a step costs one tensor call per distinct operation present, not one per sample.
+/// </summary>
+internal static class PolicyChain
+{
+    /// <summary>Applies chains given as row-major [N, steps] arrays; the input is not modified.</summary>
+    public static Tensor Apply(Tensor images, long[] ops, double[] magnitudes, int steps, Interpolation interpolation)
+    {
+        long n = images.shape[0];
+        using var scope = torch.NewDisposeScope();
+        var current = images;
+        for (int s = 0; s < steps; s++)
+        {
+            var groups = new SortedDictionary<PolicyOp, List<long>>();
+            for (long i = 0; i < n; i++)
+            {
+                var op = (PolicyOp)ops[(i * steps) + s];
+                if (!ImageOps.IsIdentity(op, magnitudes[(i * steps) + s]))
+                {
+                    (groups.TryGetValue(op, out var list) ? list : groups[op] = new List<long>()).Add(i);
+                }
+            }
+
+            if (groups.Count == 0)
+            {
+                continue;
+            }
+
+            if (groups.Count == 1 && groups.First().Value.Count == n)
+            {
+                var only = groups.First().Key;
+                current = ImageOps.Run(current, only, Column(magnitudes, steps, s, groups[only]), interpolation);
+                continue;
+            }
+
+            var next = current.clone();
+            foreach (var (op, members) in groups)
+            {
+                var index = torch.tensor(members.ToArray(), dtype: ScalarType.Int64, device: images.device);
+                next.index_copy_(0, index, ImageOps.Run(current.index_select(0, index), op, Column(magnitudes, steps, s, members), interpolation));
+            }
+
+            current = next;
+        }
+
+        return (ReferenceEquals(current, images) ? images.clone() : current).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Reads a draw's tensors into arrays, after checking them against the batch and the space's rules.</summary>
+    public static (long[] Ops, double[] Magnitudes) Read(Tensor ops, Tensor magnitudes, long n, string name)
+    {
+        if (ops.shape[0] != n)
+        {
+            throw new ArgumentException($"{name} must hold one chain per sample ({n}); got {Guard.Describe(ops)}.", name);
+        }
+
+        using var scope = torch.NewDisposeScope();
+        long[] o = ops.contiguous().data<long>().ToArray();
+        double[] m = magnitudes.contiguous().data<double>().ToArray();
+        for (int i = 0; i < o.Length; i++)
+        {
+            ImageOps.CheckMagnitude((PolicyOp)o[i], m[i], name);
+        }
+
+        return (o, m);
+    }
+
+    /// <summary>Checks a draw's tensors: Int64 operations and Float64 magnitudes of one shape, every operation known.</summary>
+    public static void CheckDraw(Tensor ops, Tensor magnitudes, int dims, string name)
+    {
+        if (ops.dtype != ScalarType.Int64 || magnitudes.dtype != ScalarType.Float64 || ops.dim() != dims || !ops.shape.SequenceEqual(magnitudes.shape))
+        {
+            string shape = dims == 2 ? "[N, steps]" : "[N, width, depth]";
+            throw new ArgumentException($"a policy draw needs Int64 operations and Float64 magnitudes, both {shape}; got {Guard.Describe(ops)} and {Guard.Describe(magnitudes)}.", name);
+        }
+
+        using var scope = torch.NewDisposeScope();
+        if (ops.numel() > 0 && (ops.min().item<long>() < 0 || ops.max().item<long>() > (long)PolicyOp.Invert))
+        {
+            throw new ArgumentException($"a policy draw's operations must be PolicyOp values 0–{(long)PolicyOp.Invert}; got values from {ops.min().item<long>()} to {ops.max().item<long>()}.", name);
+        }
+    }
+
+    private static double[] Column(double[] magnitudes, int steps, int s, List<long> members) =>
+        members.Select(i => magnitudes[(i * steps) + s]).ToArray();
+}
