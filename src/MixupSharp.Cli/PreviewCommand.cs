@@ -32,13 +32,22 @@ public static class PreviewCommand
             throw new UsageException($"--split must be train or test; got '{split}'.");
         }
 
+        if (!s.MethodGiven && options.Policy != TrainingPolicy.None)
+        {
+            // --policy alone previews the policy alone.
+            options = options with { Method = KnownMethods.Erm };
+        }
+
         options.Validate();
         string dataset = KebabCaseEnumConverter<TrainingDataset>.Name(options.Dataset);
-        path ??= Path.Combine("runs", $"preview-{dataset}-{options.Method.Name}.png");
+        string shown = options.Policy == TrainingPolicy.None ? options.Method.Name
+            : options.Method == KnownMethods.Erm ? KebabCaseEnumConverter<TrainingPolicy>.Name(options.Policy)
+            : $"{KebabCaseEnumConverter<TrainingPolicy>.Name(options.Policy)}-{options.Method.Name}";
+        path ??= Path.Combine("runs", $"preview-{dataset}-{shown}.png");
         using var data = RunData.LoadSplit(options, train: split == "train");
         using var generator = new torch.Generator((ulong)options.Seed);
         var captions = MethodPreview.Write(options, data, count, generator, path);
-        output.WriteLine($"{path}: {count} {dataset} {split} images with {options.Method.Name}");
+        output.WriteLine($"{path}: {count} {dataset} {split} images with {shown}");
         output.WriteLine(string.Join("; ", captions.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"{i}: {c.Effect}, target {c.Target}"))));
         return 0;
     }
@@ -46,10 +55,20 @@ public static class PreviewCommand
     private static OptionTable Table(Settings s)
     {
         void Set(Func<TrainingOptions, TrainingOptions> change) => s.Options = change(s.Options);
-        return new OptionTable("preview", "Write a PNG grid showing what a method does to real samples: originals above results, with lambda (or the kept mask area) and the soft target under each. Only the method is applied (no crop/flip, no normalization).")
+        return new OptionTable("preview", "Write a PNG grid showing what a method (or a policy augmentation, or both) does to real samples: originals above results, with lambda (or the kept mask area) and the soft target under each. Only the method is applied (no crop/flip, no normalization).")
             .Add("--dataset", "NAME", "fashion-mnist (default), mnist, cifar10, cifar100, folder", v => Set(o => o with { Dataset = TrainCommand.Choice<TrainingDataset>("dataset", v) }))
             .Add("--data-dir", "DIR", "where the dataset is", v => Set(o => o with { DataDir = v }))
-            .Add("--method", "NAME", $"{string.Join(", ", KnownMethods.Names)} (default {KnownMethods.Mixup.Name})", v => Set(o => o with { Method = KnownMethods.Parse(v) }))
+            .Add("--method", "NAME", $"{string.Join(", ", KnownMethods.Names)} (default {KnownMethods.Mixup.Name}; {KnownMethods.Erm.Name} with --policy)", v =>
+            {
+                s.MethodGiven = true;
+                Set(o => o with { Method = KnownMethods.Parse(v) });
+            })
+            .Add("--policy", "NAME", "apply a policy augmentation first: randaugment, trivialaugment, autoaugment, augmix", v => Set(o => o with { Policy = TrainCommand.Choice<TrainingPolicy>("policy", v) }))
+            .Add("--ra-ops", "N", "randaugment: operations per sample (default 2)", v => Set(o => o with { RaOps = OptionTable.Int(v) }))
+            .Add("--ra-magnitude", "M", "randaugment: magnitude bin 0-30 (default 9)", v => Set(o => o with { RaMagnitude = OptionTable.Int(v) }))
+            .Add("--aa-policy", "NAME", "autoaugment: imagenet (default), cifar10, svhn", v => Set(o => o with { AaPolicy = TrainCommand.Choice<MixupSharp.Policies.AutoAugmentPolicy>("aa-policy", v) }))
+            .Add("--augmix-severity", "S", "augmix: severity 1-10 (default 3)", v => Set(o => o with { AugmixSeverity = OptionTable.Int(v) }))
+            .Add("--augmix-width", "K", "augmix: chains mixed (default 3)", v => Set(o => o with { AugmixWidth = OptionTable.Int(v) }))
             .Add("--alpha", "A", "alpha of Beta(alpha, alpha) (default 1)", v => Set(o => o with { Alpha = OptionTable.Double(v) }))
             .Add("--prob", "P", "the method's probability (default 1)", v => Set(o => o with { Probability = OptionTable.Double(v) }))
             .Add("--switch-prob", "P", "P(CutMix) for mixup-cutmix (default 0.5)", v => Set(o => o with { SwitchProbability = OptionTable.Double(v) }))
@@ -63,6 +82,8 @@ public static class PreviewCommand
     private sealed class Settings
     {
         public TrainingOptions Options { get; set; } = new() { Method = KnownMethods.Mixup, OutDir = string.Empty };
+
+        public bool MethodGiven { get; set; }
 
         public int Count { get; set; } = 16;
 

@@ -28,7 +28,14 @@ public static class TrainCommand
             .Add("--label-smoothing", "E", "label smoothing epsilon (default 0)", v => Set(o => o with { LabelSmoothing = OptionTable.Double(v) }))
             .Add("--blend", "KIND", "mask-distort-mix blend: linear (default) or geometric", v => Set(o => o with { Blend = Choice<Blend>("blend", v) }))
             .Add("--insertion", "KIND", "mask-distort-mix: replace (default) or append (originals + synthetic)", v => Set(o => o with { Insertion = Choice<SyntheticInsertion>("insertion", v) }))
-            .Add("--jsd-weight", "W", "add the Jensen-Shannon consistency loss over two mask-distort-mix views (default 0: off)", v => Set(o => o with { JsdWeight = OptionTable.Double(v) }))
+            .Add("--jsd-weight", "W", "add the Jensen-Shannon consistency loss over (clean, view 1, view 2) (default 0: off)", v => Set(o => o with { JsdWeight = OptionTable.Double(v) }))
+            .Add("--jsd-views", "KIND", "the two consistency views: mask-distort-mix (default) or augmix", v => Set(o => o with { JsdViews = Choice<JsdViews>("jsd-views", v) }))
+            .Add("--policy", "NAME", "per-sample policy augmentation before the method: none (default), randaugment, trivialaugment, autoaugment, augmix", v => Set(o => o with { Policy = Choice<TrainingPolicy>("policy", v) }))
+            .Add("--ra-ops", "N", "randaugment: operations per sample (default 2)", v => Set(o => o with { RaOps = OptionTable.Int(v) }))
+            .Add("--ra-magnitude", "M", "randaugment: magnitude bin 0-30 (default 9)", v => Set(o => o with { RaMagnitude = OptionTable.Int(v) }))
+            .Add("--aa-policy", "NAME", "autoaugment: imagenet (default), cifar10, svhn", v => Set(o => o with { AaPolicy = Choice<MixupSharp.Policies.AutoAugmentPolicy>("aa-policy", v) }))
+            .Add("--augmix-severity", "S", "augmix (policy or jsd views): severity 1-10 (default 3)", v => Set(o => o with { AugmixSeverity = OptionTable.Int(v) }))
+            .Add("--augmix-width", "K", "augmix (policy or jsd views): chains mixed (default 3)", v => Set(o => o with { AugmixWidth = OptionTable.Int(v) }))
             .Add("--mixup-off-epoch", "E", "from this 1-based epoch on the method is off (crop/flip stay)", v => Set(o => o with { MixupOffEpoch = OptionTable.Int(v) }))
             .Switch("--no-standard-aug", "turn off the dataset's random crop/flip", () => Set(o => o with { StandardAugmentation = false }))
             .Add("--epochs", "N", "epochs (default 10)", v => Set(o => o with { Epochs = OptionTable.Int(v) }))
@@ -107,7 +114,8 @@ public static class TrainCommand
         }
         else if (string.IsNullOrEmpty(options.OutDir))
         {
-            options = options with { OutDir = Path.Combine("runs", $"{KebabCaseEnumConverter<TrainingDataset>.Name(options.Dataset)}-{options.Model}-{options.Method.Name}-s{options.Seed}") };
+            string policy = options.Policy == TrainingPolicy.None ? string.Empty : "-" + KebabCaseEnumConverter<TrainingPolicy>.Name(options.Policy);
+            options = options with { OutDir = Path.Combine("runs", $"{KebabCaseEnumConverter<TrainingDataset>.Name(options.Dataset)}-{options.Model}-{options.Method.Name}{policy}-s{options.Seed}") };
         }
 
         var outcome = StopSignals.Run(output, stop, token => new Trainer(options, new ConsoleObserver(output)).Run(resume, token, overwrite));

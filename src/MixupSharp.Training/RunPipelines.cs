@@ -14,9 +14,9 @@ using static TorchSharp.torch;
 namespace MixupSharp.Training;
 
 /// <summary>
-/// The per-batch pipelines of a run, built once: the dataset's crop/flip (unless turned off), then the method's step
-/// (while the method is on), then the normalization, last; the method's forward pass; and, with a Jensen–Shannon
-/// weight, the consistency views.
+/// The per-batch pipelines of a run, built once: the dataset's crop/flip (unless turned off), then the policy
+/// augmentation (<c>--policy</c>), then the method's step (while the method is on), then the normalization, last; the
+/// method's forward pass; and, with a Jensen–Shannon weight, the consistency views.
 /// </summary>
 public sealed class RunPipelines
 {
@@ -33,15 +33,17 @@ public sealed class RunPipelines
         var context = new MethodContext(options, numClasses, imageSize);
         var standard = options.StandardAugmentation ? RunData.StandardSteps(options) : Array.Empty<PipelineStep>();
         _standardSteps = standard.Count;
-        WithMethod = Build(options, numClasses, standard, options.Method.Step(context), normalize);
-        WithoutMethod = Build(options, numClasses, standard, null, normalize);
+        var before = RunPolicies.Step(options) is { } policy ? standard.Append(policy).ToList() : standard;
+        WithMethod = Build(options, numClasses, before, options.Method.Step(context), normalize);
+        WithoutMethod = Build(options, numClasses, before, null, normalize);
         _forward = options.Method.Forward(context);
         Normalize = normalize;
         if (options.JsdWeight > 0)
         {
-            // The views repeat the clean view's crop/flip (replayed), then draw their own MaskDistortMix.
+            // The views repeat the clean view's crop/flip (replayed), then draw their own MaskDistortMix or AugMix.
             _standard = standard.Count > 0 ? new AugmentationPipeline(numClasses, RunData.StandardSteps(options).ToArray()) : null;
-            _views = new AugmentationPipeline(numClasses, PipelineStep.Of(MaskDistortMix.Create(numClasses)), PipelineStep.Of(normalize));
+            var view = options.JsdViews == JsdViews.AugMix ? PipelineStep.Of(RunPolicies.AugMix(options)) : PipelineStep.Of(MaskDistortMix.Create(numClasses));
+            _views = new AugmentationPipeline(numClasses, view, PipelineStep.Of(normalize));
             JsdWeight = options.JsdWeight;
         }
     }
@@ -64,7 +66,8 @@ public sealed class RunPipelines
 
     /// <summary>
     /// The Jensen–Shannon consistency term (Hendrycks et al., AugMix, ICLR 2020) over (clean, view 1, view 2): both views
-    /// are MaskDistortMix draws of the batch after the same crop/flip as the clean view, then normalized like it.
+    /// are MaskDistortMix or AugMix draws (<c>--jsd-views</c>) of the batch after the same crop/flip as the clean view,
+    /// then normalized like it.
     /// </summary>
     /// <param name="model">The model's forward pass.</param>
     /// <param name="images">The loaded batch, [N, C, H, W] in [0, 1].</param>

@@ -1,4 +1,5 @@
 using System;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -18,8 +19,14 @@ public sealed class KebabCaseEnumConverter<TEnum> : JsonStringEnumConverter<TEnu
     {
     }
 
-    /// <summary>The kebab-case name of <paramref name="value"/>, as written to JSON and on the command line.</summary>
-    public static string Name(TEnum value) => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+    /// <summary>
+    /// The name of <paramref name="value"/> as written to JSON and on the command line: its
+    /// <see cref="JsonStringEnumMemberNameAttribute"/> where it has one (as the serializer uses it; "randaugment", not
+    /// "rand-augment"), else its kebab-case name.
+    /// </summary>
+    public static string Name(TEnum value) =>
+        typeof(TEnum).GetField(value.ToString())?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
+        ?? JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
     /// <summary>Every value's name, in declaration order.</summary>
     public static string[] Names() => Array.ConvertAll(Enum.GetValues<TEnum>(), Name);

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MixupSharp.Composite;
+using MixupSharp.Policies;
 using MixupSharp.Training.Methods;
 
 namespace MixupSharp.Training.Options;
@@ -65,7 +66,7 @@ public sealed record TrainingOptions
     [JsonConverter(typeof(KebabCaseEnumConverter<SyntheticInsertion>))]
     public SyntheticInsertion Insertion { get; init; } = SyntheticInsertion.Replace;
 
-    /// <summary>Weight of the Jensen–Shannon consistency term over two MaskDistortMix views (0: off).</summary>
+    /// <summary>Weight of the Jensen–Shannon consistency term over two extra views, <see cref="JsdViews"/> (0: off).</summary>
     public double JsdWeight { get; init; }
 
     /// <summary>From this 1-based epoch on, the mixing/masking method is off (crop/flip stay); null: never.</summary>
@@ -138,6 +139,30 @@ public sealed record TrainingOptions
     /// but the classifier head is loaded.
     /// </summary>
     public string? InitFrom { get; init; }
+
+    /// <summary>The per-sample policy augmentation, after crop/flip and before the method (none by default).</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<TrainingPolicy>))]
+    public TrainingPolicy Policy { get; init; } = TrainingPolicy.None;
+
+    /// <summary>RandAugment's N: operations per sample.</summary>
+    public int RaOps { get; init; } = 2;
+
+    /// <summary>RandAugment's M: the magnitude bin, 0–30.</summary>
+    public int RaMagnitude { get; init; } = 9;
+
+    /// <summary>AutoAugment's learned policy.</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<AutoAugmentPolicy>))]
+    public AutoAugmentPolicy AaPolicy { get; init; } = AutoAugmentPolicy.ImageNet;
+
+    /// <summary>AugMix's severity, 1–10 (the policy and the Jensen–Shannon views).</summary>
+    public int AugmixSeverity { get; init; } = 3;
+
+    /// <summary>AugMix's number of chains (the policy and the Jensen–Shannon views).</summary>
+    public int AugmixWidth { get; init; } = 3;
+
+    /// <summary>The two extra views of the Jensen–Shannon term (with <see cref="JsdWeight"/> &gt; 0).</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<JsdViews>))]
+    public JsdViews JsdViews { get; init; } = JsdViews.MaskDistortMix;
 
     /// <summary>
     /// Values of the options <see cref="Method"/> declares for itself (<see cref="TrainingMethod.Options"/>), by option
@@ -213,6 +238,19 @@ public sealed record TrainingOptions
         Require(MaxImageMegapixels > 0 && double.IsFinite(MaxImageMegapixels), "max-image-megapixels", $"must be positive; got {MaxImageMegapixels}.");
         Require(Array.IndexOf(Models.ModelFactory.Names, Model) >= 0, "model", $"must be one of {string.Join(", ", Models.ModelFactory.Names)}; got '{Model}'.");
         Require(Dataset != TrainingDataset.Folder || !string.IsNullOrEmpty(DataDir), "dataset", "folder needs --data-dir naming a folder with train/ and test/ class folders.");
+        Require(RaOps >= 0 && RaOps <= 10, "ra-ops", $"must be 0–10; got {RaOps}.");
+        Require(RaMagnitude >= 0 && RaMagnitude <= 30, "ra-magnitude", $"must be a bin 0–30 (of 31); got {RaMagnitude}.");
+        Require(AugmixSeverity >= 1 && AugmixSeverity <= 10, "augmix-severity", $"must be 1–10; got {AugmixSeverity}.");
+        Require(AugmixWidth >= 1 && AugmixWidth <= 10, "augmix-width", $"must be 1–10; got {AugmixWidth}.");
+        Require(System.Enum.IsDefined(AaPolicy), "aa-policy", $"must be one of {string.Join(", ", KebabCaseEnumConverter<AutoAugmentPolicy>.Names())}; got {AaPolicy}.");
+
+        // A policy's own option given without the policy would silently do nothing: refuse it, naming both.
+        var defaults = new TrainingOptions();
+        string policy = KebabCaseEnumConverter<TrainingPolicy>.Name(Policy);
+        Require((RaOps == defaults.RaOps && RaMagnitude == defaults.RaMagnitude) || Policy == TrainingPolicy.RandAugment, RaOps != defaults.RaOps ? "ra-ops" : "ra-magnitude", $"applies to --policy randaugment; got --policy {policy}.");
+        Require(AaPolicy == defaults.AaPolicy || Policy == TrainingPolicy.AutoAugment, "aa-policy", $"applies to --policy autoaugment; got --policy {policy}.");
+        Require((AugmixSeverity == defaults.AugmixSeverity && AugmixWidth == defaults.AugmixWidth) || Policy == TrainingPolicy.AugMix || JsdViews == JsdViews.AugMix, AugmixSeverity != defaults.AugmixSeverity ? "augmix-severity" : "augmix-width", $"applies to --policy augmix or --jsd-views augmix; got --policy {policy}.");
+        Require(JsdViews == defaults.JsdViews || JsdWeight > 0, "jsd-views", "needs --jsd-weight > 0 (the views feed the Jensen–Shannon term).");
         foreach (var (name, value) in Settings ?? new Dictionary<string, JsonElement>())
         {
             var option = Method.Options.FirstOrDefault(o => o.Name == name)

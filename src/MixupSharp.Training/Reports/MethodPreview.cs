@@ -46,8 +46,8 @@ public static class MethodPreview
 
         // Replace, never Append: each result stands under its own original.
         var o = options with { Insertion = SyntheticInsertion.Replace, LabelSmoothing = 0 };
-        var step = o.Method.Step(new MethodContext(o, data.NumClasses, data.ImageShape[1]));
-        if (step is null)
+        var steps = new[] { RunPolicies.Step(o), o.Method.Step(new MethodContext(o, data.NumClasses, data.ImageShape[1])) }.OfType<PipelineStep>().ToArray();
+        if (steps.Length == 0)
         {
             // ERM (and Manifold Mixup, which mixes hidden states, not images): the inputs are the originals.
             string effect = options.Method.UnchangedCaption;
@@ -57,7 +57,7 @@ public static class MethodPreview
             return unchanged;
         }
 
-        using var result = new AugmentationPipeline(data.NumClasses, step).Apply(images, labels, generator);
+        using var result = new AugmentationPipeline(data.NumClasses, steps).Apply(images, labels, generator);
         var captions = Captions(result, count);
         Draw(images, result.Inputs, captions, path, columns, scale);
         return captions;
@@ -67,7 +67,9 @@ public static class MethodPreview
     {
         var c = CultureInfo.InvariantCulture;
         string[] effects = Enumerable.Repeat("unchanged", count).ToArray();
-        var record = Flatten(result.Parameters.Root).FirstOrDefault(r => r.Values is not null);
+        var records = Flatten(result.Parameters.Root).Where(r => r.Values is not null).ToList();
+        string[]? policy = records.Select(r => PolicyCaptions.Of(r.Values!)).FirstOrDefault(p => p is not null);
+        var record = records.FirstOrDefault(r => PolicyCaptions.Of(r.Values!) is null);
         switch (record?.Values)
         {
             case MixParameters mix:
@@ -114,6 +116,11 @@ public static class MethodPreview
                 break;
         }
 
+        if (policy is not null)
+        {
+            effects = record is null ? policy : policy.Zip(effects, (p, m) => $"{p} + {m}").ToArray();
+        }
+
         var targets = result.Targets.to_type(ScalarType.Float64).cpu();
         var (weights, classes) = targets.topk(2, 1);
         double[] w = weights.data<double>().ToArray();
@@ -133,13 +140,16 @@ public static class MethodPreview
     {
         int n = captions.Count, cols = Math.Min(columns, n), blocks = (n + cols - 1) / cols;
         int w = (int)originals.shape[3] * scale, h = (int)originals.shape[2] * scale;
-        int cellW = Math.Max(w, 96) + 8, textH = 34, blockH = (2 * h) + textH + 16, header = 24;
+        using var typeface = SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default;
+        using var font = new SKFont(typeface, 12);
+
+        // Cells as wide as the widest caption (a policy chain plus a method's λ runs long), so captions never overlap.
+        int text = (int)Math.Ceiling(captions.Max(c => Math.Max(font.MeasureText(c.Effect), font.MeasureText(c.Target))));
+        int cellW = Math.Max(Math.Max(w, 96), text + 4) + 8, textH = 34, blockH = (2 * h) + textH + 16, header = 24;
         var info = new SKImageInfo(cols * cellW, header + (blocks * blockH), SKColorType.Rgba8888, SKAlphaType.Premul);
         using var surface = SKSurface.Create(info);
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
-        using var typeface = SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default;
-        using var font = new SKFont(typeface, 12);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText("top: originals   below: results, with λ (or mask area) and target class:weight", 4, 16, font, ink);
         for (int i = 0; i < n; i++)

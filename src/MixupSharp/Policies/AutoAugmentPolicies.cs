@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Text.Json.Serialization;
 
 namespace MixupSharp.Policies;
 
@@ -6,6 +7,7 @@ namespace MixupSharp.Policies;
 public enum AutoAugmentPolicy
 {
     /// <summary>The ImageNet policy (torchvision's default).</summary>
+    [JsonStringEnumMemberName("imagenet")]
     ImageNet,
 
     /// <summary>The CIFAR-10 policy.</summary>
