@@ -163,6 +163,14 @@ internal static class ParameterJson
                 w.WriteNumber("scale", p.Scale);
                 Tensors(w, ("boxes", p.Boxes), ("partner", p.Partner), ("lambda", p.Lambda));
                 break;
+            case Policies.PolicyParameters p:
+                w.WriteString("type", nameof(Policies.PolicyParameters));
+                Tensors(w, ("ops", p.Ops), ("magnitudes", p.Magnitudes));
+                break;
+            case Policies.AugMixParameters p:
+                w.WriteString("type", nameof(Policies.AugMixParameters));
+                Tensors(w, ("originalWeights", p.OriginalWeights), ("chainWeights", p.ChainWeights), ("ops", p.Ops), ("magnitudes", p.Magnitudes));
+                break;
             case IMaskDistortMixParameters p:
                 w.WriteString("type", "MaskDistortMixParameters");
                 Tensors(w, ("lambda", p.Lambda), ("partner", p.Partner), ("selected", p.Selected));
@@ -200,6 +208,10 @@ internal static class ParameterJson
                 return new MaskMixParameters(T("masks"), T("partner"), T("lambda"), Optional("boxes"));
             case nameof(ResizeMixParameters):
                 return new ResizeMixParameters(e.GetProperty("scale").GetDouble(), T("boxes"), T("partner"), T("lambda"));
+            case nameof(Policies.PolicyParameters):
+                return new Policies.PolicyParameters(T("ops"), T("magnitudes"));
+            case nameof(Policies.AugMixParameters):
+                return new Policies.AugMixParameters(T("originalWeights"), T("chainWeights"), T("ops"), T("magnitudes"));
             case "MaskDistortMixParameters":
                 var masking = (MaskParameters)ReadValues(e.GetProperty("masking"), $"{path}.masking");
                 var distortion = ReadValues(e.GetProperty("distortion"), $"{path}.distortion");

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using MixupSharp.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -112,23 +113,14 @@ public sealed class AugMix : InputAugmentation<AugMixParameters>
         var (ops, magnitudes) = PolicyChain.Read(parameters.Ops, parameters.Magnitudes, n, nameof(parameters));
         int width = (int)parameters.Ops.shape[1], depth = (int)parameters.Ops.shape[2];
         using var scope = torch.NewDisposeScope();
-        var weights = parameters.ChainWeights.to_type(inputs.dtype).to(inputs.device);
-        var mix = parameters.OriginalWeights.to_type(inputs.dtype).to(inputs.device).reshape(n, 1, 1, 1) * inputs;
-        for (int c = 0; c < width; c++)
-        {
-            // Chain c of every sample: its [N, depth] slice of the row-major [N, width, depth] draw.
-            var chainOps = new long[n * depth];
-            var chainMagnitudes = new double[n * depth];
-            for (long i = 0; i < n; i++)
-            {
-                Array.Copy(ops, ((i * width) + c) * depth, chainOps, i * depth, depth);
-                Array.Copy(magnitudes, ((i * width) + c) * depth, chainMagnitudes, i * depth, depth);
-            }
 
-            var augmented = PolicyChain.Apply(inputs, chainOps, chainMagnitudes, depth, Options.Interpolation);
-            mix = mix + (weights.select(1, c).reshape(n, 1, 1, 1) * augmented);
-        }
-
+        // All chains at once: the batch repeated per chain ([N·width, ...], sample-major, the draw's own row-major
+        // [N, width, depth] order), so each chain step groups N·width samples and costs one call per operation present.
+        var chains = PolicyChain.Apply(inputs.repeat_interleave(width, 0), ops, magnitudes, depth, Options.Interpolation);
+        var shape = new[] { n, (long)width }.Concat(inputs.shape.Skip(1)).ToArray();
+        var weights = parameters.ChainWeights.to_type(inputs.dtype).to(inputs.device).reshape(n, width, 1, 1, 1);
+        var mix = (parameters.OriginalWeights.to_type(inputs.dtype).to(inputs.device).reshape(n, 1, 1, 1) * inputs)
+            + (weights * chains.reshape(shape)).sum(1);
         return mix.MoveToOuterDisposeScope();
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,6 +20,40 @@ internal static class ColorOps
         return ((r * a) + (rest * b)).clamp(0.0, 1.0);
     }
 
+    /// <summary>Whether <paramref name="op"/> is one of the blends (they share one blend call per step).</summary>
+    public static bool IsBlend(PolicyOp op) => op is PolicyOp.Brightness or PolicyOp.Color or PolicyOp.Contrast or PolicyOp.Sharpness;
+
+    /// <summary>
+    /// Brightness, Color, Contrast and Sharpness of a batch whose samples are sorted by operation: each run of one
+    /// operation computes what it blends with (zeros, the grey image, the mean grey level, the smoothed image), and one
+    /// blend does them all. The same values as one call per operation, in fewer calls.
+    /// </summary>
+    public static Tensor BlendSorted(Tensor images, PolicyOp[] ops, double[] magnitudes)
+    {
+        var others = new List<Tensor>();
+        for (int start = 0; start < ops.Length;)
+        {
+            int end = start;
+            while (end < ops.Length && ops[end] == ops[start])
+            {
+                end++;
+            }
+
+            var run = images.narrow(0, start, end - start);
+            others.Add(ops[start] switch
+            {
+                PolicyOp.Brightness => torch.zeros_like(run),
+                PolicyOp.Color => Grey(run).expand_as(run),
+                PolicyOp.Contrast => (run.shape[1] == 3 ? Grey(run) : run).mean(new long[] { 1, 2, 3 }, keepdim: true).expand_as(run),
+                PolicyOp.Sharpness => Degenerate(run),
+                _ => throw new ArgumentOutOfRangeException(nameof(ops), ops[start], "not a blend"),
+            });
+            start = end;
+        }
+
+        return Blend(images, others.Count == 1 ? others[0] : torch.cat(others, 0), Array.ConvertAll(magnitudes, m => 1.0 + m));
+    }
+
     public static Tensor Brightness(Tensor images, double[] factors) => (PerSample(factors, images) * images).clamp(0.0, 1.0);
 
     public static Tensor Saturation(Tensor images, double[] factors) =>
@@ -30,22 +65,23 @@ internal static class ColorOps
         return Blend(images, grey.mean(new long[] { 1, 2, 3 }, keepdim: true), factors);
     }
 
-    public static Tensor Sharpness(Tensor images, double[] factors)
-    {
-        long c = images.shape[1], h = images.shape[2], w = images.shape[3];
-        if (h <= 2 || w <= 2)
-        {
-            return images.clone();
-        }
+    public static Tensor Sharpness(Tensor images, double[] factors) =>
+        images.shape[2] <= 2 || images.shape[3] <= 2 ? images.clone() : Blend(images, Degenerate(images), factors);
 
-        // torchvision's degenerate image: the smoothed interior, the original one-pixel border.
-        var kernel = torch.ones(3, 3, dtype: images.dtype, device: images.device);
-        kernel[1, 1] = torch.tensor(5.0, dtype: images.dtype, device: images.device);
-        kernel = (kernel / kernel.sum()).expand(c, 1, 3, 3);
-        var smoothed = nn.functional.conv2d(images, kernel, groups: c);
+    /// <summary>
+    /// torchvision's degenerate image of Sharpness: the interior smoothed by [1 1 1; 1 5 1; 1 1 1]/13, the one-pixel
+    /// border kept. The 3×3 sum is separable (three row-shifted views, then three column-shifted ones): on CPU a few
+    /// additions of views cost a third of a grouped convolution; the value is the same to float rounding.
+    /// </summary>
+    private static Tensor Degenerate(Tensor images)
+    {
+        long h = images.shape[2], w = images.shape[3];
+        var rows = images.narrow(3, 0, w - 2) + images.narrow(3, 1, w - 2) + images.narrow(3, 2, w - 2);
+        var sum = rows.narrow(2, 0, h - 2) + rows.narrow(2, 1, h - 2) + rows.narrow(2, 2, h - 2);
+        var smoothed = (sum + (images.narrow(2, 1, h - 2).narrow(3, 1, w - 2) * 4.0)) / 13.0;
         var degenerate = images.clone();
         degenerate.narrow(2, 1, h - 2).narrow(3, 1, w - 2).copy_(smoothed);
-        return Blend(images, degenerate, factors);
+        return degenerate;
     }
 
     public static Tensor Posterize(Tensor images, double[] magnitudes)
@@ -58,8 +94,10 @@ internal static class ColorOps
 
     public static Tensor Solarize(Tensor images, double[] magnitudes)
     {
+        // |s − x| with s = 1 where x ≥ threshold, else 0: 1 − x or x exactly, as torchvision's where(x ≥ t, 1 − x, x),
+        // without where, which is slow on small CPU tensors.
         var thresholds = PerSample(Array.ConvertAll(magnitudes, m => m / 255.0), images);
-        return torch.where(images >= thresholds, 1.0 - images, images);
+        return ((images >= thresholds).to_type(images.dtype) - images).abs();
     }
 
     public static Tensor AutoContrast(Tensor images)

@@ -21,13 +21,18 @@ internal static class GeometricOps
     // CPython's math.radians / math.degrees, so shear = radians(degrees(atan(m))) rounds as torchvision's does.
     private const double DegreesToRadians = Math.PI / 180.0;
 
-    public static Tensor Apply(Tensor images, PolicyOp op, double[] magnitudes, Interpolation interpolation)
+    /// <summary>Whether <paramref name="op"/> is one of the warps (they share one <c>grid_sample</c> call per step).</summary>
+    public static bool IsWarp(PolicyOp op) => op is PolicyOp.ShearX or PolicyOp.ShearY or PolicyOp.TranslateX or PolicyOp.TranslateY or PolicyOp.Rotate;
+
+    /// <summary>Warps every sample by its own operation and magnitude, all in one <c>grid_sample</c> call.</summary>
+    public static Tensor Apply(Tensor images, PolicyOp[] ops, double[] magnitudes, Interpolation interpolation)
     {
         long n = images.shape[0], h = images.shape[2], w = images.shape[3];
         var inverse = new double[n * 6];
         for (long i = 0; i < n; i++)
         {
             double m = magnitudes[i];
+            var op = ops[i];
             double[] matrix = op switch
             {
                 // Shears are about the top-left corner (torchvision's center = [0, 0]), the others about the centre.

@@ -15,20 +15,26 @@ internal static class HistogramEqualization
         long n = images.shape[0], c = images.shape[1], pixels = images.shape[2] * images.shape[3];
         long rows = n * c;
         var levels = ColorOps.Levels(images).reshape(rows, pixels);
-        var offsets = torch.arange(rows, dtype: ScalarType.Int64, device: images.device).unsqueeze(1) * 256;
+        var offsets = torch.arange(0, rows * 256, 256, dtype: ScalarType.Int64, device: images.device).unsqueeze(1);
         var histogram = torch.bincount((levels + offsets).flatten(), minlength: rows * 256).reshape(rows, 256);
 
         // step = (pixels − count of the highest level present) // 255, as torchvision's nonzero_hist[:-1].sum() // 255.
-        var bins = torch.arange(256, dtype: ScalarType.Int64, device: images.device).expand(rows, 256);
-        var highest = torch.where(histogram > 0, bins, torch.full_like(bins, -1)).amax(new long[] { 1 }, keepdim: true);
-        var step = (pixels - histogram.gather(1, highest)).div(255, rounding_mode: RoundingMode.floor);
+        var highest = histogram.gather(1, levels.amax(new long[] { 1 }, keepdim: true));
+        var step = (pixels - highest).div(255, rounding_mode: RoundingMode.floor);
         var divisor = step.clamp_min(1);
-        var table = (histogram.cumsum(1) + divisor.div(2, rounding_mode: RoundingMode.floor)).div(divisor, rounding_mode: RoundingMode.floor);
-        table = torch.cat(new[] { torch.zeros(rows, 1, dtype: ScalarType.Int64, device: images.device), table.narrow(1, 0, 255) }, 1).clamp(0, 255);
+
+        // torchvision's table is (cumsum + step // 2) // step shifted right by one bin with a 0 in front, i.e. the
+        // exclusive cumulative sum, cumsum − histogram (whose first entry, 0, gives 0 as step // 2 < step).
+        var table = (histogram.cumsum(1) - histogram + divisor.div(2, rounding_mode: RoundingMode.floor)).div(divisor, rounding_mode: RoundingMode.floor).clamp(0, 255);
         var equalized = table.gather(1, levels).to_type(images.dtype) / 255.0;
 
         // A channel with step 0 (one level, or almost) is left as it came, as torchvision returns it unchanged.
-        var flat = images.reshape(rows, pixels);
-        return torch.where(step == 0, flat, equalized).reshape(images.shape);
+        var unchanged = step == 0;
+        if (!unchanged.any().item<bool>())
+        {
+            return equalized.reshape(images.shape);
+        }
+
+        return torch.where(unchanged, images.reshape(rows, pixels), equalized).reshape(images.shape);
     }
 }

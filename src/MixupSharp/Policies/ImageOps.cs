@@ -85,12 +85,17 @@ public static class ImageOps
         }
     }
 
-    /// <summary>Whether the magnitude makes <paramref name="op"/> the identity, exactly: such samples are left untouched.</summary>
-    internal static bool IsIdentity(PolicyOp op, double m) => op switch
+    /// <summary>
+    /// Whether <paramref name="op"/> leaves images of this shape exactly as they are, so its samples can be skipped: a
+    /// warp by 0, Color on grey images and Sharpness on images of side ≤ 2 (both returned unchanged by torchvision).
+    /// </summary>
+    internal static bool IsIdentity(PolicyOp op, double m, long[] shape) => op switch
     {
         PolicyOp.Identity => true,
         PolicyOp.ShearX or PolicyOp.ShearY or PolicyOp.Rotate => m == 0,
         PolicyOp.TranslateX or PolicyOp.TranslateY => Math.Truncate(m) == 0,
+        PolicyOp.Color => shape[1] == 1,
+        PolicyOp.Sharpness => shape[2] <= 2 || shape[3] <= 2,
         _ => false,
     };
 
@@ -99,7 +104,7 @@ public static class ImageOps
     {
         PolicyOp.Identity => images.clone(),
         PolicyOp.ShearX or PolicyOp.ShearY or PolicyOp.TranslateX or PolicyOp.TranslateY or PolicyOp.Rotate =>
-            GeometricOps.Apply(images, op, magnitudes, interpolation),
+            GeometricOps.Apply(images, Array.ConvertAll(magnitudes, _ => op), magnitudes, interpolation),
         PolicyOp.Brightness => ColorOps.Brightness(images, Factors(magnitudes)),
         PolicyOp.Color => ColorOps.Saturation(images, Factors(magnitudes)),
         PolicyOp.Contrast => ColorOps.Contrast(images, Factors(magnitudes)),

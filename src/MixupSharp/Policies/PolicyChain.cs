@@ -10,7 +10,8 @@ namespace MixupSharp.Policies;
 
 /// <summary>
 /// Applies per-sample chains of operations to a batch by grouping: at each step, the samples that drew the same
-/// operation go through it together, so a step costs one tensor call per distinct operation present, not one per sample.
+/// operation go through it together, so a step costs one tensor call per distinct operation present, not one per sample;
+/// the five warps (shear, translate, rotate) share one group, since one <c>grid_sample</c> takes a matrix per sample.
 /// </summary>
 internal static class PolicyChain
 {
@@ -22,14 +23,21 @@ internal static class PolicyChain
         var current = images;
         for (int s = 0; s < steps; s++)
         {
+            // Keyed by operation; every warp under ShearX's key, every blend under Brightness's (sorted by operation).
             var groups = new SortedDictionary<PolicyOp, List<long>>();
             for (long i = 0; i < n; i++)
             {
                 var op = (PolicyOp)ops[(i * steps) + s];
-                if (!ImageOps.IsIdentity(op, magnitudes[(i * steps) + s]))
+                if (!ImageOps.IsIdentity(op, magnitudes[(i * steps) + s], images.shape))
                 {
-                    (groups.TryGetValue(op, out var list) ? list : groups[op] = new List<long>()).Add(i);
+                    var key = GeometricOps.IsWarp(op) ? PolicyOp.ShearX : ColorOps.IsBlend(op) ? PolicyOp.Brightness : op;
+                    (groups.TryGetValue(key, out var list) ? list : groups[key] = new List<long>()).Add(i);
                 }
+            }
+
+            if (groups.TryGetValue(PolicyOp.Brightness, out var blends))
+            {
+                groups[PolicyOp.Brightness] = blends.OrderBy(i => ops[(i * steps) + s]).ToList();
             }
 
             if (groups.Count == 0)
@@ -37,21 +45,45 @@ internal static class PolicyChain
                 continue;
             }
 
+            Tensor Run(Tensor members, PolicyOp key, List<long> which) => key switch
+            {
+                PolicyOp.ShearX => GeometricOps.Apply(members, Ops(ops, steps, s, which), Column(magnitudes, steps, s, which), interpolation),
+                PolicyOp.Brightness => ColorOps.BlendSorted(members, Ops(ops, steps, s, which), Column(magnitudes, steps, s, which)),
+                _ => ImageOps.Run(members, key, Column(magnitudes, steps, s, which), interpolation),
+            };
+
             if (groups.Count == 1 && groups.First().Value.Count == n)
             {
-                var only = groups.First().Key;
-                current = ImageOps.Run(current, only, Column(magnitudes, steps, s, groups[only]), interpolation);
+                current = Run(current, groups.First().Key, groups.First().Value);
                 continue;
             }
 
-            var next = current.clone();
-            foreach (var (op, members) in groups)
+            // One gather puts each group's samples next to each other (the untouched ones last), each group runs on its
+            // slice, and one gather puts the samples back: three batch-sized copies per step, rather than a clone and
+            // two small copies per group.
+            var untouched = Enumerable.Range(0, (int)n).Select(i => (long)i).Except(groups.Values.SelectMany(g => g)).ToList();
+            long[] order = groups.Values.SelectMany(g => g).Concat(untouched).ToArray();
+            var inverse = new long[n];
+            for (int k = 0; k < order.Length; k++)
             {
-                var index = torch.tensor(members.ToArray(), dtype: ScalarType.Int64, device: images.device);
-                next.index_copy_(0, index, ImageOps.Run(current.index_select(0, index), op, Column(magnitudes, steps, s, members), interpolation));
+                inverse[order[k]] = k;
             }
 
-            current = next;
+            var sorted = current.index_select(0, torch.tensor(order, dtype: ScalarType.Int64, device: images.device));
+            var parts = new List<Tensor>();
+            long offset = 0;
+            foreach (var (key, members) in groups)
+            {
+                parts.Add(Run(sorted.narrow(0, offset, members.Count), key, members));
+                offset += members.Count;
+            }
+
+            if (untouched.Count > 0)
+            {
+                parts.Add(sorted.narrow(0, offset, untouched.Count));
+            }
+
+            current = torch.cat(parts, 0).index_select(0, torch.tensor(inverse, dtype: ScalarType.Int64, device: images.device));
         }
 
         return (ReferenceEquals(current, images) ? images.clone() : current).MoveToOuterDisposeScope();
@@ -91,6 +123,9 @@ internal static class PolicyChain
             throw new ArgumentException($"a policy draw's operations must be PolicyOp values 0–{(long)PolicyOp.Invert}; got values from {ops.min().item<long>()} to {ops.max().item<long>()}.", name);
         }
     }
+
+    private static PolicyOp[] Ops(long[] ops, int steps, int s, List<long> members) =>
+        members.Select(i => (PolicyOp)ops[(i * steps) + s]).ToArray();
 
     private static double[] Column(double[] magnitudes, int steps, int s, List<long> members) =>
         members.Select(i => magnitudes[(i * steps) + s]).ToArray();

@@ -271,6 +271,22 @@ public sealed class PolicyTests
         Assert.All(depths.Skip(1), d => Assert.InRange(d, 1800, 2200));
     }
 
+    /// <summary>A pipeline's policy draws round-trip through JSON and replay to the same bytes.</summary>
+    [Fact]
+    public void PolicyDrawsRoundTripThroughPipelineJson()
+    {
+        var pipeline = new MixupSharp.Pipelines.AugmentationPipeline(10,
+            MixupSharp.Pipelines.PipelineStep.Of(new RandAugment(new RandAugmentOptions { MagnitudeStd = 1 })),
+            MixupSharp.Pipelines.PipelineStep.Of(new AugMix()));
+        using var x = Images(n: 6);
+        using var y = torch.arange(6L);
+        using var g = new Generator(12);
+        using var first = pipeline.Apply(x, y, g);
+        using var read = MixupSharp.Pipelines.PipelineParameters.FromJson(first.Parameters.ToJson());
+        using var again = pipeline.Apply(x, y, read);
+        T.SameBytes(first.Inputs, again.Inputs);
+    }
+
     [Fact]
     public void BadInputIsAnArgumentExceptionNamingWhatCame()
     {
