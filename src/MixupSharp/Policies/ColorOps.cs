@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,40 +17,6 @@ internal static class ColorOps
         var r = PerSample(ratios, a);
         var rest = PerSample(Array.ConvertAll(ratios, v => 1.0 - v), a);
         return ((r * a) + (rest * b)).clamp(0.0, 1.0);
-    }
-
-    /// <summary>Whether <paramref name="op"/> is one of the blends (they share one blend call per step).</summary>
-    public static bool IsBlend(PolicyOp op) => op is PolicyOp.Brightness or PolicyOp.Color or PolicyOp.Contrast or PolicyOp.Sharpness;
-
-    /// <summary>
-    /// Brightness, Color, Contrast and Sharpness of a batch whose samples are sorted by operation: each run of one
-    /// operation computes what it blends with (zeros, the grey image, the mean grey level, the smoothed image), and one
-    /// blend does them all. The same values as one call per operation, in fewer calls.
-    /// </summary>
-    public static Tensor BlendSorted(Tensor images, PolicyOp[] ops, double[] magnitudes)
-    {
-        var others = new List<Tensor>();
-        for (int start = 0; start < ops.Length;)
-        {
-            int end = start;
-            while (end < ops.Length && ops[end] == ops[start])
-            {
-                end++;
-            }
-
-            var run = images.narrow(0, start, end - start);
-            others.Add(ops[start] switch
-            {
-                PolicyOp.Brightness => torch.zeros_like(run),
-                PolicyOp.Color => Grey(run).expand_as(run),
-                PolicyOp.Contrast => (run.shape[1] == 3 ? Grey(run) : run).mean(new long[] { 1, 2, 3 }, keepdim: true).expand_as(run),
-                PolicyOp.Sharpness => Degenerate(run),
-                _ => throw new ArgumentOutOfRangeException(nameof(ops), ops[start], "not a blend"),
-            });
-            start = end;
-        }
-
-        return Blend(images, others.Count == 1 ? others[0] : torch.cat(others, 0), Array.ConvertAll(magnitudes, m => 1.0 + m));
     }
 
     public static Tensor Brightness(Tensor images, double[] factors) => (PerSample(factors, images) * images).clamp(0.0, 1.0);

@@ -23,22 +23,18 @@ internal static class PolicyChain
         var current = images;
         for (int s = 0; s < steps; s++)
         {
-            // Keyed by operation; every warp under ShearX's key, every blend under Brightness's (sorted by operation).
+            // Keyed by operation; every warp under ShearX's key.
             var groups = new SortedDictionary<PolicyOp, List<long>>();
             for (long i = 0; i < n; i++)
             {
                 var op = (PolicyOp)ops[(i * steps) + s];
                 if (!ImageOps.IsIdentity(op, magnitudes[(i * steps) + s], images.shape))
                 {
-                    var key = GeometricOps.IsWarp(op) ? PolicyOp.ShearX : ColorOps.IsBlend(op) ? PolicyOp.Brightness : op;
+                    var key = GeometricOps.IsWarp(op) ? PolicyOp.ShearX : op;
                     (groups.TryGetValue(key, out var list) ? list : groups[key] = new List<long>()).Add(i);
                 }
             }
 
-            if (groups.TryGetValue(PolicyOp.Brightness, out var blends))
-            {
-                groups[PolicyOp.Brightness] = blends.OrderBy(i => ops[(i * steps) + s]).ToList();
-            }
 
             if (groups.Count == 0)
             {
@@ -48,7 +44,6 @@ internal static class PolicyChain
             Tensor Run(Tensor members, PolicyOp key, List<long> which) => key switch
             {
                 PolicyOp.ShearX => GeometricOps.Apply(members, Ops(ops, steps, s, which), Column(magnitudes, steps, s, which), interpolation),
-                PolicyOp.Brightness => ColorOps.BlendSorted(members, Ops(ops, steps, s, which), Column(magnitudes, steps, s, which)),
                 _ => ImageOps.Run(members, key, Column(magnitudes, steps, s, which), interpolation),
             };
 
@@ -58,32 +53,14 @@ internal static class PolicyChain
                 continue;
             }
 
-            // One gather puts each group's samples next to each other (the untouched ones last), each group runs on its
-            // slice, and one gather puts the samples back: three batch-sized copies per step, rather than a clone and
-            // two small copies per group.
-            var untouched = Enumerable.Range(0, (int)n).Select(i => (long)i).Except(groups.Values.SelectMany(g => g)).ToList();
-            long[] order = groups.Values.SelectMany(g => g).Concat(untouched).ToArray();
-            var inverse = new long[n];
-            for (int k = 0; k < order.Length; k++)
-            {
-                inverse[order[k]] = k;
-            }
-
-            var sorted = current.index_select(0, torch.tensor(order, dtype: ScalarType.Int64, device: images.device));
-            var parts = new List<Tensor>();
-            long offset = 0;
+            var next = current.clone();
             foreach (var (key, members) in groups)
             {
-                parts.Add(Run(sorted.narrow(0, offset, members.Count), key, members));
-                offset += members.Count;
+                var index = torch.tensor(members.ToArray(), dtype: ScalarType.Int64, device: images.device);
+                next.index_copy_(0, index, Run(current.index_select(0, index), key, members));
             }
 
-            if (untouched.Count > 0)
-            {
-                parts.Add(sorted.narrow(0, offset, untouched.Count));
-            }
-
-            current = torch.cat(parts, 0).index_select(0, torch.tensor(inverse, dtype: ScalarType.Int64, device: images.device));
+            current = next;
         }
 
         return (ReferenceEquals(current, images) ? images.clone() : current).MoveToOuterDisposeScope();
