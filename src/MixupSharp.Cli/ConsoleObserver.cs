@@ -49,8 +49,10 @@ public sealed class ConsoleObserver : ITrainingObserver
         }
 
         string memorized = m.MemorizedFraction is { } f ? string.Create(CultureInfo.InvariantCulture, $", memorized {f:P1} of flipped labels") : string.Empty;
+        string validation = m.Validation is { } v ? string.Create(CultureInfo.InvariantCulture, $", val error {v.Error:P2}, NLL {v.Nll:F4}, ECE {v.Ece:F4}") : string.Empty;
+        string test = m.Test.Evaluated ? string.Create(CultureInfo.InvariantCulture, $", test error {m.Test.Error:P2}, NLL {m.Test.Nll:F4}, ECE {m.Test.Ece:F4}") : string.Empty;
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {m.Epoch}/{epochs}: train loss {m.TrainLoss:F4}, test error {m.Test.Error:P2}, NLL {m.Test.Nll:F4}, ECE {m.Test.Ece:F4}, {m.ImagesPerSecond:F0} img/s, {m.EpochSeconds:F1} s{memorized}"));
+            $"epoch {m.Epoch}/{epochs}: train loss {m.TrainLoss:F4}{validation}{test}, {m.ImagesPerSecond:F0} img/s, {m.EpochSeconds:F1} s{memorized}"));
     }
 
     /// <inheritdoc />

@@ -54,6 +54,15 @@ public sealed record TrainingState
     /// <summary>The 1-based epoch of <see cref="BestTestError"/>.</summary>
     public int BestEpoch { get; init; }
 
+    /// <summary>The lowest validation error so far (runs with a validation set; NaN before the first epoch ends).</summary>
+    public double BestValidationError { get; init; } = double.NaN;
+
+    /// <summary>The 1-based epoch of <see cref="BestValidationError"/> (0: none).</summary>
+    public int BestValidationEpoch { get; init; }
+
+    /// <summary>The epoch after which <c>--early-stop</c> ended the run (0: it did not); such a run has nothing left to train.</summary>
+    public int StoppedEarlyAfter { get; init; }
+
     /// <summary>The state of the data-order generator.</summary>
     public byte[] DataRng { get; init; } = Array.Empty<byte>();
 

@@ -1,6 +1,15 @@
 namespace MixupSharp.Training;
 
 /// <summary>One epoch's metrics.</summary>
+/// <param name="Epoch">The 1-based epoch.</param>
+/// <param name="LearningRate">The learning rate at its end.</param>
+/// <param name="TrainLoss">The mean training loss.</param>
+/// <param name="Test">The test set's metrics; <see cref="EvaluationResult.NotEvaluated"/> in the epochs a run with a validation set skips.</param>
+/// <param name="ImagesPerSecond">Training throughput.</param>
+/// <param name="EpochSeconds">Training seconds.</param>
+/// <param name="PeakMemoryMb">Peak resident memory.</param>
+/// <param name="MemorizedFraction">With label noise: the fraction of flipped labels the model reproduces.</param>
+/// <param name="Validation">The validation set's metrics (<c>--validation</c>); null without one.</param>
 public sealed record EpochMetrics(
     int Epoch,
     double LearningRate,
@@ -9,4 +18,5 @@ public sealed record EpochMetrics(
     double ImagesPerSecond,
     double EpochSeconds,
     double PeakMemoryMb,
-    double? MemorizedFraction);
+    double? MemorizedFraction,
+    EvaluationResult? Validation = null);

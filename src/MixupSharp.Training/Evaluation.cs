@@ -15,7 +15,15 @@ namespace MixupSharp.Training;
 public sealed record ReliabilityBin(double Lower, double Upper, long Count, double Accuracy, double Confidence);
 
 /// <summary>Test-set metrics: error, NLL, expected calibration error with its reliability diagram, and per-class accuracy.</summary>
-public sealed record EvaluationResult(double Error, double Nll, double Ece, IReadOnlyList<ReliabilityBin> Reliability, IReadOnlyList<double> PerClassAccuracy, long Count);
+public sealed record EvaluationResult(double Error, double Nll, double Ece, IReadOnlyList<ReliabilityBin> Reliability, IReadOnlyList<double> PerClassAccuracy, long Count)
+{
+    /// <summary>Whether the set was evaluated (false for <see cref="NotEvaluated"/>).</summary>
+    public bool Evaluated => Count > 0;
+
+    /// <summary>A set not evaluated this epoch: NaN metrics, no reliability bins, NaN per-class accuracies.</summary>
+    public static EvaluationResult NotEvaluated(int numClasses) =>
+        new(double.NaN, double.NaN, double.NaN, Array.Empty<ReliabilityBin>(), Enumerable.Repeat(double.NaN, numClasses).ToArray(), 0);
+}
 
 /// <summary>Metrics from logits and labels.</summary>
 public static class Evaluation

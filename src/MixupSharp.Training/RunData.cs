@@ -19,10 +19,11 @@ public sealed class RunData : IDisposable
 {
     private readonly IDisposable[] _owned;
 
-    private RunData(InMemoryDataset train, InMemoryDataset test, Tensor? flipped, IDisposable[] owned)
+    private RunData(InMemoryDataset train, InMemoryDataset test, InMemoryDataset? validation, Tensor? flipped, IDisposable[] owned)
     {
         Train = train;
         Test = test;
+        Validation = validation;
         Flipped = flipped;
         _owned = owned;
     }
@@ -32,6 +33,9 @@ public sealed class RunData : IDisposable
 
     /// <summary>The test set.</summary>
     public InMemoryDataset Test { get; }
+
+    /// <summary>The validation set held out of the training images (<c>--validation</c>), with clean labels; null without one.</summary>
+    public InMemoryDataset? Validation { get; }
 
     /// <summary>Indices of the training samples whose label noise flipped, or null without label noise.</summary>
     public Tensor? Flipped { get; }
@@ -47,15 +51,38 @@ public sealed class RunData : IDisposable
         {
             CheckLabels(train, train.NumClasses);
             CheckLabels(test, train.NumClasses);
-            if (o.TrainSubset is { } requested && (requested < train.NumClasses || requested > train.Count))
-            {
-                throw new InvalidOptionException("train-subset", $"must be between {train.NumClasses} (one image per class) and {train.Count} (the training images of {train.Name}); got {requested}.");
-            }
         }
         catch
         {
             owned.ForEach(d => d.Dispose());
             throw;
+        }
+
+        // The validation set comes out of the whole training set first, with its own seed, so every run of a study
+        // (any --seed, any --train-subset) holds out the same images and never trains on them.
+        InMemoryDataset? validation = null;
+        if (o.Validation is { } held)
+        {
+            if (held < train.NumClasses || held > train.Count - train.NumClasses)
+            {
+                var error = new InvalidOptionException("validation", $"must be between {train.NumClasses} (one image per class) and {train.Count - train.NumClasses} (leaving one per class of the {train.Count} training images of {train.Name}); got {held}.");
+                owned.ForEach(d => d.Dispose());
+                throw error;
+            }
+
+            using var validationRng = new Generator((ulong)o.ValidationSeed);
+            var (heldOut, rest) = DatasetTransforms.StratifiedSplit(train, held, validationRng);
+            owned.Add(heldOut);
+            owned.Add(rest);
+            (validation, train) = (heldOut, rest);
+        }
+
+        if (o.TrainSubset is { } requested && (requested < train.NumClasses || requested > train.Count))
+        {
+            string pool = validation is null ? $"the training images of {train.Name}" : $"the training images left after --validation {validation.Count}";
+            var error = new InvalidOptionException("train-subset", $"must be between {train.NumClasses} (one image per class) and {train.Count} ({pool}); got {requested}.");
+            owned.ForEach(d => d.Dispose());
+            throw error;
         }
 
         using var subsetRng = new Generator((ulong)((o.Seed * 2) + 3));
@@ -74,7 +101,7 @@ public sealed class RunData : IDisposable
             flipped = noisy.Flipped;
         }
 
-        return new RunData(train, test, flipped, owned.ToArray());
+        return new RunData(train, test, validation, flipped, owned.ToArray());
     }
 
     /// <summary>A split of the run's dataset, without subsetting or label noise: the data a trained model is judged on.</summary>

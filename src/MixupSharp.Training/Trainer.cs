@@ -91,7 +91,9 @@ public sealed class Trainer
         using var data = RunData.Load(o);
         var train = data.Train;
         var test = data.Test;
-        Info($"data: {train.Name} {train.Count} train / {test.Count} test images of [{string.Join(", ", train.ImageShape)}], {train.NumClasses} classes");
+        var validation = data.Validation;
+        string held = validation is null ? string.Empty : $" / {validation.Count} validation (seed {o.ValidationSeed})";
+        Info($"data: {train.Name} {train.Count} train{held} / {test.Count} test images of [{string.Join(", ", train.ImageShape)}], {train.NumClasses} classes");
         long imageSize = train.ImageShape[1];
 
         using var model = ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)imageSize, train.NumClasses);
@@ -130,7 +132,7 @@ public sealed class Trainer
 
         var loader = new BatchLoader(train, new BatchLoaderOptions { BatchSize = o.BatchSize, Device = device }, dataRng);
         long stepsPerEpoch = loader.BatchesPerEpoch;
-        for (int epoch = state.Epoch; epoch < o.Epochs; epoch++)
+        for (int epoch = state.Epoch; epoch < o.Epochs && state.StoppedEarlyAfter == 0; epoch++)
         {
             bool methodOn = o.MixupOffEpoch is not { } off || epoch + 1 < off;
             var pipeline = methodOn ? pipelines.WithMethod : pipelines.WithoutMethod;
@@ -198,15 +200,30 @@ public sealed class Trainer
             }
 
             double epochSeconds = seconds + clock.Elapsed.TotalSeconds;
-            var evaluation = Evaluator.Evaluate(model, test, normalize, device);
+
+            // With a validation set, it picks the best epoch (kept in best-validation.bin) and --early-stop watches it;
+            // the test set is then evaluated at the end only (every epoch with --test-every).
+            var validated = validation is null ? null : Evaluator.Evaluate(model, validation, normalize, device);
+            bool bestValidation = validated is not null && (double.IsNaN(state.BestValidationError) || validated.Error < state.BestValidationError);
+            int bestValidationEpoch = bestValidation ? epoch + 1 : state.BestValidationEpoch;
+            bool stopsEarly = o.EarlyStop is { } patience && validated is not null && epoch + 1 < o.Epochs && epoch + 1 - bestValidationEpoch >= patience;
+            bool last = epoch + 1 == o.Epochs || stopsEarly;
+            var evaluation = validation is null || o.TestEvery || last ? Evaluator.Evaluate(model, test, normalize, device) : EvaluationResult.NotEvaluated(train.NumClasses);
+            if (bestValidation)
+            {
+                SaveBestValidation(folder, model);
+            }
+
             double? memorized = data.Flipped is { } flipped ? Evaluator.Memorized(model, train, flipped, normalize, device) : null;
-            var metrics = new EpochMetrics(epoch + 1, lr, lossSum / Math.Max(1, steps), evaluation, images / Math.Max(epochSeconds, 1e-9), epochSeconds, PeakMemoryMb(), memorized);
-            bool best = double.IsNaN(state.BestTestError) || evaluation.Error < state.BestTestError;
+            var metrics = new EpochMetrics(epoch + 1, lr, lossSum / Math.Max(1, steps), evaluation, images / Math.Max(epochSeconds, 1e-9), epochSeconds, PeakMemoryMb(), memorized, validated);
+            bool best = evaluation.Evaluated && (double.IsNaN(state.BestTestError) || evaluation.Error < state.BestTestError);
             state = state with
             {
                 Epoch = epoch + 1, Step = 0, Order = null, EpochLossSum = 0, EpochSteps = 0, EpochImages = 0, EpochSeconds = 0,
                 TrainSeconds = state.TrainSeconds + epochSeconds, TrainImages = state.TrainImages + images,
                 BestTestError = best ? evaluation.Error : state.BestTestError, BestEpoch = best ? epoch + 1 : state.BestEpoch,
+                BestValidationError = bestValidation ? validated!.Error : state.BestValidationError, BestValidationEpoch = bestValidationEpoch,
+                StoppedEarlyAfter = stopsEarly ? epoch + 1 : 0,
             };
             var epochReport = new EpochReport(metrics, train.ClassNames, o.Epochs);
             foreach (var sink in sinks)
@@ -215,7 +232,8 @@ public sealed class Trainer
             }
 
             Save(folder, model, optimizer, Checkpoint.WithGenerators(state, dataRng, augmentationRng), $"of epoch {epoch + 1}");
-            WriteSummary(folder, hash, state, metrics, completed: epoch + 1 == o.Epochs);
+            var bestTest = last && validation is not null ? EvaluateBestValidation(folder, o, train, test, normalize, device) : null;
+            WriteSummary(folder, hash, state, metrics, completed: last, validation?.Count, bestTest);
             foreach (var sink in sinks)
             {
                 sink.OnEpochSaved(epochReport);
@@ -280,15 +298,47 @@ public sealed class Trainer
             Threads = torch.get_num_threads(),
         });
 
+    /// <summary>The best-validation weights, written to a new file and renamed over the old one (never half written).</summary>
+    private static void SaveBestValidation(RunFolder folder, StagedModel model)
+    {
+        string temporary = folder.BestValidationModelPath + ".tmp";
+        model.save(temporary);
+        File.Move(temporary, folder.BestValidationModelPath, overwrite: true);
+    }
+
+    /// <summary>The test metrics of the best-validation weights, in a model of their own (the trained one is left as it is).</summary>
+    private static EvaluationResult EvaluateBestValidation(RunFolder folder, TrainingOptions o, InMemoryDataset train, InMemoryDataset test, MixupSharp.Distortion.Normalize normalize, Device device)
+    {
+        using var best = ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)train.ImageShape[1], train.NumClasses);
+        best.load(folder.BestValidationModelPath);
+        best.to(device);
+        return Evaluator.Evaluate(best, test, normalize, device);
+    }
+
     /// <summary>summary.json; a stopped sitting (no <paramref name="last"/>) keeps the test metrics of the last completed epoch.</summary>
-    private static void WriteSummary(RunFolder folder, string hash, TrainingState state, EpochMetrics? last, bool completed)
+    private static void WriteSummary(RunFolder folder, string hash, TrainingState state, EpochMetrics? last, bool completed, long? validationImages = null, EvaluationResult? bestTest = null)
     {
         var previous = folder.ReadSummary();
+        bool tested = last is not null && last.Test.Evaluated;
+        var validated = last?.Validation;
         folder.WriteSummary(new RunSummary
         {
-            TestError = last is null ? previous?.TestError : Finite(last.Test.Error),
-            TestNll = last is null ? previous?.TestNll : Finite(last.Test.Nll),
-            TestEce = last is null ? previous?.TestEce : Finite(last.Test.Ece),
+            TestError = tested ? Finite(last!.Test.Error) : previous?.TestError,
+            TestNll = tested ? Finite(last!.Test.Nll) : previous?.TestNll,
+            TestEce = tested ? Finite(last!.Test.Ece) : previous?.TestEce,
+            Validation = validationImages is null && previous?.Validation is null ? null : new ValidationSummary
+            {
+                Images = validationImages ?? previous!.Validation!.Images,
+                Error = validated is null ? previous?.Validation?.Error : Finite(validated.Error),
+                Nll = validated is null ? previous?.Validation?.Nll : Finite(validated.Nll),
+                Ece = validated is null ? previous?.Validation?.Ece : Finite(validated.Ece),
+                BestEpoch = state.BestValidationEpoch,
+                BestError = Finite(state.BestValidationError),
+                BestTestError = bestTest is null ? previous?.Validation?.BestTestError : Finite(bestTest.Error),
+                BestTestNll = bestTest is null ? previous?.Validation?.BestTestNll : Finite(bestTest.Nll),
+                BestTestEce = bestTest is null ? previous?.Validation?.BestTestEce : Finite(bestTest.Ece),
+                StoppedEarlyAfter = state.StoppedEarlyAfter == 0 ? null : state.StoppedEarlyAfter,
+            },
             BestTestError = Finite(state.BestTestError),
             BestEpoch = state.BestEpoch,
             Epochs = state.Epoch,

@@ -42,6 +42,35 @@ public static class DatasetTransforms
     /// </summary>
     public static InMemoryDataset StratifiedSubset(InMemoryDataset data, long total, Generator? generator = null)
     {
+        using var indices = StratifiedIndices(data, total, generator);
+        return data.Select(indices, $"{data.Name}[{total}]");
+    }
+
+    /// <summary>
+    /// Splits <paramref name="data"/> into a stratified held-out set of <paramref name="heldOut"/> samples (each class in
+    /// proportion, as <see cref="StratifiedSubset"/> draws it) and the rest, in their original order.
+    /// </summary>
+    /// <returns>The held-out set and the rest; the caller owns both.</returns>
+    public static (InMemoryDataset HeldOut, InMemoryDataset Remaining) StratifiedSplit(InMemoryDataset data, long heldOut, Generator? generator = null)
+    {
+        using var held = StratifiedIndices(data, heldOut, generator);
+        Tensor rest;
+        using (var scope = torch.NewDisposeScope())
+        {
+            var keep = torch.ones(data.Count, dtype: ScalarType.Bool);
+            keep.index_put_(torch.tensor(false), held);
+            rest = keep.nonzero().reshape(-1).MoveToOuterDisposeScope();
+        }
+
+        // Selected outside the scope: the datasets' tensors belong to the caller.
+        using (rest)
+        {
+            return (data.Select(held, $"{data.Name}[validation {heldOut}]"), data.Select(rest, $"{data.Name}[−{heldOut}]"));
+        }
+    }
+
+    private static Tensor StratifiedIndices(InMemoryDataset data, long total, Generator? generator)
+    {
         ArgumentNullException.ThrowIfNull(data);
         if (total < data.NumClasses || total > data.Count)
         {
@@ -56,16 +85,8 @@ public static class DatasetTransforms
             take[c]++;
         }
 
-        Tensor indices;
-        using (var scope = torch.NewDisposeScope())
-        {
-            indices = PickPerClass(data, take, generator).MoveToOuterDisposeScope();
-        }
-
-        using (indices)
-        {
-            return data.Select(indices, $"{data.Name}[{total}]");
-        }
+        using var scope = torch.NewDisposeScope();
+        return PickPerClass(data, take, generator).MoveToOuterDisposeScope();
     }
 
     private static Tensor PickPerClass(InMemoryDataset data, long[] take, Generator? generator)

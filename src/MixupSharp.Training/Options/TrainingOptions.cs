@@ -165,6 +165,21 @@ public sealed record TrainingOptions
     public JsdViews JsdViews { get; init; } = JsdViews.MaskDistortMix;
 
     /// <summary>
+    /// Hold out a stratified validation set of this many training images, drawn with <see cref="ValidationSeed"/> (not
+    /// <see cref="Seed"/>, so every run of a study shares it), never trained on; null: none.
+    /// </summary>
+    public long? Validation { get; init; }
+
+    /// <summary>The seed of the validation draw; the same for every run that should share a validation set.</summary>
+    public long ValidationSeed { get; init; }
+
+    /// <summary>Stop when the validation error has not improved for this many epochs; null: never.</summary>
+    public int? EarlyStop { get; init; }
+
+    /// <summary>With a validation set: evaluate the test set every epoch (as without one) instead of at the end only.</summary>
+    public bool TestEvery { get; init; }
+
+    /// <summary>
     /// Values of the options <see cref="Method"/> declares for itself (<see cref="TrainingMethod.Options"/>), by option
     /// name; an option not here has its default. Null (and absent from config.json) when there are none.
     /// </summary>
@@ -251,6 +266,10 @@ public sealed record TrainingOptions
         Require(AaPolicy == defaults.AaPolicy || Policy == TrainingPolicy.AutoAugment, "aa-policy", $"applies to --policy autoaugment; got --policy {policy}.");
         Require((AugmixSeverity == defaults.AugmixSeverity && AugmixWidth == defaults.AugmixWidth) || Policy == TrainingPolicy.AugMix || JsdViews == JsdViews.AugMix, AugmixSeverity != defaults.AugmixSeverity ? "augmix-severity" : "augmix-width", $"applies to --policy augmix or --jsd-views augmix; got --policy {policy}.");
         Require(JsdViews == defaults.JsdViews || JsdWeight > 0, "jsd-views", "needs --jsd-weight > 0 (the views feed the Jensen–Shannon term).");
+        Require(Validation is null or > 0, "validation", $"must be a positive number of images; got {Validation}.");
+        Require(EarlyStop is null or >= 1, "early-stop", $"must be ≥ 1 epoch; got {EarlyStop}.");
+        Require(EarlyStop is null || Validation is not null, "early-stop", "needs --validation N (it watches the validation error).");
+        Require(!TestEvery || Validation is not null, "test-every", "applies with --validation N (without one, the test set is evaluated every epoch already).");
         foreach (var (name, value) in Settings ?? new Dictionary<string, JsonElement>())
         {
             var option = Method.Options.FirstOrDefault(o => o.Name == name)

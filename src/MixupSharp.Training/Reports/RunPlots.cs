@@ -17,14 +17,27 @@ public static class RunPlots
     /// <summary>Plots train loss and test error per epoch (rows as <see cref="MetricsTable.Read"/> gives them) into <paramref name="path"/>.</summary>
     public static void LearningCurves(IReadOnlyList<Dictionary<string, double>> rows, string path)
     {
-        double[] epochs = rows.Select(r => r["epoch"]).ToArray(), loss = rows.Select(r => r["train_loss"]).ToArray(), error = rows.Select(r => r["test_error"] * 100).ToArray();
+        double[] epochs = rows.Select(r => r["epoch"]).ToArray(), loss = rows.Select(r => r["train_loss"]).ToArray();
 
         var plot = new ScottPlot.Plot();
         var lossLine = plot.Add.Scatter(epochs, loss);
         lossLine.LegendText = "train loss";
-        var errorLine = plot.Add.Scatter(epochs, error);
-        errorLine.LegendText = "test error (%)";
-        errorLine.Axes.YAxis = plot.Axes.Right;
+
+        // Error curves on the right axis, each over the epochs it was measured in (a run with a validation set
+        // evaluates the test set at its end only).
+        foreach (var (column, legend) in new[] { ("val_error", "validation error (%)"), ("test_error", "test error (%)") })
+        {
+            var measured = rows.Where(r => r.TryGetValue(column, out double v) && !double.IsNaN(v)).ToList();
+            if (measured.Count == 0)
+            {
+                continue;
+            }
+
+            var line = plot.Add.Scatter(measured.Select(r => r["epoch"]).ToArray(), measured.Select(r => r[column] * 100).ToArray());
+            line.LegendText = legend;
+            line.Axes.YAxis = plot.Axes.Right;
+        }
+
         plot.Axes.Bottom.Label.Text = "epoch";
         plot.Axes.Left.Label.Text = "train loss";
         plot.Axes.Right.Label.Text = "test error (%)";

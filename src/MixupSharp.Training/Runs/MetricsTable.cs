@@ -19,6 +19,9 @@ public static class MetricsTable
         "epoch", "lr", "train_loss", "test_error", "test_nll", "test_ece", "images_per_second", "epoch_seconds", "peak_memory_mb", "memorized_fraction",
     };
 
+    /// <summary>The validation columns, after <see cref="Columns"/> in runs with a validation set (absent otherwise).</summary>
+    public static readonly string[] ValidationColumns = { "val_error", "val_nll", "val_ece" };
+
     /// <summary>The rows of <paramref name="path"/> as numbers by column (empty cells are NaN); none when there is no file.</summary>
     public static IReadOnlyList<Dictionary<string, double>> Read(string path)
     {
@@ -40,7 +43,7 @@ public static class MetricsTable
     /// <summary>One epoch's row as the numbers <see cref="Read"/> would give back.</summary>
     public static Dictionary<string, double> Row(EpochMetrics m, IReadOnlyList<string> classNames)
     {
-        var header = Header(classNames).Split(',');
+        var header = Header(classNames, m.Validation is not null).Split(',');
         return Row(header, Cells(m).Split(','));
     }
 
@@ -50,7 +53,7 @@ public static class MetricsTable
         var sb = new StringBuilder();
         if (!File.Exists(path))
         {
-            sb.AppendLine(Header(classNames));
+            sb.AppendLine(Header(classNames, m.Validation is not null));
         }
 
         sb.AppendLine(Cells(m));
@@ -70,21 +73,29 @@ public static class MetricsTable
         File.WriteAllLines(path, kept);
     }
 
-    private static string Header(IReadOnlyList<string> classNames) =>
-        string.Join(",", Columns.Concat(classNames.Select(n => "acc_" + n.Replace(',', ' ').Replace(' ', '_'))));
+    private static string Header(IReadOnlyList<string> classNames, bool validation) =>
+        string.Join(",", Columns.Concat(validation ? ValidationColumns : Array.Empty<string>()).Concat(classNames.Select(n => "acc_" + n.Replace(',', ' ').Replace(' ', '_'))));
 
     private static string Cells(EpochMetrics m)
     {
         var c = CultureInfo.InvariantCulture;
         var cells = new List<string>
         {
-            m.Epoch.ToString(c), m.LearningRate.ToString("g6", c), m.TrainLoss.ToString("g6", c), m.Test.Error.ToString("g6", c),
-            m.Test.Nll.ToString("g6", c), m.Test.Ece.ToString("g6", c), m.ImagesPerSecond.ToString("F1", c), m.EpochSeconds.ToString("F2", c),
+            m.Epoch.ToString(c), m.LearningRate.ToString("g6", c), m.TrainLoss.ToString("g6", c), Number(m.Test.Error),
+            Number(m.Test.Nll), Number(m.Test.Ece), m.ImagesPerSecond.ToString("F1", c), m.EpochSeconds.ToString("F2", c),
             m.PeakMemoryMb.ToString("F1", c), m.MemorizedFraction?.ToString("g6", c) ?? string.Empty,
         };
+        if (m.Validation is { } v)
+        {
+            cells.AddRange(new[] { Number(v.Error), Number(v.Nll), Number(v.Ece) });
+        }
+
         cells.AddRange(m.Test.PerClassAccuracy.Select(a => double.IsNaN(a) ? string.Empty : a.ToString("g6", c)));
         return string.Join(",", cells);
     }
+
+    // A metric not measured this epoch (the test set of a run with a validation set, between its ends) is an empty cell.
+    private static string Number(double value) => double.IsNaN(value) ? string.Empty : value.ToString("g6", CultureInfo.InvariantCulture);
 
     private static Dictionary<string, double> Row(string[] header, string[] cells)
     {

@@ -38,6 +38,9 @@ public sealed class RunFolder
     /// <summary>checkpoint.bin.</summary>
     public string CheckpointPath => Combine("checkpoint.bin");
 
+    /// <summary>The weights of the epoch with the lowest validation error (runs with <c>--validation</c>).</summary>
+    public string BestValidationModelPath => Combine("best-validation.bin");
+
     /// <summary>learning-curves.png.</summary>
     public string LearningCurvesPlotPath => Combine("learning-curves.png");
 
@@ -83,7 +86,7 @@ public sealed class RunFolder
             return Array.Empty<string>();
         }
 
-        var known = new[] { ConfigPath, MetricsPath, SummaryPath, ReliabilityPath, CheckpointPath, LearningCurvesPlotPath, ReliabilityPlotPath, SamplesPlotPath };
+        var known = new[] { ConfigPath, MetricsPath, SummaryPath, ReliabilityPath, CheckpointPath, BestValidationModelPath, LearningCurvesPlotPath, ReliabilityPlotPath, SamplesPlotPath };
         return known.Where(File.Exists).Concat(Directory.EnumerateFiles(Path, "events.out.tfevents.*")).Select(f => System.IO.Path.GetFileName(f)!).ToList();
     }
 

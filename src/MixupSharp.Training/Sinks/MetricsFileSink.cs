@@ -17,6 +17,9 @@ public sealed class MetricsFileSink : ITrainingSink
     public void OnEpoch(EpochReport report)
     {
         _folder.AppendMetrics(report.Metrics, report.ClassNames);
-        _folder.WriteReliability(report.Metrics.Test.Reliability);
+        if (report.Metrics.Test.Evaluated)
+        {
+            _folder.WriteReliability(report.Metrics.Test.Reliability);
+        }
     }
 }

@@ -35,7 +35,10 @@ public sealed class PlotSink : ITrainingSink
 
         _rows.Add(MetricsTable.Row(report.Metrics, report.ClassNames));
         RunPlots.LearningCurves(_rows, _folder.LearningCurvesPlotPath);
-        RunPlots.ReliabilityDiagram(report.Metrics.Test.Reliability, report.Metrics.Test.Ece, _folder.ReliabilityPlotPath);
+        if (report.Metrics.Test.Evaluated)
+        {
+            RunPlots.ReliabilityDiagram(report.Metrics.Test.Reliability, report.Metrics.Test.Ece, _folder.ReliabilityPlotPath);
+        }
     }
 
     /// <summary>

@@ -41,7 +41,22 @@ public sealed class TensorBoardSink : ITrainingSink
 
         var m = report.Metrics;
         long? time = WallTime();
-        void Scalar(string tag, double value) => _writer.add_scalar(tag, (float)value, m.Epoch, time);
+        void Scalar(string tag, double value)
+        {
+            // A set not evaluated this epoch (the test set between the ends of a run with a validation set) has no point.
+            if (!double.IsNaN(value))
+            {
+                _writer.add_scalar(tag, (float)value, m.Epoch, time);
+            }
+        }
+
+        if (m.Validation is { } v)
+        {
+            Scalar("validation/error", v.Error);
+            Scalar("validation/nll", v.Nll);
+            Scalar("validation/ece", v.Ece);
+        }
+
         Scalar("train/loss", m.TrainLoss);
         Scalar("train/learning_rate", m.LearningRate);
         Scalar("train/images_per_second", m.ImagesPerSecond);

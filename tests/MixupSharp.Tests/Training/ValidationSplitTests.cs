@@ -1,0 +1,143 @@
+using System;
+using System.IO;
+using System.Linq;
+using MixupSharp.Tests.Data;
+using MixupSharp.Tests.Support;
+using MixupSharp.Training;
+using MixupSharp.Training.Data;
+using MixupSharp.Training.Options;
+using MixupSharp.Training.Runs;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Tests.Training;
+
+/// <summary>--validation: a held-out set shared by every run of a study, the best-validation weights, the test set at the end, --early-stop.</summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class ValidationSplitTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-validation-").FullName;
+    private readonly string _data;
+
+    public ValidationSplitTests()
+    {
+        _data = Path.Combine(_dir, "data");
+        DataFiles.WriteCifar10(_data, perBatch: 12, testCount: 20);   // 60 train, 20 test images
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string[] Shared(params string[] more) =>
+        new[] { "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--threads", "2" }.Concat(more).ToArray();
+
+    [Fact]
+    public void TheSplitIsStratifiedDisjointAndComplete()
+    {
+        using var images = torch.arange(200L, dtype: ScalarType.Byte).reshape(200, 1, 1, 1);
+        using var labels = torch.arange(200L) % 4;
+        using var data = new InMemoryDataset("d", images.alias(), labels.alias(), new[] { "a", "b", "c", "d" });
+        using var g = new Generator(3);
+        var (held, rest) = DatasetTransforms.StratifiedSplit(data, 40, g);
+        using (held)
+        using (rest)
+        {
+            Assert.Equal(new long[] { 10, 10, 10, 10 }, held.ClassCounts());
+            Assert.Equal(160, rest.Count);
+            var a = T.L(held.Images.flatten()).Concat(T.L(rest.Images.flatten())).OrderBy(v => v).ToArray();
+            Assert.Equal(Enumerable.Range(0, 200).Select(v => (long)(byte)v).OrderBy(v => v).ToArray(), a);
+        }
+    }
+
+    [Fact]
+    public void EveryRunOfAStudySharesTheValidationSetWhateverItsSeedOrSubset()
+    {
+        RunData Load(long seed, long? subset) => RunData.Load(new TrainingOptions { Dataset = TrainingDataset.Cifar10, DataDir = _data, Validation = 20, Seed = seed, TrainSubset = subset });
+        using var a = Load(1, null);
+        using var b = Load(2, 30);
+        T.SameBytes(a.Validation!.Images, b.Validation!.Images);
+        Assert.Equal(40, a.Train.Count);
+        Assert.Equal(30, b.Train.Count);
+        Assert.Equal(new long[] { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 }, a.Validation.ClassCounts());
+
+        // Never trained on: no validation image is among the training images.
+        var train = Enumerable.Range(0, (int)a.Train.Count).Select(i => Convert.ToBase64String(T.Bytes(a.Train.Images[i]))).ToHashSet();
+        Assert.DoesNotContain(Enumerable.Range(0, 20).Select(i => Convert.ToBase64String(T.Bytes(a.Validation.Images[i]))), train.Contains);
+        using var other = RunData.Load(new TrainingOptions { Dataset = TrainingDataset.Cifar10, DataDir = _data, Validation = 20, ValidationSeed = 7 });
+        Assert.False(T.Bytes(other.Validation!.Images).SequenceEqual(T.Bytes(a.Validation.Images)));
+    }
+
+    [Fact]
+    public void TheTestSetIsEvaluatedAtTheEndOnTheLastAndTheBestValidationWeights()
+    {
+        string run = Path.Combine(_dir, "val");
+        var r = CliRunner.Run(new[] { "train", "--validation", "20", "--epochs", "3", "--out", run }.Concat(Shared()).ToArray());
+        Assert.True(r.Code == 0, r.Err + r.Out);
+        var folder = new RunFolder(run);
+        var rows = folder.ReadMetrics();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, row => Assert.InRange(row["val_error"], 0, 1));
+        Assert.True(double.IsNaN(rows[0]["test_error"]) && double.IsNaN(rows[1]["test_error"]), "the test set waits for the end");
+        Assert.InRange(rows[2]["test_error"], 0, 1);
+        Assert.True(File.Exists(folder.BestValidationModelPath));
+
+        var summary = folder.ReadSummary()!;
+        var v = summary.Validation!;
+        Assert.Equal(20, v.Images);
+        int best = Enumerable.Range(0, 3).OrderBy(i => rows[i]["val_error"]).ThenBy(i => i).First() + 1;
+        Assert.Equal(best, v.BestEpoch);
+        Assert.Equal(rows[best - 1]["val_error"], v.BestError!.Value, 6);
+        Assert.InRange(v.BestTestError!.Value, 0, 1);
+        Assert.Equal(rows[2]["test_error"], summary.TestError!.Value, 6);
+        Assert.Contains("\"Validation\": 20", File.ReadAllText(folder.ConfigPath));
+        Assert.Contains("val error", r.Out);
+
+        // --test-every: the test set every epoch, as without a validation set.
+        string every = Path.Combine(_dir, "every");
+        var e = CliRunner.Run(new[] { "train", "--validation", "20", "--test-every", "--epochs", "2", "--out", every }.Concat(Shared()).ToArray());
+        Assert.True(e.Code == 0, e.Err + e.Out);
+        Assert.All(new RunFolder(every).ReadMetrics(), row => Assert.InRange(row["test_error"], 0, 1));
+    }
+
+    [Fact]
+    public void EarlyStopEndsTheRunWhenValidationStopsImprovingAndAResumeHasNothingLeft()
+    {
+        // A learning rate of 1e-12 leaves the weights where they are: the validation error never improves on epoch 1.
+        string run = Path.Combine(_dir, "early");
+        var r = CliRunner.Run(new[] { "train", "--validation", "20", "--early-stop", "2", "--lr", "1e-12", "--epochs", "6", "--out", run }.Concat(Shared()).ToArray());
+        Assert.True(r.Code == 0, r.Err + r.Out);
+        var summary = new RunFolder(run).ReadSummary()!;
+        Assert.Equal(3, summary.Epochs);
+        Assert.Equal(3, summary.Validation!.StoppedEarlyAfter);
+        Assert.Equal(1, summary.Validation.BestEpoch);
+        Assert.True(summary.Completed);
+        Assert.NotNull(summary.TestError);
+
+        var again = CliRunner.Run("train", "--resume", run);
+        Assert.True(again.Code == 0, again.Err + again.Out);
+        Assert.DoesNotContain("epoch 4/6", again.Out);
+        Assert.Equal(3, new RunFolder(run).ReadMetrics().Count);
+    }
+
+    [Theory]
+    [InlineData("--early-stop=3", "--early-stop needs --validation N (it watches the validation error).")]
+    [InlineData("--test-every", "--test-every applies with --validation N (without one, the test set is evaluated every epoch already).")]
+    [InlineData("--validation=0", "--validation must be a positive number of images; got 0.")]
+    public void BadValidationOptionsAreOneLineAndExitTwo(string option, string message)
+    {
+        var r = CliRunner.Run("train", option, "--out", Path.Combine(_dir, "never"));
+        Assert.Equal(2, r.Code);
+        Assert.Equal("error: " + message, r.Err.Trim());
+    }
+
+    [Fact]
+    public void AValidationSetTooLargeOrTooSmallNamesTheRange()
+    {
+        var r = CliRunner.Run(new[] { "train", "--validation", "55", "--out", Path.Combine(_dir, "big") }.Concat(Shared()).ToArray());
+        Assert.Equal(2, r.Code);
+        Assert.Contains("--validation must be between 10 (one image per class) and 50 (leaving one per class of the 60 training images", r.Err);
+        var s = CliRunner.Run(new[] { "train", "--validation", "20", "--train-subset", "45", "--out", Path.Combine(_dir, "sub") }.Concat(Shared()).ToArray());
+        Assert.Equal(2, s.Code);
+        Assert.Contains("--train-subset must be between 10 (one image per class) and 40 (the training images left after --validation 20); got 45.", s.Err);
+    }
+}
