@@ -47,6 +47,10 @@ public static class Evaluator
         return (logits.argmax(1) == labels).to_type(ScalarType.Float64).mean().item<double>();
     }
 
+    /// <summary>The logits and labels of a whole dataset, on the CPU, in evaluation mode and through the run's normalization.</summary>
+    public static (Tensor Logits, Tensor Labels) Logits(StagedModel model, InMemoryDataset data, Normalize normalize, Device device) =>
+        Predict(model, data, normalize, device);
+
     /// <summary>
     /// Logits and labels of a whole dataset (on the CPU), in batches of 512; <paramref name="attack"/>, when given,
     /// replaces each batch of [0, 1] images (with its labels) before the forward pass.

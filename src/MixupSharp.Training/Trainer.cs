@@ -16,7 +16,8 @@ using static TorchSharp.torch;
 namespace MixupSharp.Training;
 
 /// <summary>
-/// Trains a classifier with a method, evaluates it every epoch, and keeps a resumable run folder (<see cref="RunFolder"/>):
+/// Trains a classifier with a method, evaluates it every epoch (the test set; with a validation set, that set every epoch
+/// and the test set at the end), and keeps a resumable run folder (<see cref="RunFolder"/>):
 /// the loop trains, evaluates and checkpoints (atomically at every epoch end, and at the current step when stopped);
 /// what is recorded (metrics.csv, TensorBoard, plots, the console) is the sinks' business.
 /// </summary>
