@@ -55,6 +55,7 @@ public static class TrainCommand
             .Add("--validation", "N", "hold out a stratified validation set of N training images (its own seed; never trained on); the test set is then evaluated at the end, on the last and the best-validation weights", v => Set(o => o with { Validation = OptionTable.Long(v) }))
             .Add("--validation-seed", "S", "seed of the validation draw, the same for every run of a study (default 0)", v => Set(o => o with { ValidationSeed = OptionTable.Long(v) }))
             .Add("--early-stop", "P", "with --validation: stop when the validation error has not improved for P epochs", v => Set(o => o with { EarlyStop = OptionTable.Int(v) }))
+            .Add("--train-error-every", "K", "every K epochs (and at the last), the error on up to 2,000 trained-on images, unaugmented, true labels (default 0: never)", v => Set(o => o with { TrainErrorEvery = OptionTable.Int(v) }))
             .Switch("--test-every", "with --validation: evaluate the test set every epoch too", () => Set(o => o with { TestEvery = true }))
             .Add("--threads", "N", "torch threads (default: all cores)", v => Set(o => o with { Threads = OptionTable.Int(v) }))
             .Add("--device", "NAME", "cpu (default) or cuda", v => Set(o => o with { Device = Choice<ComputeDevice>("device", v) }))

@@ -10,6 +10,7 @@ namespace MixupSharp.Training;
 /// <param name="PeakMemoryMb">Peak resident memory.</param>
 /// <param name="MemorizedFraction">With label noise: the fraction of flipped labels the model reproduces.</param>
 /// <param name="Validation">The validation set's metrics (<c>--validation</c>); null without one.</param>
+/// <param name="TrainError">The error on the training sample (<c>--train-error-every</c>): NaN in epochs it skips; null when off.</param>
 public sealed record EpochMetrics(
     int Epoch,
     double LearningRate,
@@ -19,4 +20,5 @@ public sealed record EpochMetrics(
     double EpochSeconds,
     double PeakMemoryMb,
     double? MemorizedFraction,
-    EvaluationResult? Validation = null);
+    EvaluationResult? Validation = null,
+    double? TrainError = null);

@@ -19,11 +19,15 @@ public sealed class RunData : IDisposable
 {
     private readonly IDisposable[] _owned;
 
-    private RunData(InMemoryDataset train, InMemoryDataset test, InMemoryDataset? validation, Tensor? flipped, IDisposable[] owned)
+    /// <summary>The most training images the training error is measured on.</summary>
+    public const long TrainErrorImages = 2000;
+
+    private RunData(InMemoryDataset train, InMemoryDataset test, InMemoryDataset? validation, InMemoryDataset? trainSample, Tensor? flipped, IDisposable[] owned)
     {
         Train = train;
         Test = test;
         Validation = validation;
+        TrainSample = trainSample;
         Flipped = flipped;
         _owned = owned;
     }
@@ -36,6 +40,12 @@ public sealed class RunData : IDisposable
 
     /// <summary>The validation set held out of the training images (<c>--validation</c>), with clean labels; null without one.</summary>
     public InMemoryDataset? Validation { get; }
+
+    /// <summary>
+    /// With <c>--train-error-every</c>: at most <see cref="TrainErrorImages"/> of the images trained on, stratified, with
+    /// their true labels (before label noise); null otherwise.
+    /// </summary>
+    public InMemoryDataset? TrainSample { get; }
 
     /// <summary>Indices of the training samples whose label noise flipped, or null without label noise.</summary>
     public Tensor? Flipped { get; }
@@ -92,6 +102,16 @@ public sealed class RunData : IDisposable
             owned.Add(train);
         }
 
+        // Drawn before label noise (true labels), with a generator of its own so the run's other streams are untouched.
+        InMemoryDataset? trainSample = null;
+        if (o.TrainErrorEvery > 0)
+        {
+            using var sampleRng = new Generator((ulong)((o.Seed * 2) + 5));
+            using var all = torch.arange(train.Count);
+            trainSample = train.Count <= TrainErrorImages ? train.Select(all) : DatasetTransforms.StratifiedSubset(train, TrainErrorImages, sampleRng);
+            owned.Add(trainSample);
+        }
+
         Tensor? flipped = null;
         if (o.LabelNoise > 0)
         {
@@ -101,7 +121,7 @@ public sealed class RunData : IDisposable
             flipped = noisy.Flipped;
         }
 
-        return new RunData(train, test, validation, flipped, owned.ToArray());
+        return new RunData(train, test, validation, trainSample, flipped, owned.ToArray());
     }
 
     /// <summary>A split of the run's dataset, without subsetting or label noise: the data a trained model is judged on.</summary>

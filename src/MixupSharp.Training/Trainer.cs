@@ -216,7 +216,9 @@ public sealed class Trainer
             }
 
             double? memorized = data.Flipped is { } flipped ? Evaluator.Memorized(model, train, flipped, normalize, device) : null;
-            var metrics = new EpochMetrics(epoch + 1, lr, lossSum / Math.Max(1, steps), evaluation, images / Math.Max(epochSeconds, 1e-9), epochSeconds, PeakMemoryMb(), memorized, validated);
+            double? trainError = data.TrainSample is not { } sample ? null
+                : (epoch + 1) % o.TrainErrorEvery == 0 || last ? Evaluator.Evaluate(model, sample, normalize, device).Error : double.NaN;
+            var metrics = new EpochMetrics(epoch + 1, lr, lossSum / Math.Max(1, steps), evaluation, images / Math.Max(epochSeconds, 1e-9), epochSeconds, PeakMemoryMb(), memorized, validated, trainError);
             bool best = evaluation.Evaluated && (double.IsNaN(state.BestTestError) || evaluation.Error < state.BestTestError);
             state = state with
             {
@@ -327,6 +329,7 @@ public sealed class Trainer
             TestError = tested ? Finite(last!.Test.Error) : previous?.TestError,
             TestNll = tested ? Finite(last!.Test.Nll) : previous?.TestNll,
             TestEce = tested ? Finite(last!.Test.Ece) : previous?.TestEce,
+            TrainError = last?.TrainError is { } trainError && !double.IsNaN(trainError) ? trainError : previous?.TrainError,
             Validation = validationImages is null && previous?.Validation is null ? null : new ValidationSummary
             {
                 Images = validationImages ?? previous!.Validation!.Images,

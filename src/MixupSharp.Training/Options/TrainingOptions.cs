@@ -176,6 +176,12 @@ public sealed record TrainingOptions
     /// <summary>Stop when the validation error has not improved for this many epochs; null: never.</summary>
     public int? EarlyStop { get; init; }
 
+    /// <summary>
+    /// Every this many epochs (and at the last), the error on at most 2,000 of the images trained on, without
+    /// augmentation and with their true labels: the training error of the generalization gap; 0: never.
+    /// </summary>
+    public int TrainErrorEvery { get; init; }
+
     /// <summary>With a validation set: evaluate the test set every epoch (as without one) instead of at the end only.</summary>
     public bool TestEvery { get; init; }
 
@@ -267,6 +273,7 @@ public sealed record TrainingOptions
         Require((AugmixSeverity == defaults.AugmixSeverity && AugmixWidth == defaults.AugmixWidth) || Policy == TrainingPolicy.AugMix || JsdViews == JsdViews.AugMix, AugmixSeverity != defaults.AugmixSeverity ? "augmix-severity" : "augmix-width", $"applies to --policy augmix or --jsd-views augmix; got --policy {policy}.");
         Require(JsdViews == defaults.JsdViews || JsdWeight > 0, "jsd-views", "needs --jsd-weight > 0 (the views feed the Jensen–Shannon term).");
         Require(Validation is null or > 0, "validation", $"must be a positive number of images; got {Validation}.");
+        Require(TrainErrorEvery >= 0, "train-error-every", $"must be ≥ 0 epochs (0: never); got {TrainErrorEvery}.");
         Require(EarlyStop is null or >= 1, "early-stop", $"must be ≥ 1 epoch; got {EarlyStop}.");
         Require(EarlyStop is null || Validation is not null, "early-stop", "needs --validation N (it watches the validation error).");
         Require(!TestEvery || Validation is not null, "test-every", "applies with --validation N (without one, the test set is evaluated every epoch already).");

@@ -22,6 +22,9 @@ public static class MetricsTable
     /// <summary>The validation columns, after <see cref="Columns"/> in runs with a validation set (absent otherwise).</summary>
     public static readonly string[] ValidationColumns = { "val_error", "val_nll", "val_ece" };
 
+    /// <summary>The training-error column (runs with <c>--train-error-every</c>), after the validation columns.</summary>
+    public const string TrainErrorColumn = "train_error";
+
     /// <summary>The rows of <paramref name="path"/> as numbers by column (empty cells are NaN); none when there is no file.</summary>
     public static IReadOnlyList<Dictionary<string, double>> Read(string path)
     {
@@ -43,7 +46,7 @@ public static class MetricsTable
     /// <summary>One epoch's row as the numbers <see cref="Read"/> would give back.</summary>
     public static Dictionary<string, double> Row(EpochMetrics m, IReadOnlyList<string> classNames)
     {
-        var header = Header(classNames, m.Validation is not null).Split(',');
+        var header = Header(classNames, m).Split(',');
         return Row(header, Cells(m).Split(','));
     }
 
@@ -53,7 +56,7 @@ public static class MetricsTable
         var sb = new StringBuilder();
         if (!File.Exists(path))
         {
-            sb.AppendLine(Header(classNames, m.Validation is not null));
+            sb.AppendLine(Header(classNames, m));
         }
 
         sb.AppendLine(Cells(m));
@@ -73,8 +76,11 @@ public static class MetricsTable
         File.WriteAllLines(path, kept);
     }
 
-    private static string Header(IReadOnlyList<string> classNames, bool validation) =>
-        string.Join(",", Columns.Concat(validation ? ValidationColumns : Array.Empty<string>()).Concat(classNames.Select(n => "acc_" + n.Replace(',', ' ').Replace(' ', '_'))));
+    private static string Header(IReadOnlyList<string> classNames, EpochMetrics m) =>
+        string.Join(",", Columns
+            .Concat(m.Validation is not null ? ValidationColumns : Array.Empty<string>())
+            .Concat(m.TrainError is not null ? new[] { TrainErrorColumn } : Array.Empty<string>())
+            .Concat(classNames.Select(n => "acc_" + n.Replace(',', ' ').Replace(' ', '_'))));
 
     private static string Cells(EpochMetrics m)
     {
@@ -88,6 +94,11 @@ public static class MetricsTable
         if (m.Validation is { } v)
         {
             cells.AddRange(new[] { Number(v.Error), Number(v.Nll), Number(v.Ece) });
+        }
+
+        if (m.TrainError is { } t)
+        {
+            cells.Add(Number(t));
         }
 
         cells.AddRange(m.Test.PerClassAccuracy.Select(a => double.IsNaN(a) ? string.Empty : a.ToString("g6", c)));

@@ -44,6 +44,11 @@ public sealed record RunSummary
     [JsonPropertyName("completed")]
     public bool Completed { get; init; }
 
+    /// <summary>The error on the training sample at the last epoch (<c>--train-error-every</c>; null when off): test − train is the generalization gap.</summary>
+    [JsonPropertyName("train_error")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? TrainError { get; init; }
+
     /// <summary>With a validation set (<c>--validation</c>): its metrics, the best-validation checkpoint's, and the test metrics of that checkpoint.</summary>
     [JsonPropertyName("validation")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

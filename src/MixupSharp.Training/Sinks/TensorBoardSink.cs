@@ -50,6 +50,11 @@ public sealed class TensorBoardSink : ITrainingSink
             }
         }
 
+        if (m.TrainError is { } trainError)
+        {
+            Scalar("train/error", trainError);
+        }
+
         if (m.Validation is { } v)
         {
             Scalar("validation/error", v.Error);

@@ -119,6 +119,26 @@ public sealed class ValidationSplitTests : IDisposable
         Assert.Equal(3, new RunFolder(run).ReadMetrics().Count);
     }
 
+    /// <summary>--train-error-every K: the error on the trained-on images (true labels, no augmentation) every K epochs and at the last.</summary>
+    [Fact]
+    public void TheTrainingErrorIsMeasuredEveryKEpochsAndAtTheLast()
+    {
+        string run = Path.Combine(_dir, "gap");
+        var r = CliRunner.Run(new[] { "train", "--train-error-every", "2", "--epochs", "3", "--label-noise", "0.5", "--out", run }.Concat(Shared()).ToArray());
+        Assert.True(r.Code == 0, r.Err + r.Out);
+        var rows = new RunFolder(run).ReadMetrics();
+        Assert.True(double.IsNaN(rows[0]["train_error"]));
+        Assert.InRange(rows[1]["train_error"], 0, 1);
+        Assert.InRange(rows[2]["train_error"], 0, 1);
+        Assert.Equal(rows[2]["train_error"], new RunFolder(run).ReadSummary()!.TrainError!.Value, 6);
+
+        // The sample holds the trained-on images with their true labels, at most 2,000, drawn apart from the run's streams.
+        using var data = RunData.Load(new TrainingOptions { Dataset = TrainingDataset.Cifar10, DataDir = _data, TrainErrorEvery = 1, LabelNoise = 0.5, Validation = 20 });
+        Assert.Equal(data.Train.Count, data.TrainSample!.Count);
+        T.SameBytes(data.Train.Images, data.TrainSample.Images);
+        Assert.False(T.Bytes(data.Train.Labels).SequenceEqual(T.Bytes(data.TrainSample.Labels)), "the sample keeps the true labels, not the noisy ones");
+    }
+
     [Theory]
     [InlineData("--early-stop=3", "--early-stop needs --validation N (it watches the validation error).")]
     [InlineData("--test-every", "--test-every applies with --validation N (without one, the test set is evaluated every epoch already).")]
