@@ -100,8 +100,19 @@ public static class CompareCommand
             perVariant.Add((variant.Name, options, (seedsText is null ? variant.Seeds : null) ?? defaultSeeds));
         }
 
-        var runs = Comparison.SeedMajor(outDir, perVariant);
-        var comparison = new Comparison(outDir, runs, baseline);
+        var groups = grid.Variants.ToDictionary(v => v.Name, v => v.Group);
+        var runs = Comparison.SeedMajor(outDir, perVariant).Select(r => r with { Group = groups[r.Variant] }).ToList();
+        if (s.SelectBy is not null && Array.IndexOf(Comparison.SelectionMetrics, s.SelectBy) < 0)
+        {
+            throw new UsageException($"--select-by must be one of {string.Join(", ", Comparison.SelectionMetrics)} (validation metrics: a sweep is never chosen on the test set); got '{s.SelectBy}'.");
+        }
+
+        if (s.SelectBy is not null && groups.Values.All(g => g is null))
+        {
+            throw new UsageException($"--select-by picks one variant per \"group\", and no variant of {variantsFile} has a group.");
+        }
+
+        var comparison = new Comparison(outDir, runs, baseline, s.SelectBy);
         if (!perVariant.Any(v => v.Variant == baseline))
         {
             output.WriteLine($"warning: no variant is named '{baseline}' (--baseline), so no p-values are computed.");
@@ -145,6 +156,7 @@ public static class CompareCommand
             .Add("--seeds", "S1,S2,..", "seeds of every variant (default: the file's \"seeds\", else 1,2,3)", v => s.SeedsText = v)
             .Add("--out", "DIR", "the grid's folder (default runs/compare-<variants file name>)", v => s.OutDir = v)
             .Add("--baseline", "NAME", "the variant others are tested against (default erm)", v => s.Baseline = v)
+            .Add("--select-by", "METRIC", $"per variants-file \"group\", report the variant with the lowest mean of a validation metric ({string.Join(", ", Comparison.SelectionMetrics)}) with the sweep's values; also writes selection.csv", v => s.SelectBy = v)
             .Switch("--report-only", "train nothing; summarize the runs there are, and say which are missing or running", () => s.ReportOnly = true)
             .Add("--shard", "I/N|auto", "train only shard I of N of the grid's runs (fixed by the grid; auto: from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX)", v => s.Shard = v)
             .Add("--shard-count", "N", "with --shard auto under Kubernetes: the Job's completions", v => s.ShardCount = OptionTable.Int(v))
@@ -170,6 +182,8 @@ public static class CompareCommand
 
         public string Baseline { get; set; } = KnownMethods.Erm.Name;
 
+        public string? SelectBy { get; set; }
+
         public bool ReportOnly { get; set; }
 
         public string? Shard { get; set; }
@@ -183,7 +197,7 @@ public static class CompareCommand
         public ClusterEmitOptions Cluster { get; } = new();
     }
 
-    private sealed record Variant(string Name, string[] Args, long[]? Seeds);
+    private sealed record Variant(string Name, string[] Args, long[]? Seeds, string? Group);
 
     private sealed record Grid(IReadOnlyList<Variant> Variants, string[] Shared, long[]? Seeds);
 
@@ -253,7 +267,14 @@ public static class CompareCommand
                 }
 
                 long[]? own = v.TryGetProperty("seeds", out var vs) ? Seeds(vs, path, $"variant '{n}' seeds") : null;
-                list.Add(new Variant(n, Flags(v, path, $"variant '{n}'"), own));
+                string? group = null;
+                if (v.TryGetProperty("group", out var g))
+                {
+                    group = g.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(g.GetString()) ? g.GetString()
+                        : throw new UsageException($"{path}: variant '{n}' \"group\" must be a non-empty string; got {g.GetRawText()}.");
+                }
+
+                list.Add(new Variant(n, Flags(v, path, $"variant '{n}'"), own, group));
             }
 
             if (list.Count == 0)
@@ -276,7 +297,7 @@ public static class CompareCommand
         var flags = new List<string>();
         foreach (var p in obj.EnumerateObject())
         {
-            if (p.Name is "name" or "seeds")
+            if (p.Name is "name" or "seeds" or "group")
             {
                 continue;
             }

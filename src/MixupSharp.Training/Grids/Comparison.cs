@@ -13,7 +13,13 @@ using MixupSharp.Training.Runs;
 namespace MixupSharp.Training.Grids;
 
 /// <summary>One run of a comparison grid: a named variant's options with one seed (its OutDir is the run folder).</summary>
-public sealed record ComparisonRun(string Variant, TrainingOptions Options);
+/// <param name="Variant">The variant's name.</param>
+/// <param name="Options">The run's options.</param>
+/// <param name="Group">The sweep the variant belongs to (variants file "group"), among which <c>--select-by</c> picks one; null: none.</param>
+public sealed record ComparisonRun(string Variant, TrainingOptions Options, string? Group = null);
+
+/// <summary>A sweep's pick: the group, the variant with the lowest mean of the metric, and every variant's mean (the sweep's values).</summary>
+public sealed record GroupSelection(string Group, string Metric, string Chosen, IReadOnlyList<(string Variant, int Runs, double Mean)> Candidates);
 
 /// <summary>What <see cref="Comparison.RunAll"/> did with one run.</summary>
 public enum ComparisonRunAction
@@ -50,7 +56,11 @@ public sealed class Comparison
     public static readonly string[] MetricNames =
     {
         "test_error", "test_nll", "test_ece", "best_test_error", "best_epoch", "memorized_fraction", "train_seconds", "images_per_second",
+        "val_error", "val_nll", "val_ece", "best_val_error", "best_val_epoch", "best_val_test_error", "best_val_test_nll", "best_val_test_ece", "train_error",
     };
+
+    /// <summary>The metrics a sweep may be selected by: measured on the validation set only, never on the test set.</summary>
+    public static readonly string[] SelectionMetrics = { "val_error", "val_nll", "val_ece", "best_val_error" };
 
     private readonly string _outDir;
     private readonly IReadOnlyList<ComparisonRun> _runs;
@@ -59,8 +69,15 @@ public sealed class Comparison
     /// <param name="outDir">The grid's folder (reports are written there).</param>
     /// <param name="runs">The runs, in the order they are trained.</param>
     /// <param name="baseline">The variant the others are tested against (default: the one named like ERM); it need not be in the grid.</param>
-    public Comparison(string outDir, IReadOnlyList<ComparisonRun> runs, string? baseline = null)
+    /// <param name="selectBy">The validation metric that picks one variant per group (<see cref="SelectionMetrics"/>); null: none.</param>
+    public Comparison(string outDir, IReadOnlyList<ComparisonRun> runs, string? baseline = null, string? selectBy = null)
     {
+        if (selectBy is not null && Array.IndexOf(SelectionMetrics, selectBy) < 0)
+        {
+            throw new ArgumentException($"--select-by must be one of {string.Join(", ", SelectionMetrics)} (validation metrics: a sweep is never chosen on the test set); got '{selectBy}'.", nameof(selectBy));
+        }
+
+        SelectBy = selectBy;
         _outDir = outDir ?? throw new ArgumentNullException(nameof(outDir));
         _runs = runs ?? throw new ArgumentNullException(nameof(runs));
         Baseline = baseline ?? KnownMethods.Erm.Name;
@@ -78,6 +95,9 @@ public sealed class Comparison
 
     /// <summary>The baseline variant's name.</summary>
     public string Baseline { get; }
+
+    /// <summary>The validation metric each group's variant is selected by; null: no selection.</summary>
+    public string? SelectBy { get; }
 
     /// <summary>The runs of the grid.</summary>
     public IReadOnlyList<ComparisonRun> Runs => _runs;
@@ -124,7 +144,7 @@ public sealed class Comparison
                 throw new ArgumentException($"{o.OutDir} already ran {summary.Epochs} epochs; the grid asks for {o.Epochs}. Use --epochs {summary.Epochs} or more, or another --out.");
             }
 
-            if (summary.Completed && summary.Epochs == o.Epochs)
+            if (Finished(summary, o))
             {
                 return ComparisonRunAction.Skipped;
             }
@@ -224,102 +244,28 @@ public sealed class Comparison
     {
         Directory.CreateDirectory(_outDir);
         var summaries = Summarize();
-        string markdown = Markdown(summaries);
+        var selections = Select(summaries);
+        string markdown = ComparisonTables.Markdown(summaries, _runs, Baseline) + ComparisonTables.SelectionMarkdown(selections);
         File.WriteAllText(Path.Combine(_outDir, "results.md"), markdown);
-        File.WriteAllText(Path.Combine(_outDir, "results.csv"), Csv(summaries));
-        File.WriteAllText(Path.Combine(_outDir, "runs.csv"), RunsCsv());
+        File.WriteAllText(Path.Combine(_outDir, "results.csv"), ComparisonTables.Csv(summaries));
+        File.WriteAllText(Path.Combine(_outDir, "runs.csv"), ComparisonTables.RunsCsv(_runs, _outDir));
+        var written = new List<string> { "results.md", "results.csv", "runs.csv" };
+        if (SelectBy is not null)
+        {
+            File.WriteAllText(Path.Combine(_outDir, "selection.csv"), ComparisonTables.SelectionCsv(selections));
+            written.Add("selection.csv");
+        }
+
         var plots = ComparisonPlots.Write(_outDir, _runs.GroupBy(r => r.Variant).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(r => r.Options.OutDir).ToList())).ToList());
-        return (markdown, new[] { "results.md", "results.csv", "runs.csv" }.Concat(plots).ToList());
+        return (markdown, written.Concat(plots).ToList());
     }
-
-    /// <summary>A CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break (quotes doubled).</summary>
-    public static string CsvField(string value) =>
-        value.IndexOfAny(new[] { ',', '"', '\n', '\r' }) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    /// <summary>The Markdown table: mean ± sd per metric, and Welch p-values against the baseline.</summary>
-    public string Markdown(IReadOnlyList<VariantSummary> summaries)
-    {
-        var c = CultureInfo.InvariantCulture;
-        bool noisy = summaries.Any(s => s["memorized_fraction"]!.Count > 0);
-        string Cell(VariantSummary s, string metric, double scale, string format)
-        {
-            var m = s[metric]!;
-            if (m.Count == 0)
-            {
-                return "–";
-            }
-
-            string mean = (m.Mean * scale).ToString(format, c);
-            return m.Count < 2 ? mean : $"{mean} ± {(m.StandardDeviation * scale).ToString(format, c)}";
-        }
-
-        string P(VariantSummary s, string metric)
-        {
-            double p = s[metric]!.PValue;
-            return double.IsNaN(p) ? "–" : p < 0.001 ? "<0.001" : p.ToString("F3", c);
-        }
-
-        var sb = new StringBuilder();
-        sb.Append("| variant | method | runs | test error % | p | NLL | p | ECE % | p | best error % | best epoch |");
-        sb.Append(noisy ? " memorized % | p |" : string.Empty).AppendLine(" train s | img/s |");
-        sb.Append("|---|---|---|---|---|---|---|---|---|---|---|").Append(noisy ? "---|---|" : string.Empty).AppendLine("---|---|");
-        foreach (var s in summaries)
-        {
-            sb.Append(c, $"| {s.Variant} | {s.Method} | {s.Completed}/{s.Runs} | {Cell(s, "test_error", 100, "F2")} | {P(s, "test_error")} | {Cell(s, "test_nll", 1, "F4")} | {P(s, "test_nll")} | ");
-            sb.Append(c, $"{Cell(s, "test_ece", 100, "F2")} | {P(s, "test_ece")} | {Cell(s, "best_test_error", 100, "F2")} | {Cell(s, "best_epoch", 1, "F1")} |");
-            if (noisy)
-            {
-                sb.Append(c, $" {Cell(s, "memorized_fraction", 100, "F1")} | {P(s, "memorized_fraction")} |");
-            }
-
-            sb.AppendLine(c, $" {Cell(s, "train_seconds", 1, "F0")} | {Cell(s, "images_per_second", 1, "F0")} |");
-        }
-
-        sb.AppendLine();
-        sb.AppendLine(_runs.Any(r => r.Variant == Baseline)
-            ? string.Create(c, $"Mean ± sample standard deviation over the completed seeds; p: two-sided Welch t-test against '{Baseline}' (– where either side has fewer than 2 runs).")
-            : string.Create(c, $"Mean ± sample standard deviation over the completed seeds; no p-values: no variant is named '{Baseline}' (the baseline)."));
-        return sb.ToString();
-    }
-
-    private static string Csv(IReadOnlyList<VariantSummary> summaries)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder("variant,method,metric,n,mean,sd,p_vs_baseline,values\n");
-        foreach (var s in summaries)
-        {
-            foreach (var m in s.Metrics.Where(m => m.Count > 0))
-            {
-                sb.AppendLine(c, $"{CsvField(s.Variant)},{s.Method},{m.Metric},{m.Count},{m.Mean.ToString("R", c)},{Format(m.StandardDeviation)},{Format(m.PValue)},{string.Join(' ', m.Values.Select(v => v.ToString("R", c)))}");
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    private string RunsCsv()
-    {
-        var c = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder("variant,seed,completed,").Append(string.Join(',', MetricNames)).AppendLine(",folder");
-        foreach (var run in _runs)
-        {
-            var values = ReadRun(run);
-            sb.Append(c, $"{CsvField(run.Variant)},{run.Options.Seed},{values is not null},");
-            sb.Append(string.Join(',', MetricNames.Select(m => values is not null && values.TryGetValue(m, out var v) ? Format(v) : string.Empty)));
-            sb.AppendLine(c, $",{CsvField(Path.GetRelativePath(_outDir, run.Options.OutDir))}");
-        }
-
-        return sb.ToString();
-    }
-
-    private static string Format(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
 
     /// <summary>A completed run's metrics, or null when it has not completed its epochs.</summary>
-    private static Dictionary<string, double>? ReadRun(ComparisonRun run)
+    internal static Dictionary<string, double>? ReadRun(ComparisonRun run)
     {
         var folder = new RunFolder(run.Options.OutDir);
         var summary = folder.ReadSummary();
-        if (summary is null || !summary.Completed || summary.Epochs != run.Options.Epochs)
+        if (summary is null || !Finished(summary, run.Options))
         {
             return null;
         }
@@ -340,6 +286,19 @@ public sealed class Comparison
         Add("best_epoch", summary.BestEpoch);
         Add("train_seconds", summary.TrainSeconds);
         Add("images_per_second", summary.ImagesPerSecond);
+        Add("train_error", summary.TrainError);
+        if (summary.Validation is { } v)
+        {
+            Add("val_error", v.Error);
+            Add("val_nll", v.Nll);
+            Add("val_ece", v.Ece);
+            Add("best_val_error", v.BestError);
+            Add("best_val_epoch", v.BestEpoch);
+            Add("best_val_test_error", v.BestTestError);
+            Add("best_val_test_nll", v.BestTestNll);
+            Add("best_val_test_ece", v.BestTestEce);
+        }
+
         var last = folder.ReadMetrics().LastOrDefault();
         if (last is not null && last.TryGetValue("memorized_fraction", out double memorized) && double.IsFinite(memorized))
         {
@@ -347,5 +306,38 @@ public sealed class Comparison
         }
 
         return values;
+    }
+
+    /// <summary>Whether a run has nothing left to train: all its epochs, or fewer because <c>--early-stop</c> ended it.</summary>
+    private static bool Finished(RunSummary summary, TrainingOptions o) =>
+        summary.Completed && (summary.Epochs == o.Epochs || (summary.Validation?.StoppedEarlyAfter is { } after && after == summary.Epochs));
+
+    /// <summary>
+    /// Each group's pick (<see cref="SelectBy"/>): the variant with the lowest mean over its completed runs, ties to the
+    /// first in the grid; none without <see cref="SelectBy"/>. Groups whose variants have no completed run are left out.
+    /// </summary>
+    public IReadOnlyList<GroupSelection> Select(IReadOnlyList<VariantSummary> summaries)
+    {
+        ArgumentNullException.ThrowIfNull(summaries);
+        if (SelectBy is null)
+        {
+            return Array.Empty<GroupSelection>();
+        }
+
+        var selections = new List<GroupSelection>();
+        foreach (var group in _runs.Where(r => r.Group is not null).GroupBy(r => r.Group!))
+        {
+            var candidates = group.Select(r => r.Variant).Distinct()
+                .Select(v => summaries.First(s => s.Variant == v)[SelectBy]!)
+                .Zip(group.Select(r => r.Variant).Distinct(), (m, v) => (Variant: v, Runs: m.Count, m.Mean))
+                .ToList();
+            var measured = candidates.Where(c => c.Runs > 0).ToList();
+            if (measured.Count > 0)
+            {
+                selections.Add(new GroupSelection(group.Key, SelectBy, measured.OrderBy(c => c.Mean).First().Variant, candidates));
+            }
+        }
+
+        return selections;
     }
 }

@@ -66,9 +66,9 @@ public sealed class CliConventionsTests : IDisposable
     [Fact]
     public void CsvFieldsAreQuotedPerRfc4180AndTheReportListsOnlyWhatItWrote()
     {
-        Assert.Equal("plain", Comparison.CsvField("plain"));
-        Assert.Equal("\"a,b\"", Comparison.CsvField("a,b"));
-        Assert.Equal("\"say \"\"hi\"\"\"", Comparison.CsvField("say \"hi\""));
+        Assert.Equal("plain", ComparisonTables.CsvField("plain"));
+        Assert.Equal("\"a,b\"", ComparisonTables.CsvField("a,b"));
+        Assert.Equal("\"say \"\"hi\"\"\"", ComparisonTables.CsvField("say \"hi\""));
 
         string data = Path.Combine(_dir, "data");
         DataFiles.WriteCifar10(data, perBatch: 8, testCount: 12);

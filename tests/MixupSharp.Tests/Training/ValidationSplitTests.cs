@@ -139,6 +139,38 @@ public sealed class ValidationSplitTests : IDisposable
         Assert.False(T.Bytes(data.Train.Labels).SequenceEqual(T.Bytes(data.TrainSample.Labels)), "the sample keeps the true labels, not the noisy ones");
     }
 
+    /// <summary>compare --select-by val_error picks, per "group", the variant with the lowest mean validation error, and says so with the sweep's values.</summary>
+    [Fact]
+    public void CompareSelectsEachGroupsVariantOnTheValidationSet()
+    {
+        string grid = Path.Combine(_dir, "sweep.json");
+        File.WriteAllText(grid, """
+            {"shared": {"validation": 20, "epochs": 1},
+             "variants": [{"name": "erm", "method": "erm"},
+                          {"name": "mixup-a0.2", "method": "mixup", "alpha": 0.2, "group": "mixup"},
+                          {"name": "mixup-a1", "method": "mixup", "alpha": 1, "group": "mixup"},
+                          {"name": "cutout-p0.5", "method": "cutout", "prob": 0.5, "group": "cutout"}]}
+            """);
+        string outDir = Path.Combine(_dir, "sweep");
+        var r = CliRunner.Run(new[] { "compare", "--variants", grid, "--seeds", "1", "--out", outDir, "--select-by", "val_error" }.Concat(Shared()).ToArray());
+        Assert.True(r.Code == 0, r.Err + r.Out);
+        string md = File.ReadAllText(Path.Combine(outDir, "results.md"));
+        Assert.Contains("Selected on the validation set (val_error", md);
+        Assert.Contains("val error % | best-val test error %", md);
+        var rows = File.ReadAllLines(Path.Combine(outDir, "selection.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(3, rows.Count);
+        var mixup = rows.Where(x => x[0] == "mixup").ToList();
+        var chosen = mixup.OrderBy(x => double.Parse(x[4], System.Globalization.CultureInfo.InvariantCulture)).First()[2];
+        Assert.Equal("True", mixup.Single(x => x[2] == chosen)[5]);
+        Assert.Contains($"**mixup**: {chosen} (of mixup-a0.2 ", md);
+        Assert.Equal("True", rows.Single(x => x[0] == "cutout")[5]);
+
+        // Never on the test set, and only with groups.
+        var bad = CliRunner.Run(new[] { "compare", "--variants", grid, "--seeds", "1", "--out", outDir, "--select-by", "test_error", "--report-only" }.Concat(Shared()).ToArray());
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--select-by must be one of val_error, val_nll, val_ece, best_val_error (validation metrics: a sweep is never chosen on the test set); got 'test_error'.", bad.Err);
+    }
+
     [Theory]
     [InlineData("--early-stop=3", "--early-stop needs --validation N (it watches the validation error).")]
     [InlineData("--test-every", "--test-every applies with --validation N (without one, the test set is evaluated every epoch already).")]
