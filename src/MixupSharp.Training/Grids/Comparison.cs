@@ -245,7 +245,8 @@ public sealed class Comparison
         Directory.CreateDirectory(_outDir);
         var summaries = Summarize();
         var selections = Select(summaries);
-        string markdown = ComparisonTables.Markdown(summaries, _runs, Baseline) + ComparisonTables.SelectionMarkdown(selections);
+        string markdown = ComparisonTables.Markdown(summaries, _runs, Baseline) + ComparisonTables.SelectionMarkdown(selections)
+            + (_runs.Any(r => r.Variant == Baseline) ? ComparisonTables.PairedMarkdown(this) : string.Empty);
         File.WriteAllText(Path.Combine(_outDir, "results.md"), markdown);
         File.WriteAllText(Path.Combine(_outDir, "results.csv"), ComparisonTables.Csv(summaries));
         File.WriteAllText(Path.Combine(_outDir, "runs.csv"), ComparisonTables.RunsCsv(_runs, _outDir));
@@ -306,6 +307,23 @@ public sealed class Comparison
         }
 
         return values;
+    }
+
+    /// <summary>
+    /// Each variant against the baseline on <paramref name="metric"/>, paired by seed (runs with one seed share their
+    /// training subset), with Holm's adjustment across the grid's variants: (variant, test, Holm-adjusted p).
+    /// </summary>
+    public IReadOnlyList<(string Variant, PairedResult Test, double Holm)> Paired(string metric)
+    {
+        var values = _runs.Select(r => (r.Variant, r.Options.Seed, Values: ReadRun(r))).Where(x => x.Values is not null && x.Values.TryGetValue(metric, out double v) && double.IsFinite(v))
+            .ToDictionary(x => (x.Variant, x.Seed), x => x.Values![metric]);
+        var tests = _runs.Select(r => r.Variant).Distinct().Where(v => v != Baseline).Select(v =>
+        {
+            var seeds = _runs.Where(r => r.Variant == v).Select(r => r.Options.Seed).Where(s => values.ContainsKey((v, s)) && values.ContainsKey((Baseline, s))).ToList();
+            return (Variant: v, Test: Statistics.PairedTTest(seeds.Select(s => values[(v, s)]).ToList(), seeds.Select(s => values[(Baseline, s)]).ToList()));
+        }).ToList();
+        var holm = Statistics.Holm(tests.Select(t => t.Test.PValue).ToList());
+        return tests.Select((t, i) => (t.Variant, t.Test, holm[i])).ToList();
     }
 
     /// <summary>Whether a run has nothing left to train: all its epochs, or fewer because <c>--early-stop</c> ended it.</summary>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using MixupSharp.Training.Reports;
 
 namespace MixupSharp.Training.Grids;
 
@@ -80,6 +81,38 @@ public static class ComparisonTables
         {
             string sweep = string.Join(", ", s.Candidates.Select(k => k.Runs == 0 ? $"{k.Variant} –" : string.Create(c, $"{k.Variant} {k.Mean:G4} ({k.Runs} run{(k.Runs == 1 ? "" : "s")})")));
             sb.AppendLine(c, $"- **{s.Group}**: {s.Chosen} (of {sweep})");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The paired comparisons against the baseline, by seed: the mean difference in percentage points with its 95%
+    /// confidence interval, p, and p after Holm's adjustment across the variants; for the last epoch's test error and,
+    /// with a validation set, for the best-validation weights' test error.
+    /// </summary>
+    public static string PairedMarkdown(Comparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        foreach (var (metric, label) in new[] { ("test_error", "test error"), ("best_val_test_error", "test error of the best-validation weights") })
+        {
+            var rows = comparison.Paired(metric);
+            if (rows.All(r => r.Test.Pairs == 0))
+            {
+                continue;
+            }
+
+            sb.AppendLine().AppendLine(c, $"Paired by seed against '{comparison.Baseline}', {label} (percentage points; negative: lower error than the baseline; Holm across the {rows.Count} variants):").AppendLine();
+            sb.AppendLine("| variant | pairs | difference | 95% CI | p | Holm p |").AppendLine("|---|---|---|---|---|---|");
+            foreach (var (variant, t, holm) in rows)
+            {
+                string P(double p) => double.IsNaN(p) ? "–" : p < 0.001 ? "<0.001" : p.ToString("F3", c);
+                string ci = double.IsNaN(t.Low) ? "–" : string.Create(c, $"[{t.Low * 100:+0.00;-0.00}, {t.High * 100:+0.00;-0.00}]");
+                string diff = double.IsNaN(t.MeanDifference) ? "–" : (t.MeanDifference * 100).ToString("+0.00;-0.00", c);
+                sb.AppendLine(c, $"| {variant} | {t.Pairs} | {diff} | {ci} | {P(t.PValue)} | {P(holm)} |");
+            }
         }
 
         return sb.ToString();

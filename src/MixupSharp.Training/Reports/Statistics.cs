@@ -10,6 +10,14 @@ namespace MixupSharp.Training.Reports;
 /// <param name="PValue">The two-sided p-value; NaN when either sample has fewer than 2 values or both have zero variance.</param>
 public sealed record WelchResult(double T, double DegreesOfFreedom, double PValue);
 
+/// <summary>The result of a paired t-test: the mean difference a − b over the pairs, its 95% confidence interval, and the two-sided p-value.</summary>
+/// <param name="Pairs">The number of pairs.</param>
+/// <param name="MeanDifference">The mean of a − b.</param>
+/// <param name="Low">The lower end of the 95% confidence interval of the mean difference (t distribution, n − 1 df).</param>
+/// <param name="High">The upper end.</param>
+/// <param name="PValue">The two-sided p-value; NaN for fewer than 2 pairs or no variation in the differences.</param>
+public sealed record PairedResult(int Pairs, double MeanDifference, double Low, double High, double PValue);
+
 /// <summary>Summary statistics for comparing runs across seeds.</summary>
 public static class Statistics
 {
@@ -39,6 +47,62 @@ public static class Statistics
         var sorted = values.OrderBy(v => v).ToArray();
         int mid = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /// <summary>
+    /// The paired t-test of a − b (pairs at the same index, e.g. runs sharing a seed and so a training subset), with the
+    /// 95% confidence interval of the mean difference: an effect size with its uncertainty, not only a p-value.
+    /// </summary>
+    public static PairedResult PairedTTest(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count != b.Count)
+        {
+            throw new ArgumentException($"a paired test needs as many values on each side; got {a.Count} and {b.Count}.", nameof(b));
+        }
+
+        var d = a.Zip(b, (x, y) => x - y).ToArray();
+        double mean = Mean(d), sd = StandardDeviation(d);
+        if (d.Length < 2 || !(sd > 0))
+        {
+            return new PairedResult(d.Length, mean, double.NaN, double.NaN, double.NaN);
+        }
+
+        double se = sd / Math.Sqrt(d.Length), df = d.Length - 1, half = StudentTQuantile975(df) * se;
+        return new PairedResult(d.Length, mean, mean - half, mean + half, StudentTTwoSided(mean / se, df));
+    }
+
+    /// <summary>The 0.975 quantile of Student's t with <paramref name="df"/> degrees of freedom (bisection on the two-sided tail, to 1e-12).</summary>
+    public static double StudentTQuantile975(double df)
+    {
+        double low = 0, high = 1000;
+        while (high - low > 1e-12)
+        {
+            double mid = (low + high) / 2;
+            (low, high) = StudentTTwoSided(mid, df) > 0.05 ? (mid, high) : (low, mid);
+        }
+
+        return (low + high) / 2;
+    }
+
+    /// <summary>
+    /// Holm's step-down adjustment of a family of p-values (controls the family-wise error rate): the k-th smallest of m
+    /// is multiplied by m − k + 1, made non-decreasing, capped at 1. NaN values are not counted in m and stay NaN.
+    /// </summary>
+    public static double[] Holm(IReadOnlyList<double> pValues)
+    {
+        ArgumentNullException.ThrowIfNull(pValues);
+        var order = Enumerable.Range(0, pValues.Count).Where(i => !double.IsNaN(pValues[i])).OrderBy(i => pValues[i]).ToArray();
+        var adjusted = pValues.Select(_ => double.NaN).ToArray();
+        double running = 0;
+        for (int k = 0; k < order.Length; k++)
+        {
+            running = Math.Max(running, Math.Min(1, (order.Length - k) * pValues[order[k]]));
+            adjusted[order[k]] = running;
+        }
+
+        return adjusted;
     }
 
     /// <summary>Welch's t-test of equal means without assuming equal variances, two-sided.</summary>

@@ -164,6 +164,8 @@ public sealed class ValidationSplitTests : IDisposable
         Assert.Equal("True", mixup.Single(x => x[2] == chosen)[5]);
         Assert.Contains($"**mixup**: {chosen} (of mixup-a0.2 ", md);
         Assert.Equal("True", rows.Single(x => x[0] == "cutout")[5]);
+        Assert.Contains("Paired by seed against 'erm', test error", md);
+        Assert.Contains("Paired by seed against 'erm', test error of the best-validation weights", md);
 
         // Never on the test set, and only with groups.
         var bad = CliRunner.Run(new[] { "compare", "--variants", grid, "--seeds", "1", "--out", outDir, "--select-by", "test_error", "--report-only" }.Concat(Shared()).ToArray());
