@@ -15,6 +15,7 @@ public static class CompletionScripts
         ["eval"] = EvalCommand.Table(),
         ["compare"] = CompareCommand.Table(),
         ["preview"] = PreviewCommand.Table(),
+        ["learning-curve"] = LearningCurveCommand.Table(),
         ["bench"] = BenchCommand.Table(),
         ["datasets"] = DatasetsCommand.Table(),
         ["export"] = ExportCommand.Table(),

@@ -25,6 +25,7 @@ namespace MixupSharp.Cli
               eval       evaluate a run's checkpoint: error, NLL, ECE, per-class accuracy, and error under FGSM attacks (--fgsm EPS)
               compare    train a grid of variants x seeds (resumable) and report mean +- sd, Welch p-values and overlay plots
               preview    write a PNG of what a method does to real samples, with lambda under each
+              learning-curve  plot a metric against the training-set size from grids written by compare
               bench      measure the trainer against a bare loop, loader throughput, memory growth and load times
               datasets   list where each dataset is found, or download one (--download NAME)
               export     write a run's trained model as a PyTorch state dict (.pt) or safetensors
@@ -66,12 +67,13 @@ namespace MixupSharp.Cli
                     "eval" => EvalCommand.Run(rest, output),
                     "compare" => CompareCommand.Run(rest, output, stop),
                     "preview" => PreviewCommand.Run(rest, output),
+                    "learning-curve" => LearningCurveCommand.Run(rest, output),
                     "bench" => BenchCommand.Run(rest, output),
                     "datasets" => DatasetsCommand.Run(rest, output),
                     "export" => ExportCommand.Run(rest, output),
                     "predict" => PredictCommand.Run(rest, output, error),
                     "completion" => Completion(rest, output),
-                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, bench, datasets, export, predict or completion (see ./mixup --help)"),
+                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, learning-curve, bench, datasets, export, predict or completion (see ./mixup --help)"),
                 };
             }
             catch (UsageException e)

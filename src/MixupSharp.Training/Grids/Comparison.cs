@@ -271,6 +271,14 @@ public sealed class Comparison
             return null;
         }
 
+        return SummaryMetrics(folder, summary);
+    }
+
+    /// <summary>The metrics of <see cref="MetricNames"/> a run's summary.json (and last metrics.csv row) give, by name; absent ones are left out.</summary>
+    public static Dictionary<string, double> SummaryMetrics(RunFolder folder, RunSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(summary);
         var values = new Dictionary<string, double>();
         void Add(string name, double? value)
         {

@@ -173,6 +173,38 @@ public sealed class ValidationSplitTests : IDisposable
         Assert.Contains("--select-by must be one of val_error, val_nll, val_ece, best_val_error (validation metrics: a sweep is never chosen on the test set); got 'test_error'.", bad.Err);
     }
 
+    /// <summary>learning-curve: grids of two sizes give one line per variant over the sizes, the gap, and the table with n per cell.</summary>
+    [Fact]
+    public void TheLearningCurveReadsGridsOfSeveralSizes()
+    {
+        string grid = Path.Combine(_dir, "lc.json");
+        File.WriteAllText(grid, """{"shared": {"validation": 10, "epochs": 1, "train-error-every": 1}, "variants": [{"name": "erm", "method": "erm"}, {"name": "mixup", "method": "mixup"}]}""");
+        foreach (string size in new[] { "20", "40" })
+        {
+            var r = CliRunner.Run(new[] { "compare", "--variants", grid, "--seeds", "1,2", "--out", Path.Combine(_dir, "lc-n" + size), "--train-subset", size }.Concat(Shared()).ToArray());
+            Assert.True(r.Code == 0, r.Err + r.Out);
+        }
+
+        string png = Path.Combine(_dir, "figures", "curve.png");
+        var c = CliRunner.Run("learning-curve", "--grid", Path.Combine(_dir, "lc-n20"), "--grid", Path.Combine(_dir, "lc-n40"), "--out", png);
+        Assert.True(c.Code == 0, c.Err + c.Out);
+        Assert.True(new FileInfo(png).Length > 5000);
+        Assert.True(File.Exists(Path.Combine(_dir, "figures", "curve-gap.png")));
+        string md = File.ReadAllText(Path.Combine(_dir, "figures", "curve.md"));
+        Assert.Contains("| best_val_test_error (%) | 20 | 40 |", md);
+        Assert.Contains("| gap: test − train error (%) | 20 | 40 |", md);
+        Assert.Equal(2, md.Split('\n').Count(l => l.StartsWith("| erm |", StringComparison.Ordinal)));
+        Assert.Contains("(2) |", md);
+
+        var points = MixupSharp.Training.Reports.LearningCurve.Collect(new[] { Path.Combine(_dir, "lc-n20"), Path.Combine(_dir, "lc-n40") }, "test_error");
+        Assert.Equal(new long[] { 20, 40, 20, 40 }, points.Select(p => p.Size));
+        Assert.All(points, p => Assert.Equal(2, p.Values.Count));
+
+        var bad = CliRunner.Run("learning-curve", "--grid", Path.Combine(_dir, "nowhere"));
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("nowhere: no such folder", bad.Err);
+    }
+
     [Theory]
     [InlineData("--early-stop=3", "--early-stop needs --validation N (it watches the validation error).")]
     [InlineData("--test-every", "--test-every applies with --validation N (without one, the test set is evaluated every epoch already).")]

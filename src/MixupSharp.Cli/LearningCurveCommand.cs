@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using MixupSharp.Training.Grids;
+using MixupSharp.Training.Reports;
+
+namespace MixupSharp.Cli;
+
+/// <summary><c>mixup learning-curve</c>: a metric against the training-set size, from grids written by compare.</summary>
+public static class LearningCurveCommand
+{
+    /// <summary>The verb's option table (for help and shell completion).</summary>
+    public static OptionTable Table() => Table(new Settings());
+
+    /// <summary>Runs the verb.</summary>
+    public static int Run(string[] args, TextWriter output)
+    {
+        var s = new Settings();
+        if (Table(s).HelpOrParse(args, output))
+        {
+            return 0;
+        }
+
+        if (s.Grids.Count == 0)
+        {
+            throw new UsageException("learning-curve needs --grid DIR (a folder written by ./mixup compare), once per grid.");
+        }
+
+        if (Array.IndexOf(Comparison.MetricNames, s.Metric) < 0)
+        {
+            throw new UsageException($"--metric must be one of {string.Join(", ", Comparison.MetricNames)}; got '{s.Metric}'.");
+        }
+
+        foreach (string grid in s.Grids.Where(g => !Directory.Exists(g)))
+        {
+            throw new UsageException($"--grid {grid}: no such folder.");
+        }
+
+        var points = LearningCurve.Collect(s.Grids, s.Metric);
+        if (points.Count == 0)
+        {
+            throw new UsageException($"no completed run with {s.Metric} under {string.Join(", ", s.Grids)}.");
+        }
+
+        string png = s.Out ?? Path.Combine("runs", "learning-curve.png");
+        string gap = Path.Combine(Path.GetDirectoryName(png) ?? ".", Path.GetFileNameWithoutExtension(png) + "-gap.png");
+        LearningCurve.Plot(points, png, $"{s.Metric.Replace('_', ' ')} (%)", $"{s.Metric.Replace('_', ' ')} against training-set size (mean ± sd over seeds)");
+        var written = new List<string> { png };
+        if (points.Any(p => p.Gaps.Count > 0))
+        {
+            LearningCurve.Plot(points, gap, "test − train error (%)", "Generalization gap against training-set size (last epoch; mean ± sd over seeds)", gap: true);
+            written.Add(gap);
+        }
+
+        string table = LearningCurve.Markdown(points, s.Metric);
+        string md = Path.ChangeExtension(png, ".md");
+        File.WriteAllText(md, table);
+        written.Add(md);
+        output.Write(table);
+        output.WriteLine($"written: {string.Join(", ", written)}");
+        return 0;
+    }
+
+    private static OptionTable Table(Settings s) =>
+        new OptionTable("learning-curve", "Plot a metric against the training-set size (log scale), one line per variant with ±1 sd error bars over seeds, from grids written by ./mixup compare (variants named alike across sizes); also the generalization gap (test - train error, with --train-error-every) and a Markdown table.")
+            .Add("--grid", "DIR", "a grid folder written by compare; give it once per grid (e.g. one per size)", v => s.Grids.Add(v))
+            .Add("--metric", "NAME", "the metric (default best_val_test_error: the test error of the best-validation weights; test_error: the last weights')", v => s.Metric = v)
+            .Add("--out", "FILE", "the PNG (default runs/learning-curve.png; the gap goes to FILE-gap.png, the table to FILE.md)", v => s.Out = v);
+
+    private sealed class Settings
+    {
+        public List<string> Grids { get; } = new();
+
+        public string Metric { get; set; } = "best_val_test_error";
+
+        public string? Out { get; set; }
+    }
+}
