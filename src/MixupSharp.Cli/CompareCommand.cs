@@ -86,11 +86,11 @@ public static class CompareCommand
         {
             var options = new TrainingOptions();
             var variantTable = TrainCommand.Options(() => options, o => options = o, _ => throw new UsageException("a variant cannot set resume."));
-            variantTable.Parse(grid.Shared);
-            variantTable.Parse(sharedArgs);
+            variantTable.Parse(TrainCommand.RecipeFirst(grid.Shared));
+            variantTable.Parse(TrainCommand.RecipeFirst(sharedArgs.ToArray()));
             try
             {
-                variantTable.Parse(variant.Args);
+                variantTable.Parse(TrainCommand.RecipeFirst(variant.Args));
             }
             catch (UsageException e)
             {

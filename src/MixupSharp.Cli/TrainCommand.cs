@@ -18,6 +18,7 @@ public static class TrainCommand
     {
         void Set(Func<TrainingOptions, TrainingOptions> change) => set(change(get()));
         var table = new OptionTable("train", "Train a classifier and write config.json, metrics.csv, summary.json, reliability.json and checkpoint.bin into the run folder.")
+            .Add("--recipe", "NAME", $"start from a setting our evidence supports ({string.Join(", ", Recipes.All.Select(r => $"{r.Name}: {r.Summary}"))}); other flags override it, wherever they stand", v => Set(o => Recipes.Parse(v).Apply(o) with { Recipe = v }))
             .Add("--dataset", "NAME", "fashion-mnist (default), mnist, cifar10, cifar100, folder", v => Set(o => o with { Dataset = Choice<TrainingDataset>("dataset", v) }))
             .Add("--data-dir", "DIR", "where the dataset is (default: $MIXUPSHARP_DATA, ~/.cache/mixupsharp, /usr/share/datasets)", v => Set(o => o with { DataDir = v }))
             .Add("--model", "NAME", "seednet (default), preact-resnet18, wide-resnet, fast-resnet", v => Set(o => o with { Model = v }))
@@ -92,7 +93,7 @@ public static class TrainCommand
             return 0;
         }
 
-        table.Parse(args);
+        table.Parse(RecipeFirst(args));
         bool resume = resumeDir is not null;
         if (resume)
         {
@@ -128,6 +129,18 @@ public static class TrainCommand
         output.WriteLine(outcome == RunOutcome.Completed ? $"done. {options.OutDir}/summary.json:" : $"interrupted; resume with ./mixup train --resume {options.OutDir}. summary so far:");
         output.WriteLine(summary);
         return outcome == RunOutcome.Completed ? 0 : 130;
+    }
+
+    /// <summary>The arguments with <c>--recipe NAME</c> moved to the front, so every other flag overrides the recipe wherever it stands.</summary>
+    public static string[] RecipeFirst(string[] args)
+    {
+        int at = Array.IndexOf(args, "--recipe");
+        if (at < 0 || at + 1 >= args.Length)
+        {
+            return args;
+        }
+
+        return new[] { args[at], args[at + 1] }.Concat(args.Take(at)).Concat(args.Skip(at + 2)).ToArray();
     }
 
     /// <summary>The value of <typeparamref name="TEnum"/> named <paramref name="value"/>; otherwise an error naming the option and the choices.</summary>

@@ -185,6 +185,9 @@ public sealed record TrainingOptions
     /// <summary>With a validation set: evaluate the test set every epoch (as without one) instead of at the end only.</summary>
     public bool TestEvery { get; init; }
 
+    /// <summary>The recipe the run started from (<c>--recipe</c>, see <see cref="Recipes"/>); null: none.</summary>
+    public string? Recipe { get; init; }
+
     /// <summary>
     /// Values of the options <see cref="Method"/> declares for itself (<see cref="TrainingMethod.Options"/>), by option
     /// name; an option not here has its default. Null (and absent from config.json) when there are none.
@@ -272,6 +275,7 @@ public sealed record TrainingOptions
         Require(AaPolicy == defaults.AaPolicy || Policy == TrainingPolicy.AutoAugment, "aa-policy", $"applies to --policy autoaugment; got --policy {policy}.");
         Require((AugmixSeverity == defaults.AugmixSeverity && AugmixWidth == defaults.AugmixWidth) || Policy == TrainingPolicy.AugMix || JsdViews == JsdViews.AugMix, AugmixSeverity != defaults.AugmixSeverity ? "augmix-severity" : "augmix-width", $"applies to --policy augmix or --jsd-views augmix; got --policy {policy}.");
         Require(JsdViews == defaults.JsdViews || JsdWeight > 0, "jsd-views", "needs --jsd-weight > 0 (the views feed the Jensen–Shannon term).");
+        Require(Recipe is null || Recipes.All.Any(r => r.Name == Recipe), "recipe", $"must be one of {string.Join(", ", Recipes.All.Select(r => r.Name))}; got '{Recipe}'.");
         Require(Validation is null or > 0, "validation", $"must be a positive number of images; got {Validation}.");
         Require(TrainErrorEvery >= 0, "train-error-every", $"must be ≥ 0 epochs (0: never); got {TrainErrorEvery}.");
         Require(EarlyStop is null or >= 1, "early-stop", $"must be ≥ 1 epoch; got {EarlyStop}.");
