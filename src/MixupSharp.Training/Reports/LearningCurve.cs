@@ -79,8 +79,11 @@ public static class LearningCurve
     {
         ArgumentNullException.ThrowIfNull(points);
         var plot = new ScottPlot.Plot();
+        int index = 0;
         foreach (var variant in points.GroupBy(p => p.Variant))
         {
+            // One palette colour per variant, set by hand: the error bars would otherwise take the next colour.
+            var color = plot.Add.Palette.GetColor(index++);
             var series = variant.Select(p => (p.Size, Values: gap ? p.Gaps : p.Values)).Where(p => p.Values.Count > 0).OrderBy(p => p.Size).ToList();
             if (series.Count == 0)
             {
@@ -90,10 +93,10 @@ public static class LearningCurve
             double[] xs = series.Select(p => Math.Log10(p.Size)).ToArray();
             double[] ys = series.Select(p => Statistics.Mean(p.Values.ToArray()) * 100).ToArray();
             double[] errors = series.Select(p => p.Values.Count > 1 ? Statistics.StandardDeviation(p.Values.ToArray()) * 100 : 0).ToArray();
-            var line = plot.Add.Scatter(xs, ys);
+            var line = plot.Add.Scatter(xs, ys, color);
             line.LegendText = variant.Key;
             var bars = plot.Add.ErrorBar(xs, ys, errors);
-            bars.Color = line.Color;
+            bars.Color = color;
         }
 
         // A log scale by hand: positions are log10(size), labelled with the sizes.
