@@ -271,11 +271,17 @@ public sealed class Comparison
             return null;
         }
 
-        return SummaryMetrics(folder, summary);
+        return SummaryMetrics(folder, summary, testedEveryEpoch: run.Options.Validation is null || run.Options.TestEvery);
     }
 
     /// <summary>The metrics of <see cref="MetricNames"/> a run's summary.json (and last metrics.csv row) give, by name; absent ones are left out.</summary>
-    public static Dictionary<string, double> SummaryMetrics(RunFolder folder, RunSummary summary)
+    /// <param name="folder">The run folder.</param>
+    /// <param name="summary">Its summary.json.</param>
+    /// <param name="testedEveryEpoch">
+    /// Whether the run evaluated the test set every epoch; if not (a run with a validation set), its "best test error"
+    /// is its only test evaluation, so best_test_error and best_epoch are left out rather than reported as a best.
+    /// </param>
+    public static Dictionary<string, double> SummaryMetrics(RunFolder folder, RunSummary summary, bool testedEveryEpoch = true)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(summary);
@@ -291,8 +297,11 @@ public sealed class Comparison
         Add("test_error", summary.TestError);
         Add("test_nll", summary.TestNll);
         Add("test_ece", summary.TestEce);
-        Add("best_test_error", summary.BestTestError);
-        Add("best_epoch", summary.BestEpoch);
+        if (testedEveryEpoch)
+        {
+            Add("best_test_error", summary.BestTestError);
+            Add("best_epoch", summary.BestEpoch);
+        }
         Add("train_seconds", summary.TrainSeconds);
         Add("images_per_second", summary.ImagesPerSecond);
         Add("train_error", summary.TrainError);

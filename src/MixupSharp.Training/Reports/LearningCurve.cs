@@ -58,7 +58,7 @@ public static class LearningCurve
                 }
 
                 var config = folder.ReadConfig();
-                var values = Comparison.SummaryMetrics(folder, summary);
+                var values = Comparison.SummaryMetrics(folder, summary, testedEveryEpoch: config.Options.Validation is null || config.Options.TestEvery);
                 if (!values.TryGetValue(metric, out double value))
                 {
                     continue;
