@@ -21,8 +21,7 @@ public class AugmentationBenchmarks
     private Tensor _images = null!;
     private Tensor _labels = null!;
     private Generator _generator = null!;
-    private SeedNet _model = null!;
-    private optim.Optimizer _optimizer = null!;
+    private SeedNetStep _step = null!;
     private Mixup _mixup = null!;
     private CutMix _cutmix = null!;
     private MixupOrCutMix _mixupOrCutMix = null!;
@@ -53,8 +52,7 @@ public class AugmentationBenchmarks
         _generator = new Generator(42);
         _images = torch.rand(dims, generator: _generator);
         _labels = torch.randint(10, new[] { dims[0] }, generator: _generator);
-        _model = new SeedNet((int)dims[1], (int)dims[2], 10);
-        _optimizer = optim.SGD(_model.parameters(), 0.01, momentum: 0.9);
+        _step = new SeedNetStep(_images, _labels);
         _mixup = new Mixup(10);
         _cutmix = new CutMix(10);
         _mixupOrCutMix = new MixupOrCutMix(10, new MixupOrCutMixOptions { Mode = MixMode.PerSample });
@@ -80,59 +78,50 @@ public class AugmentationBenchmarks
         _images.Dispose();
         _labels.Dispose();
         _generator.Dispose();
-        _model.Dispose();
+        _step.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "SeedNet train step")]
-    public float SeedNetTrainStep()
-    {
-        using var scope = NewDisposeScope();
-        using var targets = SoftTargets.FromIndices(_labels, 10);
-        _optimizer.zero_grad();
-        var loss = SoftTargetCrossEntropy.Compute(_model.call(_images), targets);
-        loss.backward();
-        _optimizer.step();
-        return loss.item<float>();
-    }
+    public float SeedNetTrainStep() => _step.Run();
 
     [Benchmark]
-    public void Mixup() => Run(() => _mixup.Apply(_images, _labels, _generator));
+    public void Mixup() => SeedNetStep.Measure(() => _mixup.Apply(_images, _labels, _generator));
 
     [Benchmark]
-    public void FMix() => Run(() => _fmix.Apply(_images, _labels, _generator));
+    public void FMix() => SeedNetStep.Measure(() => _fmix.Apply(_images, _labels, _generator));
 
     [Benchmark]
-    public void ResizeMix() => Run(() => _resizeMix.Apply(_images, _labels, _generator));
+    public void ResizeMix() => SeedNetStep.Measure(() => _resizeMix.Apply(_images, _labels, _generator));
 
     [Benchmark]
-    public void SaliencyMix() => Run(() => _saliencyMix.Apply(_images, _labels, _generator));
+    public void SaliencyMix() => SeedNetStep.Measure(() => _saliencyMix.Apply(_images, _labels, _generator));
 
     [Benchmark]
-    public void SmoothMix() => Run(() => _smoothMix.Apply(_images, _labels, _generator));
+    public void SmoothMix() => SeedNetStep.Measure(() => _smoothMix.Apply(_images, _labels, _generator));
 
     [Benchmark]
-    public void GridMix() => Run(() => _gridMix.Apply(_images, _labels, _generator));
+    public void GridMix() => SeedNetStep.Measure(() => _gridMix.Apply(_images, _labels, _generator));
 
     [Benchmark]
-    public void CutMix() => Run(() => _cutmix.Apply(_images, _labels, _generator));
+    public void CutMix() => SeedNetStep.Measure(() => _cutmix.Apply(_images, _labels, _generator));
 
     [Benchmark]
-    public void MixupOrCutMix() => Run(() => _mixupOrCutMix.Apply(_images, _labels, _generator));
+    public void MixupOrCutMix() => SeedNetStep.Measure(() => _mixupOrCutMix.Apply(_images, _labels, _generator));
 
     [Benchmark]
-    public void Cutout() => Run(() => _cutout.Apply(_images, _generator));
+    public void Cutout() => SeedNetStep.Measure(() => _cutout.Apply(_images, _generator));
 
     [Benchmark]
-    public void RandomErasing() => Run(() => _erasing.Apply(_images, _generator));
+    public void RandomErasing() => SeedNetStep.Measure(() => _erasing.Apply(_images, _generator));
 
     [Benchmark]
-    public void GridMask() => Run(() => _gridMask.Apply(_images, _generator));
+    public void GridMask() => SeedNetStep.Measure(() => _gridMask.Apply(_images, _generator));
 
     [Benchmark]
-    public void PixelMask() => Run(() => _pixelMask.Apply(_images, _generator));
+    public void PixelMask() => SeedNetStep.Measure(() => _pixelMask.Apply(_images, _generator));
 
     [Benchmark]
-    public void RandomAffine() => Run(() => _affine.Apply(_images, _generator));
+    public void RandomAffine() => SeedNetStep.Measure(() => _affine.Apply(_images, _generator));
 
     [Benchmark(Description = "RandomCrop+Flip")]
     public void CropAndFlip()
@@ -143,14 +132,9 @@ public class AugmentationBenchmarks
     }
 
     [Benchmark(Description = "MaskDistortMix linear")]
-    public void MaskDistortMixLinear() => Run(() => _linear.Apply(_images, _labels, _generator));
+    public void MaskDistortMixLinear() => SeedNetStep.Measure(() => _linear.Apply(_images, _labels, _generator));
 
     [Benchmark(Description = "MaskDistortMix geometric")]
-    public void MaskDistortMixGeometric() => Run(() => _geometric.Apply(_images, _labels, _generator));
+    public void MaskDistortMixGeometric() => SeedNetStep.Measure(() => _geometric.Apply(_images, _labels, _generator));
 
-    private static void Run(Func<IDisposable> op)
-    {
-        using var scope = NewDisposeScope();
-        op().Dispose();
-    }
 }
