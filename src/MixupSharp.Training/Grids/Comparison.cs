@@ -363,8 +363,8 @@ public sealed class Comparison
         foreach (var group in _runs.Where(r => r.Group is not null).GroupBy(r => r.Group!))
         {
             var candidates = group.Select(r => r.Variant).Distinct()
-                .Select(v => summaries.First(s => s.Variant == v)[SelectBy]!)
-                .Zip(group.Select(r => r.Variant).Distinct(), (m, v) => (Variant: v, Runs: m.Count, m.Mean))
+                .Select(v => (Variant: v, Metric: summaries.First(s => s.Variant == v)[SelectBy]!))
+                .Select(c => (c.Variant, Runs: c.Metric.Count, c.Metric.Mean))
                 .ToList();
             var measured = candidates.Where(c => c.Runs > 0).ToList();
             if (measured.Count > 0)

@@ -26,17 +26,17 @@ internal static class Draws
         // Beta(α, α) as the first coordinate of Dirichlet(α, α), exactly as PyTorch's Beta samples. TorchSharp's
         // distributions.Beta is not used: disposing it also disposes the generator it was given (TorchSharp 0.107),
         // after which every later draw would silently come from the global generator.
-        using var scope = torch.NewDisposeScope();
-        var concentration = torch.full(new[] { count, 2L }, alpha, dtype: ScalarType.Float64, device: CPU);
-        draws = torch._sample_dirichlet(concentration, generator).select(1, 0).contiguous().data<double>().ToArray();
-        for (int i = 0; i < draws.Length; i++)
+        double[] pairs = Dirichlet(alpha, count, 2, generator);
+        for (long i = 0; i < count; i++)
         {
-            // Very small α can underflow both gamma draws; such a draw sits at an end of [0, 1].
-            draws[i] = double.IsNaN(draws[i]) ? 1.0 : Math.Clamp(draws[i], 0.0, 1.0);
+            draws[i] = Math.Clamp(pairs[2 * i], 0.0, 1.0);
         }
 
         return draws;
     }
+
+    /// <summary>A uniform index in [0, <paramref name="count"/>) from a uniform <paramref name="u"/> in [0, 1).</summary>
+    public static int Index(double u, int count) => Math.Min((int)(u * count), count - 1);
 
     /// <summary>Standard normal draws.</summary>
     public static double[] Normal(long count, Generator? generator)
@@ -47,7 +47,8 @@ internal static class Draws
 
     /// <summary>
     /// <paramref name="count"/> draws from Dirichlet(α, …, α) over <paramref name="k"/> categories, row-major
-    /// [count, k]; each row sums to 1 (rows whose gamma draws all underflow, at tiny α, put all weight on one category).
+    /// [count, k]; each row sums to 1 (rows whose gamma draws all underflow, at tiny α, put all weight on the first
+    /// category: such a draw sits at an end of the simplex).
     /// </summary>
     public static double[] Dirichlet(double alpha, long count, int k, Generator? generator)
     {

@@ -53,11 +53,7 @@ public sealed class AugMix : InputAugmentation<AugMixParameters>
     /// <inheritdoc />
     public override AugMixParameters Sample(long[] inputShape, Generator? generator = null)
     {
-        Guard.BatchShape(inputShape, nameof(inputShape), "images [N, C, H, W] for AugMix", exactDims: 4);
-        if (inputShape[1] != 1 && inputShape[1] != 3)
-        {
-            throw new ArgumentException($"inputShape must have 1 or 3 channels (grey or RGB) for AugMix; got {Guard.Shape(inputShape)}.", nameof(inputShape));
-        }
+        ImageOps.CheckShape(inputShape, nameof(inputShape), nameof(AugMix));
 
         long n = inputShape[0];
         int width = Options.Width, depth = Options.Depth > 0 ? Options.Depth : MaxDepth;
@@ -78,7 +74,7 @@ public sealed class AugMix : InputAugmentation<AugMixParameters>
             for (int c = 0; c < width; c++)
             {
                 weights[(i * width) + c] = chain[(i * width) + c] * skip[(2 * i) + 1];
-                int length = Options.Depth > 0 ? Options.Depth : 1 + Math.Min((int)(u[draw++] * MaxDepth), MaxDepth - 1);
+                int length = Options.Depth > 0 ? Options.Depth : 1 + Draws.Index(u[draw++], MaxDepth);
                 for (int s = 0; s < depth; s++)
                 {
                     long k = (((i * width) + c) * depth) + s;
@@ -89,8 +85,8 @@ public sealed class AugMix : InputAugmentation<AugMixParameters>
                         continue;
                     }
 
-                    var range = space.Ops[Math.Min((int)(uOp * space.Ops.Count), space.Ops.Count - 1)];
-                    double m = range.At(Math.Min((int)(uBin * Options.Severity), Options.Severity - 1));
+                    var range = space.Ops[Draws.Index(uOp, space.Ops.Count)];
+                    double m = range.At(Draws.Index(uBin, Options.Severity));
                     ops[k] = (long)range.Op;
                     magnitudes[k] = range.Signed && uSign < 0.5 ? -m : m;
                 }

@@ -49,7 +49,7 @@ public sealed class AutoAugment : PolicyAugmentation
         var magnitudes = new double[2 * n];
         for (long i = 0; i < n; i++)
         {
-            var sub = policies[Index(u[i], policies.Count)];
+            var sub = policies[Draws.Index(u[i], policies.Count)];
             for (int s = 0; s < 2; s++)
             {
                 var step = sub[s];

@@ -53,16 +53,21 @@ public static class ImageOps
     internal static void CheckImages(Tensor images, string name, string? who = null)
     {
         Guard.NotNull(images, name);
-        string what = who is null ? "images [N, C, H, W]" : $"images [N, C, H, W] for {who}";
-        Guard.BatchShape(images.shape, name, what, exactDims: 4);
-        if (images.shape[1] != 1 && images.shape[1] != 3)
-        {
-            throw new ArgumentException($"{name} must have 1 or 3 channels (grey or RGB){(who is null ? "" : $" for {who}")}; got {Guard.Shape(images.shape)}.", name);
-        }
-
+        CheckShape(images.shape, name, who);
         if (!Guard.IsFloating(images.dtype))
         {
             throw new ArgumentException($"{name} must be floating images in [0, 1]{(who is null ? "" : $" for {who}")}; got {Guard.Describe(images)}.", name);
+        }
+    }
+
+    /// <summary>The shape a policy takes, [N, C, H, W] with C = 1 or 3 (for the images, or the shape a draw is sampled for).</summary>
+    internal static void CheckShape(long[] shape, string name, string? who = null)
+    {
+        string what = who is null ? "images [N, C, H, W]" : $"images [N, C, H, W] for {who}";
+        Guard.BatchShape(shape, name, what, exactDims: 4);
+        if (shape[1] != 1 && shape[1] != 3)
+        {
+            throw new ArgumentException($"{name} must have 1 or 3 channels (grey or RGB){(who is null ? "" : $" for {who}")}; got {Guard.Shape(shape)}.", name);
         }
     }
 
@@ -103,8 +108,7 @@ public static class ImageOps
     internal static Tensor Run(Tensor images, PolicyOp op, double[] magnitudes, Interpolation interpolation) => op switch
     {
         PolicyOp.Identity => images.clone(),
-        PolicyOp.ShearX or PolicyOp.ShearY or PolicyOp.TranslateX or PolicyOp.TranslateY or PolicyOp.Rotate =>
-            GeometricOps.Apply(images, Array.ConvertAll(magnitudes, _ => op), magnitudes, interpolation),
+        _ when GeometricOps.IsWarp(op) => GeometricOps.Apply(images, Array.ConvertAll(magnitudes, _ => op), magnitudes, interpolation),
         PolicyOp.Brightness => ColorOps.Brightness(images, Factors(magnitudes)),
         PolicyOp.Color => ColorOps.Saturation(images, Factors(magnitudes)),
         PolicyOp.Contrast => ColorOps.Contrast(images, Factors(magnitudes)),

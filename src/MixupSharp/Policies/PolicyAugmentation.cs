@@ -34,17 +34,7 @@ public abstract class PolicyAugmentation : InputAugmentation<PolicyParameters>
     private protected override void CheckInputs(Tensor inputs) => ImageOps.CheckImages(inputs, nameof(inputs), GetType().Name);
 
     /// <summary>Checks a shape given to <c>Sample</c> as the inputs would be checked.</summary>
-    private protected void CheckShape(long[] inputShape)
-    {
-        Guard.BatchShape(inputShape, nameof(inputShape), $"images [N, C, H, W] for {GetType().Name}", exactDims: 4);
-        if (inputShape[1] != 1 && inputShape[1] != 3)
-        {
-            throw new ArgumentException($"inputShape must have 1 or 3 channels (grey or RGB) for {GetType().Name}; got {Guard.Shape(inputShape)}.", nameof(inputShape));
-        }
-    }
-
-    /// <summary>A uniform index in [0, count) from a uniform u in [0, 1).</summary>
-    private protected static int Index(double u, int count) => Math.Min((int)(u * count), count - 1);
+    private protected void CheckShape(long[] inputShape) => ImageOps.CheckShape(inputShape, nameof(inputShape), GetType().Name);
 
     /// <summary>Wraps row-major arrays as parameters.</summary>
     private protected static PolicyParameters Parameters(long[] ops, double[] magnitudes, long n, int steps) => new(

@@ -35,7 +35,6 @@ internal static class PolicyChain
                 }
             }
 
-
             if (groups.Count == 0)
             {
                 continue;

@@ -78,7 +78,7 @@ public sealed class RandAugment : PolicyAugmentation
         var magnitudes = new double[n * steps];
         for (long k = 0; k < n * steps; k++)
         {
-            var range = space.Ops[Index(u[k], space.Ops.Count)];
+            var range = space.Ops[Draws.Index(u[k], space.Ops.Count)];
             double bin = noise is null ? Options.Magnitude : Math.Clamp(Options.Magnitude + (Options.MagnitudeStd * noise[k]), 0, Options.NumMagnitudeBins - 1);
             double m = range.At(bin);
             ops[k] = (long)range.Op;

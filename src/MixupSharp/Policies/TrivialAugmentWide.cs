@@ -49,8 +49,8 @@ public sealed class TrivialAugmentWide : PolicyAugmentation
         var magnitudes = new double[n];
         for (long i = 0; i < n; i++)
         {
-            var range = space.Ops[Index(u[i], space.Ops.Count)];
-            double m = range.At(Index(u[n + i], Options.NumMagnitudeBins));
+            var range = space.Ops[Draws.Index(u[i], space.Ops.Count)];
+            double m = range.At(Draws.Index(u[n + i], Options.NumMagnitudeBins));
             ops[i] = (long)range.Op;
             magnitudes[i] = range.Signed && u[(2 * n) + i] < 0.5 ? -m : m;
         }
