@@ -13,6 +13,7 @@ using TorchSharp;
 using MixupSharp.Composite;
 using MixupSharp.Training.Methods;
 using MixupSharp.Training.Options;
+using MixupSharp.Training.Sinks;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -467,4 +468,17 @@ public sealed class TensorBoardTests
 {
     [Fact]
     public void TheCrcIsCastagnolisCheckValue() => Assert.Equal(0xE3069283u, EventFiles.Crc32C(Encoding.ASCII.GetBytes("123456789")));
+
+    [Theory]
+    [InlineData(2, 2, 1)]      // short runs: every epoch
+    [InlineData(50, 50, 1)]
+    [InlineData(200, 50, 4)]   // long runs: every 4th, 50 in all, the last among them
+    [InlineData(101, 34, 3)]   // every 3rd (33) and the last
+    public void WeightHistogramsAreThinnedToAtMostFiftyEpochsAndIncludeTheLast(int epochs, int expected, int every)
+    {
+        var written = Enumerable.Range(1, epochs).Where(e => TensorBoardSink.WritesHistograms(e, epochs)).ToList();
+        Assert.Equal(expected, written.Count);
+        Assert.Equal(epochs, written[^1]);
+        Assert.Equal(every, written[0]);
+    }
 }
