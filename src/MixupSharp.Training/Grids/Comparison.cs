@@ -175,10 +175,11 @@ public sealed class Comparison
         for (int i = 0; i < mine.Count; i++)
         {
             var run = mine[i];
+            void Log(string what) => log(string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{mine.Count}] {run.Variant} seed {run.Options.Seed}: {what} ({run.Options.OutDir})"));
             var action = Plan(run);
-            log(string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{mine.Count}] {run.Variant} seed {run.Options.Seed}: {action switch { ComparisonRunAction.Skipped => "completed, skipped", ComparisonRunAction.Resumed => "resuming from its checkpoint", _ => "starting" }} ({run.Options.OutDir})"));
             if (action == ComparisonRunAction.Skipped)
             {
+                Log("completed, skipped");
                 continue;
             }
 
@@ -189,8 +190,16 @@ public sealed class Comparison
 
             // A started run's folder is the grid's own (OUT/variant/sSEED): what a run that died before its first checkpoint
             // left there is replaced.
-            using var claim = RunLock.Claim(run.Options.OutDir, sharing.LockTimeout, sharing.StealStaleLocks, log);
+            using var claim = sharing.Claim(run.Options.OutDir, log);
+            if (claim is null)
+            {
+                var holder = RunLock.Read(RunLock.PathOf(run.Options.OutDir));
+                Log(holder is null ? "being trained by another process; left to it" : $"being trained by {holder.Host} pid {holder.Pid}; left to it");
+                continue;
+            }
+
             action = Plan(run);   // another process may have finished it between the plan and the claim
+            Log(action switch { ComparisonRunAction.Skipped => "completed, skipped", ComparisonRunAction.Resumed => "resuming from its checkpoint", _ => "starting" });
             if (action == ComparisonRunAction.Skipped)
             {
                 continue;

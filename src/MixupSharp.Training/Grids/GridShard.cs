@@ -8,7 +8,8 @@ namespace MixupSharp.Training.Grids;
 
 /// <summary>
 /// One process's share of a grid: runs at positions p of the seed-major run list with p mod Count = Index. The partition
-/// is fixed by the grid alone (never by which runs are done), so a requeued task trains the same runs.
+/// is fixed by the grid alone (never by which runs are done), so a requeued task trains the same runs. <see cref="Free"/>
+/// instead shares the grid as it goes: any number of processes each take the next run nobody holds.
 /// </summary>
 /// <param name="Index">0 ≤ Index &lt; Count.</param>
 /// <param name="Count">How many shards.</param>
@@ -17,11 +18,20 @@ public sealed record GridShard(int Index, int Count)
     /// <summary>The whole grid.</summary>
     public static readonly GridShard All = new(0, 1);
 
+    /// <summary>
+    /// The whole grid, leaving to others the runs a live process holds (a fixed slice would leave a core idle once its
+    /// cheaper runs are done; processes of one machine or a shared file system balance themselves this way).
+    /// </summary>
+    public static readonly GridShard Free = new(0, 1) { TakesFreeRuns = true };
+
+    /// <summary>Whether runs held by a live process are skipped (left to it) rather than refused.</summary>
+    public bool TakesFreeRuns { get; private init; }
+
     /// <summary>This shard's runs, in grid order.</summary>
     public IReadOnlyList<ComparisonRun> Select(IReadOnlyList<ComparisonRun> runs) => runs.Where((_, i) => i % Count == Index).ToList();
 
     /// <summary>
-    /// "I/N", or "auto": the scheduler's index and count. Slurm arrays give SLURM_ARRAY_TASK_ID with
+    /// "I/N", "free" (<see cref="Free"/>), or "auto": the scheduler's index and count. Slurm arrays give SLURM_ARRAY_TASK_ID with
     /// SLURM_ARRAY_TASK_COUNT (or SLURM_ARRAY_TASK_MIN and _MAX); Kubernetes Indexed Jobs give JOB_COMPLETION_INDEX, with
     /// the count from <paramref name="count"/> or MIXUPSHARP_SHARD_COUNT. Anything else is an <see cref="InvalidOptionException"/>.
     /// </summary>
@@ -33,13 +43,18 @@ public sealed record GridShard(int Index, int Count)
             return FromScheduler(environment, count);
         }
 
+        if (text == "free")
+        {
+            return Free;
+        }
+
         var parts = text.Split('/');
         if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int index) && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && index < n)
         {
             return new GridShard(index, n);
         }
 
-        throw new InvalidOptionException("shard", $"must be I/N with 0 ≤ I < N (e.g. 0/4), or auto; got '{text}'.");
+        throw new InvalidOptionException("shard", $"must be I/N with 0 ≤ I < N (e.g. 0/4), free or auto; got '{text}'.");
     }
 
     private static GridShard FromScheduler(Func<string, string?> environment, int? count)

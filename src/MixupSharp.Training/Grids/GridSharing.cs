@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 
 namespace MixupSharp.Training.Grids;
 
@@ -10,4 +11,22 @@ public sealed record GridSharing(GridShard Shard, TimeSpan LockTimeout, bool Ste
 {
     /// <summary>One process, the whole grid, 10-minute lock timeout, stale locks refused.</summary>
     public static readonly GridSharing Alone = new(GridShard.All, TimeSpan.FromMinutes(10), false);
+
+    /// <summary>
+    /// The lock of run folder <paramref name="runDir"/>, or null when this process takes free runs
+    /// (<see cref="GridShard.Free"/>) and a live process holds it. Otherwise a held lock is an error, as
+    /// <see cref="RunLock.Claim"/> says.
+    /// </summary>
+    public RunLock? Claim(string runDir, Action<string> log)
+    {
+        bool heldByAnother() => Shard.TakesFreeRuns && RunLock.IsHeld(runDir, LockTimeout);
+        try
+        {
+            return heldByAnother() ? null : RunLock.Claim(runDir, LockTimeout, StealStaleLocks, log);
+        }
+        catch (IOException) when (heldByAnother())
+        {
+            return null;   // claimed by another process between the check and the claim
+        }
+    }
 }

@@ -93,29 +93,84 @@ public sealed class ShardAndLockTests : IDisposable
         Assert.True(File.Exists(Path.Combine(run, "summary.json")));
     }
 
+    [Fact]
+    public void TakingFreeRunsLeavesALiveLockToItsHolderAndTrainsTheRest()
+    {
+        Assert.True(GridShard.Parse("free", _ => null).TakesFreeRuns);
+        Assert.NotEqual(GridShard.All, GridShard.Free);   // the whole grid either way, but only Free skips held runs
+        string outDir = Path.Combine(_tiny.Dir, "free");
+        string held = Path.Combine(outDir, "erm", "s1");
+        Directory.CreateDirectory(held);
+        File.WriteAllText(RunLock.PathOf(held), $$"""{"Host": "{{Environment.MachineName}}", "Pid": {{Environment.ProcessId}}, "Time": "2026-11-29T00:00:00Z"}""");
+        var free = Compare(outDir, "--shard", "free");
+        Assert.True(free.Code == 0, free.Err);
+        Assert.Contains($"erm seed 1: being trained by {Environment.MachineName} pid {Environment.ProcessId}; left to it", free.Out);
+        Assert.Contains("not completed: 1 of 4 runs (1 running now)", free.Out);
+        Assert.False(File.Exists(Path.Combine(held, "summary.json")));
+        Assert.Equal(3, TinyGrid.Runs.Count(run => File.Exists(Path.Combine(outDir, run, "summary.json"))));
+
+        File.Delete(RunLock.PathOf(held));   // its holder is done with it: the next free process trains it
+        var rest = Compare(outDir, "--shard", "free");
+        Assert.True(rest.Code == 0, rest.Err);
+        Assert.DoesNotContain("not completed", rest.Out);
+    }
+
+    /// <summary>The arguments of a 3-epoch SeedNet compare of the tiny grid into <paramref name="outDir"/>.</summary>
+    private string[] Args(string outDir) => new[]
+    {
+        "compare", "--variants", _tiny.VariantsFile, "--out", outDir, "--dataset", "cifar10", "--data-dir", _tiny.Data,
+        "--model", "seednet", "--batch-size", "4", "--epochs", "3", "--threads", "1",
+    };
+
+    /// <summary>That compare as a child process of its own (so locks name another pid), with --shard <paramref name="shard"/>.</summary>
+    private ProcessRunner.ChildProcess Shard(string outDir, string shard, Action<string>? onLine = null, params string[] more)
+    {
+        var start = new ProcessStartInfo("dotnet");
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "MixupSharp.Cli.dll") }.Concat(Args(outDir)).Concat(new[] { "--shard", shard }).Concat(more))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["CI"] = "true";   // plain progress lines
+        return ProcessRunner.Start(start, onLine);
+    }
+
+    [Fact]
+    public void TwoFreeProcessesStartedTogetherShareTheGridAndGiveTheRunsOfOne()
+    {
+        string shared = Path.Combine(_tiny.Dir, "free-pair");
+        using var first = Shard(shared, "free");
+        using var second = Shard(shared, "free");
+        foreach (var process in new[] { first, second })
+        {
+            Assert.True(process.Process.WaitForExit(240_000), "a free process did not finish");
+            process.Process.WaitForExit();
+            Assert.True(process.Process.ExitCode == 0, process.Output);
+        }
+
+        // Each run trained once: by one process, left to it by the other (or found completed).
+        foreach (var run in TinyGrid.Runs)
+        {
+            string variant = run.Split('/')[0], seed = run.Split('/')[1][1..];
+            int trained = new[] { first, second }.Count(p => p.Output.Contains($"{variant} seed {seed}: starting", StringComparison.Ordinal));
+            Assert.True(trained == 1, $"{run} was started {trained} times:\n{first.Output}\n{second.Output}");
+        }
+
+        Assert.Contains("left to it", first.Output + second.Output);
+        string single = Path.Combine(_tiny.Dir, "free-single");
+        Assert.Equal(0, CliRunner.Run(Args(single)).Code);
+        foreach (var run in TinyGrid.Runs)
+        {
+            Assert.Equal(TinyGrid.MetricsWithoutTiming(single, run), TinyGrid.MetricsWithoutTiming(shared, run));
+        }
+    }
+
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
     [Fact]
     public void AShardKilledMidRunResumesItsOwnRunsAndLeavesTheOtherShardsAlone()
     {
-        string[] Args(string outDir) => new[]
-        {
-            "compare", "--variants", _tiny.VariantsFile, "--out", outDir, "--dataset", "cifar10", "--data-dir", _tiny.Data,
-            "--model", "seednet", "--batch-size", "4", "--epochs", "3", "--threads", "1",
-        };
-        ProcessRunner.ChildProcess Shard(string outDir, string shard, Action<string>? onLine = null, params string[] more)
-        {
-            var start = new ProcessStartInfo("dotnet");
-            foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "MixupSharp.Cli.dll") }.Concat(Args(outDir)).Concat(new[] { "--shard", shard }).Concat(more))
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment["CI"] = "true";   // plain progress lines
-            return ProcessRunner.Start(start, onLine);
-        }
-
         string shared = Path.Combine(_tiny.Dir, "killed");
         using var secondEpoch = new ManualResetEventSlim();
         using var first = Shard(shared, "0/2", line => { if (line.Contains("epoch 2/", StringComparison.Ordinal)) { secondEpoch.Set(); } });
