@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Writes the main grids of the learning-curve study (issue 18) from the sweep's choices.
+
+Each method's hyperparameter is the one experiments/fashion-mnist-learning-curve-sweep/selection.csv marks chosen
+(lowest best validation error at 4,000 images, seed 1); it is then fixed for every size. Arguments are SIZE:EPOCHS:SEEDS,
+the epochs being the budget the pilot chose for that size (docs/RESULTS.md). Run from anywhere:
+
+    python3 experiments/learning-curve-grids.py 1000:200:5 4000:100:5
+"""
+import csv
+import json
+import pathlib
+import sys
+
+root = pathlib.Path(__file__).resolve().parent.parent
+sweep_dir = root / "experiments" / "fashion-mnist-learning-curve-sweep"
+chosen = {r["group"]: r["variant"] for r in csv.DictReader(open(sweep_dir / "selection.csv")) if r["chosen"] == "True"}
+swept = {v["name"]: v for v in json.load(open(root / "experiments" / "fashion-mnist-learning-curve-sweep.json"))["variants"]}
+methods = ["erm", "mixup", "cutmix", "random-erasing", "mdm-append", "fmix", "trivialaugment", "ta-mixup"]
+shared = {"dataset": "fashion-mnist", "model": "seednet", "batch-size": 128, "lr": 0.05, "momentum": 0.9, "weight-decay": 5e-4,
+          "schedule": "cosine", "validation": 2000, "train-error-every": 5}
+
+
+def variant(name):
+    if name in swept:   # nothing to sweep (ERM, TrivialAugment): as the sweep ran it
+        return dict(swept[name])
+    if name not in chosen:
+        sys.exit(f"error: the sweep has chosen nothing for '{name}' yet ({sweep_dir / 'selection.csv'}); finish the sweep first.")
+    v = {k: x for k, x in swept[chosen[name]].items() if k != "group"}
+    v["name"] = name
+    return v
+
+
+for arg in sys.argv[1:]:
+    size, epochs, seeds = (int(x) for x in arg.split(":"))
+    path = f"experiments/fashion-mnist-learning-curve-n{size}.json"
+    grid = {
+        "//": f"Issue 18, main grid at {size:,} training images: {epochs} epochs (the budget the pilot chose for this size, the same for every method), {seeds} seeds (runs with one seed share their stratified subset), the shared 2,000-image validation set, each method's hyperparameter as chosen by experiments/fashion-mnist-learning-curve-sweep (selection.csv; written by experiments/learning-curve-grids.py). Run (one process per core, each taking the runs nobody holds): ./mixup compare --variants {path} --out {path[:-5]} --threads 1 --shard free",
+        "seeds": list(range(1, seeds + 1)),
+        "shared": dict(shared, **{"train-subset": size, "epochs": epochs}),
+        "variants": [variant(n) for n in methods],
+    }
+    (root / path).write_text(json.dumps(grid, indent=2))
+    print(path, ", ".join(f"{v['name']}" + (f" (alpha {v['alpha']})" if "alpha" in v else f" (p {v['prob']})" if "prob" in v else "") for v in grid["variants"]))
