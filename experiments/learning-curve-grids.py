@@ -2,10 +2,11 @@
 """Writes the main grids of the learning-curve study (issue 18) from the sweep's choices.
 
 Each method's hyperparameter is the one experiments/fashion-mnist-learning-curve-sweep/selection.csv marks chosen
-(lowest best validation error at 4,000 images, seed 1); it is then fixed for every size. Arguments are SIZE:EPOCHS:SEEDS,
-the epochs being the budget the pilot chose for that size (docs/RESULTS.md). Run from anywhere:
+(lowest best validation error at 4,000 images, seed 1); it is then fixed for every size. Arguments are
+SIZE:EPOCHS:SEEDS[:MODEL], the epochs being the budget the pilot chose for that size (docs/RESULTS.md) and the model
+SeedNet unless given (another model's grid is named after it). Run from anywhere:
 
-    python3 experiments/learning-curve-grids.py 1000:200:5 4000:100:5
+    python3 experiments/learning-curve-grids.py 1000:200:5 4000:100:5 1000:200:5:fast-resnet
 """
 import csv
 import json
@@ -32,12 +33,14 @@ def variant(name):
 
 
 for arg in sys.argv[1:]:
-    size, epochs, seeds = (int(x) for x in arg.split(":"))
-    path = f"experiments/fashion-mnist-learning-curve-n{size}.json"
+    fields = arg.split(":")
+    size, epochs, seeds = (int(x) for x in fields[:3])
+    model = fields[3] if len(fields) > 3 else "seednet"
+    path = f"experiments/fashion-mnist-learning-curve-n{size}.json" if model == "seednet" else f"experiments/fashion-mnist-learning-curve-{model}-n{size}.json"
     grid = {
-        "//": f"Issue 18, main grid at {size:,} training images: {epochs} epochs (the budget the pilot chose for this size, the same for every method), {seeds} seeds (runs with one seed share their stratified subset), the shared 2,000-image validation set, each method's hyperparameter as chosen by experiments/fashion-mnist-learning-curve-sweep (selection.csv; written by experiments/learning-curve-grids.py). Run (one process per core, each taking the runs nobody holds): ./mixup compare --variants {path} --out {path[:-5]} --threads 1 --shard free",
+        "//": f"Issue 18, main grid at {size:,} training images{'' if model == 'seednet' else ', model ' + model}: {epochs} epochs (the budget the pilot chose for this size, the same for every method), {seeds} seeds (runs with one seed share their stratified subset), the shared 2,000-image validation set, each method's hyperparameter as chosen by experiments/fashion-mnist-learning-curve-sweep (selection.csv; written by experiments/learning-curve-grids.py). Run (one process per core, each taking the runs nobody holds): ./mixup compare --variants {path} --out {path[:-5]} --threads 1 --shard free",
         "seeds": list(range(1, seeds + 1)),
-        "shared": dict(shared, **{"train-subset": size, "epochs": epochs}),
+        "shared": dict(shared, **{"model": model, "train-subset": size, "epochs": epochs}),
         "variants": [variant(n) for n in methods],
     }
     (root / path).write_text(json.dumps(grid, indent=2))
