@@ -53,7 +53,23 @@ public static class LearningCurveCommand
             written.Add(gap);
         }
 
-        string table = LearningCurve.Markdown(points, s.Metric);
+        // Each method against the baseline, paired by seed: what the study's question is about, drawn so a reader sees at
+        // a glance which side of zero each method falls on. An explicit --baseline must exist; the default is used if present.
+        var differences = LearningCurve.Differences(points, s.Baseline ?? "erm");
+        if (s.Baseline is not null && points.All(p => p.Variant != s.Baseline))
+        {
+            throw new UsageException($"--baseline {s.Baseline}: no such variant in the grids (they have {string.Join(", ", points.Select(p => p.Variant).Distinct())}).");
+        }
+
+        string baseline = s.Baseline ?? "erm";
+        if (differences.Count > 0)
+        {
+            string vs = Path.Combine(Path.GetDirectoryName(png) ?? ".", Path.GetFileNameWithoutExtension(png) + $"-vs-{baseline}.png");
+            LearningCurve.PlotDifferences(differences, vs, baseline, $"{s.Metric.Replace('_', ' ')} − {baseline} (points; below 0: fewer errors)", $"Each method against {baseline}, paired by seed (mean and 95% CI; filled: Holm p < 0.05)");
+            written.Add(vs);
+        }
+
+        string table = LearningCurve.Markdown(points, s.Metric, differences, baseline);
         string md = Path.ChangeExtension(png, ".md");
         File.WriteAllText(md, table);
         written.Add(md);
@@ -66,6 +82,7 @@ public static class LearningCurveCommand
         new OptionTable("learning-curve", "Plot a metric against the training-set size (log scale), one line per variant with ±1 sd error bars over seeds, from grids written by ./mixup compare (variants named alike across sizes); also the generalization gap (test - train error, with --train-error-every) and a Markdown table.")
             .Add("--grid", "DIR", "a grid folder written by compare; give it once per grid (e.g. one per size)", v => s.Grids.Add(v))
             .Add("--metric", "NAME", "the metric (default best_val_test_error: the test error of the best-validation weights; test_error: the last weights')", v => s.Metric = v)
+            .Add("--baseline", "NAME", "the variant each method is compared with, paired by seed (default erm); the comparison goes to FILE-vs-NAME.png and the table", v => s.Baseline = v)
             .Add("--out", "FILE", "the PNG (default runs/learning-curve.png; the gap goes to FILE-gap.png, the table to FILE.md)", v => s.Out = v);
 
     private sealed class Settings
@@ -75,5 +92,7 @@ public static class LearningCurveCommand
         public string Metric { get; set; } = "best_val_test_error";
 
         public string? Out { get; set; }
+
+        public string? Baseline { get; set; }
     }
 }

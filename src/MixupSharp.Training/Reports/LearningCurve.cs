@@ -12,9 +12,10 @@ namespace MixupSharp.Training.Reports;
 /// <summary>One method at one training-set size: the metric's mean and sample standard deviation over seeds, and the generalization gap's.</summary>
 /// <param name="Variant">The variant (the method), as named in the grids.</param>
 /// <param name="Size">The number of training images.</param>
-/// <param name="Values">The metric per completed run.</param>
+/// <param name="Seeds">The seed of each completed run (runs with one seed at one size share their training subset).</param>
+/// <param name="Values">The metric per completed run, in the order of <paramref name="Seeds"/>.</param>
 /// <param name="Gaps">Test − train error per completed run that measured its training error.</param>
-public sealed record CurvePoint(string Variant, long Size, IReadOnlyList<double> Values, IReadOnlyList<double> Gaps)
+public sealed record CurvePoint(string Variant, long Size, IReadOnlyList<long> Seeds, IReadOnlyList<double> Values, IReadOnlyList<double> Gaps)
 {
     /// <summary>The mean of <see cref="Values"/>.</summary>
     public double Mean => Statistics.Mean(Values.ToArray());
@@ -22,6 +23,13 @@ public sealed record CurvePoint(string Variant, long Size, IReadOnlyList<double>
     /// <summary>The sample standard deviation of <see cref="Values"/> (NaN for one run).</summary>
     public double StandardDeviation => Statistics.StandardDeviation(Values.ToArray());
 }
+
+/// <summary>One method against the baseline at one size: the paired test over the seeds both completed, and its Holm-adjusted p.</summary>
+/// <param name="Variant">The method.</param>
+/// <param name="Size">The number of training images.</param>
+/// <param name="Test">Method − baseline, paired by seed (fractions, not points).</param>
+/// <param name="HolmP">p after Holm's adjustment across the methods at this size.</param>
+public sealed record CurveDifference(string Variant, long Size, PairedResult Test, double HolmP);
 
 /// <summary>
 /// The learning curve of a study: a metric against the training-set size, one line per method with error bars (±1 sample
@@ -41,7 +49,7 @@ public static class LearningCurve
             throw new ArgumentException($"the metric must be one of {string.Join(", ", Comparison.MetricNames)}; got '{metric}'.", nameof(metric));
         }
 
-        var runs = new List<(string Variant, long Size, double Value, double? Gap)>();
+        var runs = new List<(string Variant, long Size, long Seed, double Value, double? Gap)>();
         foreach (string grid in gridDirs)
         {
             if (!Directory.Exists(grid))
@@ -65,13 +73,41 @@ public static class LearningCurve
                 }
 
                 double? gap = summary.TestError is { } test && summary.TrainError is { } train ? test - train : null;
-                runs.Add((Path.GetFileName(Path.GetDirectoryName(runDir)!)!, config.TrainImages, value, gap));
+                runs.Add((Path.GetFileName(Path.GetDirectoryName(runDir)!)!, config.TrainImages, config.Options.Seed, value, gap));
             }
         }
 
         return runs.GroupBy(r => (r.Variant, r.Size))
-            .Select(g => new CurvePoint(g.Key.Variant, g.Key.Size, g.Select(r => r.Value).ToList(), g.Where(r => r.Gap is not null).Select(r => r.Gap!.Value).ToList()))
+            .Select(g => new CurvePoint(g.Key.Variant, g.Key.Size, g.Select(r => r.Seed).ToList(), g.Select(r => r.Value).ToList(), g.Where(r => r.Gap is not null).Select(r => r.Gap!.Value).ToList()))
             .OrderBy(p => p.Variant, StringComparer.Ordinal).ThenBy(p => p.Size).ToList();
+    }
+
+    /// <summary>
+    /// Each method against <paramref name="baseline"/> at each size where both have runs: paired by seed over the seeds
+    /// both completed, with Holm's adjustment across the methods at that size (the family the study corrects over).
+    /// </summary>
+    public static IReadOnlyList<CurveDifference> Differences(IReadOnlyList<CurvePoint> points, string baseline)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var differences = new List<CurveDifference>();
+        foreach (var size in points.GroupBy(p => p.Size).OrderBy(g => g.Key))
+        {
+            if (size.FirstOrDefault(p => p.Variant == baseline) is not { } reference)
+            {
+                continue;
+            }
+
+            var byVariant = size.Where(p => p.Variant != baseline).Select(p =>
+            {
+                var seeds = p.Seeds.Intersect(reference.Seeds).OrderBy(s => s).ToList();
+                double ValueOf(CurvePoint point, long seed) => point.Values[point.Seeds.ToList().IndexOf(seed)];
+                return (p.Variant, Test: Statistics.PairedTTest(seeds.Select(s => ValueOf(p, s)).ToList(), seeds.Select(s => ValueOf(reference, s)).ToList()));
+            }).Where(v => v.Test.Pairs > 0).ToList();
+            double[] holm = Statistics.Holm(byVariant.Select(v => v.Test.PValue).ToList());
+            differences.AddRange(byVariant.Select((v, i) => new CurveDifference(v.Variant, size.Key, v.Test, holm[i])));
+        }
+
+        return differences;
     }
 
     /// <summary>Draws the curves: x the training-set size (log scale), y the metric in %, error bars ±1 sd.</summary>
@@ -99,9 +135,51 @@ public static class LearningCurve
             bars.Color = color;
         }
 
+        Save(plot, points.Select(p => p.Size), path, yLabel, title);
+    }
+
+    /// <summary>
+    /// Draws each method's difference from <paramref name="baseline"/> (points; below zero: fewer errors) against the
+    /// size, with its 95% confidence interval as error bars and the baseline as the zero line; methods are nudged apart
+    /// sideways so their intervals do not hide one another. Filled markers: Holm-adjusted p &lt; 0.05.
+    /// </summary>
+    public static void PlotDifferences(IReadOnlyList<CurveDifference> differences, string path, string baseline, string yLabel, string title)
+    {
+        ArgumentNullException.ThrowIfNull(differences);
+        var plot = new ScottPlot.Plot();
+        var zero = plot.Add.HorizontalLine(0, 1.5f, ScottPlot.Colors.Black);
+        zero.LegendText = baseline;
+        var variants = differences.Select(d => d.Variant).Distinct().ToList();
+        for (int index = 0; index < variants.Count; index++)
+        {
+            var color = plot.Add.Palette.GetColor(index);
+            var series = differences.Where(d => d.Variant == variants[index]).OrderBy(d => d.Size).ToList();
+            double nudge = (index - ((variants.Count - 1) / 2.0)) * 0.012;
+            double[] xs = series.Select(d => Math.Log10(d.Size) + nudge).ToArray();
+            double[] ys = series.Select(d => d.Test.MeanDifference * 100).ToArray();
+            double[] errors = series.Select(d => double.IsNaN(d.Test.High) ? 0 : (d.Test.High - d.Test.Low) / 2 * 100).ToArray();
+            var line = plot.Add.Scatter(xs, ys, color);
+            line.LegendText = variants[index];
+            line.MarkerShape = ScottPlot.MarkerShape.OpenCircle;
+            var bars = plot.Add.ErrorBar(xs, ys, errors);
+            bars.Color = color;
+            var significant = series.Select((d, i) => (d, i)).Where(t => t.d.HolmP < 0.05).ToList();
+            if (significant.Count > 0)
+            {
+                var filled = plot.Add.Markers(significant.Select(t => xs[t.i]).ToArray(), significant.Select(t => ys[t.i]).ToArray(), ScottPlot.MarkerShape.FilledCircle, 9, color);
+                filled.LegendText = string.Empty;
+            }
+        }
+
+        Save(plot, differences.Select(d => d.Size), path, yLabel, title);
+    }
+
+    /// <summary>The shared frame: a log-scale x axis labelled with the sizes, the labels, the legend, the PNG.</summary>
+    private static void Save(ScottPlot.Plot plot, IEnumerable<long> sizes, string path, string yLabel, string title)
+    {
         // A log scale by hand: positions are log10(size), labelled with the sizes.
         var ticks = new ScottPlot.TickGenerators.NumericManual();
-        foreach (long size in points.Select(p => p.Size).Distinct().OrderBy(s => s))
+        foreach (long size in sizes.Distinct().OrderBy(s => s))
         {
             ticks.AddMajor(Math.Log10(size), size.ToString("N0", CultureInfo.InvariantCulture));
         }
@@ -120,8 +198,11 @@ public static class LearningCurve
         plot.SavePng(path, 1000, 600);
     }
 
-    /// <summary>The table: one row per variant, one column per size, mean ± sd (n) in %, and the gap beneath when measured.</summary>
-    public static string Markdown(IReadOnlyList<CurvePoint> points, string metric)
+    /// <summary>
+    /// The table: one row per variant, one column per size, mean ± sd (n) in %; the gap beneath when measured; and, with
+    /// <paramref name="differences"/>, each method minus the baseline in points with its 95% interval and Holm p.
+    /// </summary>
+    public static string Markdown(IReadOnlyList<CurvePoint> points, string metric, IReadOnlyList<CurveDifference>? differences = null, string? baseline = null)
     {
         ArgumentNullException.ThrowIfNull(points);
         var c = CultureInfo.InvariantCulture;
@@ -144,6 +225,19 @@ public static class LearningCurve
             foreach (var variant in points.GroupBy(p => p.Variant))
             {
                 sb.Append(c, $"| {variant.Key} |").AppendJoin(string.Empty, sizes.Select(s => " " + Cell(variant.FirstOrDefault(p => p.Size == s)?.Gaps ?? Array.Empty<double>()) + " |")).AppendLine();
+            }
+        }
+
+        if (differences is { Count: > 0 })
+        {
+            string DifferenceCell(CurveDifference? d) => d is null ? "–"
+                : double.IsNaN(d.Test.PValue) ? string.Create(c, $"{d.Test.MeanDifference * 100:+0.00;−0.00;0.00} ({d.Test.Pairs})")
+                : string.Create(c, $"{d.Test.MeanDifference * 100:+0.00;−0.00;0.00} [{d.Test.Low * 100:+0.00;−0.00;0.00}, {d.Test.High * 100:+0.00;−0.00;0.00}], Holm p {d.HolmP:0.000} ({d.Test.Pairs})");
+            sb.AppendLine().Append(c, $"| {metric} − {baseline} (points; 95% CI, Holm p across the methods at a size, pairs) |").AppendJoin(string.Empty, sizes.Select(s => string.Create(c, $" {s:N0} |"))).AppendLine();
+            sb.Append("|---|").AppendJoin(string.Empty, sizes.Select(_ => "---|")).AppendLine();
+            foreach (var variant in differences.GroupBy(d => d.Variant))
+            {
+                sb.Append(c, $"| {variant.Key} |").AppendJoin(string.Empty, sizes.Select(s => " " + DifferenceCell(variant.FirstOrDefault(d => d.Size == s)) + " |")).AppendLine();
             }
         }
 

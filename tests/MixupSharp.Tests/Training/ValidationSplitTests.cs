@@ -8,6 +8,7 @@ using MixupSharp.Training.Data;
 using MixupSharp.Training.Options;
 using MixupSharp.Training.Runs;
 using TorchSharp;
+using MixupSharp.Training.Reports;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -195,6 +196,10 @@ public sealed class ValidationSplitTests : IDisposable
         Assert.Contains("| gap: test − train error (%) | 20 | 40 |", md);
         Assert.Equal(2, md.Split('\n').Count(l => l.StartsWith("| erm |", StringComparison.Ordinal)));
         Assert.Contains("(2) |", md);
+        Assert.True(new FileInfo(Path.Combine(_dir, "figures", "curve-vs-erm.png")).Length > 5000);
+        Assert.Contains("| best_val_test_error − erm (points; 95% CI, Holm p across the methods at a size, pairs) | 20 | 40 |", md);
+        string difference = md.Split('\n').Last(l => l.StartsWith("| mixup |", StringComparison.Ordinal));   // the last table's row
+        Assert.Equal(2, difference.Split(" (2) |").Length - 1);   // at both sizes, 2 pairs each
 
         var points = MixupSharp.Training.Reports.LearningCurve.Collect(new[] { Path.Combine(_dir, "lc-n20"), Path.Combine(_dir, "lc-n40") }, "test_error");
         Assert.Equal(new long[] { 20, 40, 20, 40 }, points.Select(p => p.Size));
@@ -203,6 +208,32 @@ public sealed class ValidationSplitTests : IDisposable
         var bad = CliRunner.Run("learning-curve", "--grid", Path.Combine(_dir, "nowhere"));
         Assert.Equal(2, bad.Code);
         Assert.Contains("nowhere: no such folder", bad.Err);
+        var noBaseline = CliRunner.Run("learning-curve", "--grid", Path.Combine(_dir, "lc-n20"), "--baseline", "cutout", "--out", png);
+        Assert.Equal(2, noBaseline.Code);
+        Assert.Contains("--baseline cutout: no such variant in the grids (they have erm, mixup).", noBaseline.Err);
+    }
+
+    /// <summary>Differences pair runs by seed, not by position, over the seeds both completed; Holm spans the methods at one size.</summary>
+    [Fact]
+    public void DifferencesFromTheBaselineArePairedBySeedWithHolmAcrossTheMethodsAtASize()
+    {
+        var points = new[]
+        {
+            new CurvePoint("erm", 100, new long[] { 1, 2, 3 }, new[] { 0.10, 0.12, 0.11 }, Array.Empty<double>()),
+            new CurvePoint("a", 100, new long[] { 3, 1, 2 }, new[] { 0.095, 0.08, 0.10 }, Array.Empty<double>()),
+            new CurvePoint("b", 100, new long[] { 2, 1 }, new[] { 0.125, 0.11 }, Array.Empty<double>()),
+            new CurvePoint("a", 200, new long[] { 1, 2 }, new[] { 0.05, 0.06 }, Array.Empty<double>()),   // no erm at 200: no difference
+        };
+        var d = LearningCurve.Differences(points, "erm");
+        Assert.Equal(new[] { ("a", 100L), ("b", 100L) }, d.Select(x => (x.Variant, x.Size)));
+        var a = Statistics.PairedTTest(new[] { 0.08, 0.10, 0.095 }, new[] { 0.10, 0.12, 0.11 });   // seeds 1, 2, 3
+        var b = Statistics.PairedTTest(new[] { 0.11, 0.125 }, new[] { 0.10, 0.12 });               // seeds 1, 2
+        Assert.Equal(a, d[0].Test);
+        Assert.Equal(b, d[1].Test);
+        Assert.Equal(-0.055 / 3, d[0].Test.MeanDifference, 12);
+        Assert.Equal(Statistics.Holm(new[] { a.PValue, b.PValue }), d.Select(x => x.HolmP));
+        string md = LearningCurve.Markdown(points, "test_error", d, "erm");
+        Assert.Contains("| a | −1.83 [", md);
     }
 
     [Theory]
