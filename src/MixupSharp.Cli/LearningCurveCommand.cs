@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using MixupSharp.Training.Grids;
+using MixupSharp.Training.Methods;
 using MixupSharp.Training.Reports;
 
 namespace MixupSharp.Cli;
@@ -55,13 +56,13 @@ public static class LearningCurveCommand
 
         // Each method against the baseline, paired by seed: what the study's question is about, drawn so a reader sees at
         // a glance which side of zero each method falls on. An explicit --baseline must exist; the default is used if present.
-        var differences = LearningCurve.Differences(points, s.Baseline ?? "erm");
         if (s.Baseline is not null && points.All(p => p.Variant != s.Baseline))
         {
             throw new UsageException($"--baseline {s.Baseline}: no such variant in the grids (they have {string.Join(", ", points.Select(p => p.Variant).Distinct())}).");
         }
 
-        string baseline = s.Baseline ?? "erm";
+        string baseline = s.Baseline ?? KnownMethods.Erm.Name;   // the variant named like ERM, as compare's default
+        var differences = LearningCurve.Differences(points, baseline);
         if (differences.Count > 0)
         {
             string vs = Path.Combine(Path.GetDirectoryName(png) ?? ".", Path.GetFileNameWithoutExtension(png) + $"-vs-{baseline}.png");
