@@ -97,11 +97,11 @@ public static class LearningCurve
                 continue;
             }
 
+            var referenceBySeed = reference.Seeds.Zip(reference.Values).ToDictionary(x => x.First, x => x.Second);
             var byVariant = size.Where(p => p.Variant != baseline).Select(p =>
             {
-                var seeds = p.Seeds.Intersect(reference.Seeds).OrderBy(s => s).ToList();
-                double ValueOf(CurvePoint point, long seed) => point.Values[point.Seeds.ToList().IndexOf(seed)];
-                return (p.Variant, Test: Statistics.PairedTTest(seeds.Select(s => ValueOf(p, s)).ToList(), seeds.Select(s => ValueOf(reference, s)).ToList()));
+                var pairs = p.Seeds.Zip(p.Values).Where(x => referenceBySeed.ContainsKey(x.First)).OrderBy(x => x.First).ToList();
+                return (p.Variant, Test: Statistics.PairedTTest(pairs.Select(x => x.Second).ToList(), pairs.Select(x => referenceBySeed[x.First]).ToList()));
             }).Where(v => v.Test.Pairs > 0).ToList();
             double[] holm = Statistics.Holm(byVariant.Select(v => v.Test.PValue).ToList());
             differences.AddRange(byVariant.Select((v, i) => new CurveDifference(v.Variant, size.Key, v.Test, holm[i])));
