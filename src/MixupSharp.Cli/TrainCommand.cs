@@ -124,6 +124,13 @@ public static class TrainCommand
             options = options with { OutDir = Path.Combine("runs", $"{KebabCaseEnumConverter<TrainingDataset>.Name(options.Dataset)}-{options.Model}-{options.Method.Name}{policy}-s{options.Seed}") };
         }
 
+        if (options.Recipe is not null)
+        {
+            // Say what the recipe set and why it is trusted, so a user never follows it blind.
+            var recipe = Recipes.Parse(options.Recipe);
+            output.WriteLine($"recipe {recipe.Name}: {recipe.Summary}. Evidence: {recipe.Evidence}");
+        }
+
         var outcome = StopSignals.Run(output, stop, token => new Trainer(options, new ConsoleObserver(output)).Run(resume, token, overwrite));
         string summary = File.ReadAllText(new RunFolder(options.OutDir).SummaryPath);
         output.WriteLine(outcome == RunOutcome.Completed ? $"done. {options.OutDir}/summary.json:" : $"interrupted; resume with ./mixup train --resume {options.OutDir}. summary so far:");

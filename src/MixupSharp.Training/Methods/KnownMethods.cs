@@ -18,9 +18,10 @@ public static class KnownMethods
     {
         Erm = new ErmMethod();
         Mixup = new MixupMethod();
+        CutMix = new CutMixMethod();
         Methods = new List<TrainingMethod>
         {
-            Erm, Mixup, new CutMixMethod(), new MixupCutMixMethod(), new CutoutMethod(), new RandomErasingMethod(), new GridMaskMethod(),
+            Erm, Mixup, CutMix, new MixupCutMixMethod(), new CutoutMethod(), new RandomErasingMethod(), new GridMaskMethod(),
             new AffineMethod(), new MaskDistortMixMethod(), new ManifoldMixupMethod(), new FMixMethod(), new ResizeMixMethod(), new SaliencyMixMethod(),
             new SmoothMixMethod(), new GridMixMethod(),
         };
@@ -31,6 +32,9 @@ public static class KnownMethods
 
     /// <summary>Mixup (Zhang et al., ICLR 2018).</summary>
     public static TrainingMethod Mixup { get; }
+
+    /// <summary>CutMix (Yun et al., ICCV 2019).</summary>
+    public static TrainingMethod CutMix { get; }
 
     /// <summary>Every known method, built-in ones first, in registration order.</summary>
     public static IReadOnlyList<TrainingMethod> All

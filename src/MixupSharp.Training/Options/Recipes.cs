@@ -26,6 +26,11 @@ public static class Recipes
             "Mixup with α = 8",
             "docs/RESULTS.md, 'Noisy labels' (experiments/fashion-mnist-noisy, 40% symmetric noise, 3 seeds): last-epoch error 15.3% against ERM's 34.4%, 9.3% of the flipped labels memorized against 99.8%. Its predictions are underconfident (ECE 30%); eval --calibrate fixes that.",
             o => o with { Method = KnownMethods.Mixup, Alpha = 8 }),
+        new Recipe(
+            "little-data",
+            "CutMix with α = 0.5 for 200 epochs",
+            "docs/RESULTS.md, 'Where augmentation pays' (experiments/fashion-mnist-learning-curve-n1000: 1,000 clean images, 8 methods, 5 seeds): CutMix had the lowest mean validation error of the eight (12.52% against ERM's 14.27%), and its test error was 2.08 points below ERM's (13.56% against 15.63%; paired by seed, 95% CI [1.24, 2.91], Holm p 0.013). α = 0.5 was chosen on validation; 200 epochs is the budget the pilot chose at that size, where longer budgets won for ERM and Mixup.",
+            o => o with { Method = KnownMethods.CutMix, Alpha = 0.5, Epochs = 200 }),
     };
 
     /// <summary>The recipe named <paramref name="name"/>; an unknown name is an error listing the recipes.</summary>
