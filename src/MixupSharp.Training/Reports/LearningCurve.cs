@@ -110,23 +110,27 @@ public static class LearningCurve
         return differences;
     }
 
-    /// <summary>Draws the curves: x the training-set size (log scale), y the metric in %, error bars ±1 sd.</summary>
+    /// <summary>
+    /// Draws the curves: x the training-set size (log scale), y the metric in %, error bars ±1 sd; variants are nudged
+    /// apart sideways, as in <see cref="PlotDifferences"/>, since eight methods' bars at one size would cover one another.
+    /// </summary>
     public static void Plot(IReadOnlyList<CurvePoint> points, string path, string yLabel, string title, bool gap = false)
     {
         ArgumentNullException.ThrowIfNull(points);
         var plot = new ScottPlot.Plot();
-        int index = 0;
-        foreach (var variant in points.GroupBy(p => p.Variant))
+        var variants = points.GroupBy(p => p.Variant).ToList();
+        for (int index = 0; index < variants.Count; index++)
         {
+            var variant = variants[index];
             // One palette colour per variant, set by hand: the error bars would otherwise take the next colour.
-            var color = plot.Add.Palette.GetColor(index++);
+            var color = plot.Add.Palette.GetColor(index);
             var series = variant.Select(p => (p.Size, Values: gap ? p.Gaps : p.Values)).Where(p => p.Values.Count > 0).OrderBy(p => p.Size).ToList();
             if (series.Count == 0)
             {
                 continue;
             }
 
-            double[] xs = series.Select(p => Math.Log10(p.Size)).ToArray();
+            double[] xs = series.Select(p => Math.Log10(p.Size) + Nudge(index, variants.Count)).ToArray();
             double[] ys = series.Select(p => Statistics.Mean(p.Values.ToArray()) * 100).ToArray();
             double[] errors = series.Select(p => p.Values.Count > 1 ? Statistics.StandardDeviation(p.Values.ToArray()) * 100 : 0).ToArray();
             var line = plot.Add.Scatter(xs, ys, color);
@@ -150,12 +154,13 @@ public static class LearningCurve
         var zero = plot.Add.HorizontalLine(0, 1.5f, ScottPlot.Colors.Black);
         zero.LegendText = baseline;
         var variants = differences.Select(d => d.Variant).Distinct().ToList();
+        // Each method keeps the colour it has in the curves' figure, where the baseline takes its place in name order.
+        var colours = variants.Append(baseline).Distinct().OrderBy(v => v, StringComparer.Ordinal).ToList();
         for (int index = 0; index < variants.Count; index++)
         {
-            var color = plot.Add.Palette.GetColor(index);
+            var color = plot.Add.Palette.GetColor(colours.IndexOf(variants[index]));
             var series = differences.Where(d => d.Variant == variants[index]).OrderBy(d => d.Size).ToList();
-            double nudge = (index - ((variants.Count - 1) / 2.0)) * 0.012;
-            double[] xs = series.Select(d => Math.Log10(d.Size) + nudge).ToArray();
+            double[] xs = series.Select(d => Math.Log10(d.Size) + Nudge(index, variants.Count)).ToArray();
             double[] ys = series.Select(d => d.Test.MeanDifference * 100).ToArray();
             double[] errors = series.Select(d => double.IsNaN(d.Test.High) ? 0 : (d.Test.High - d.Test.Low) / 2 * 100).ToArray();
             var line = plot.Add.Scatter(xs, ys, color);
@@ -173,6 +178,9 @@ public static class LearningCurve
 
         Save(plot, differences.Select(d => d.Size), path, yLabel, title);
     }
+
+    /// <summary>The sideways offset (in log10 units, about 3% of a size per step) of the <paramref name="index"/>-th of <paramref name="count"/> variants, centred on the size.</summary>
+    private static double Nudge(int index, int count) => (index - ((count - 1) / 2.0)) * 0.012;
 
     /// <summary>The shared frame: a log-scale x axis labelled with the sizes, the labels, the legend, the PNG.</summary>
     private static void Save(ScottPlot.Plot plot, IEnumerable<long> sizes, string path, string yLabel, string title)
