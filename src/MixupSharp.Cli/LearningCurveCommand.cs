@@ -46,7 +46,11 @@ public static class LearningCurveCommand
 
         string png = s.Out ?? Path.Combine("runs", "learning-curve.png");
         string gap = Path.Combine(Path.GetDirectoryName(png) ?? ".", Path.GetFileNameWithoutExtension(png) + "-gap.png");
-        LearningCurve.Plot(points, png, $"{s.Metric.Replace('_', ' ')} (%)", $"{s.Metric.Replace('_', ' ')} against training-set size (mean ± sd over seeds)");
+        // Rates (errors, ECE) are drawn in % and compared in points; NLL, epochs and seconds keep their own unit.
+        bool rate = Comparison.IsRate(s.Metric);
+        double scale = rate ? 100 : 1;
+        string name = s.Metric.Replace('_', ' ');
+        LearningCurve.Plot(points, png, rate ? $"{name} (%)" : name, $"{name} against training-set size (mean ± sd over seeds)", scale: scale);
         var written = new List<string> { png };
         if (points.Any(p => p.Gaps.Count > 0))
         {
@@ -66,7 +70,8 @@ public static class LearningCurveCommand
         if (differences.Count > 0)
         {
             string vs = Path.Combine(Path.GetDirectoryName(png) ?? ".", Path.GetFileNameWithoutExtension(png) + $"-vs-{baseline}.png");
-            LearningCurve.PlotDifferences(differences, vs, baseline, $"{s.Metric.Replace('_', ' ')} − {baseline} (points; below 0: fewer errors)", $"Each method against {baseline}, paired by seed (mean and 95% CI; filled: Holm p < 0.05)");
+            string below = (rate ? "points; " : string.Empty) + "below 0: lower than " + baseline;
+            LearningCurve.PlotDifferences(differences, vs, baseline, $"{name} − {baseline} ({below})", $"Each method against {baseline}, paired by seed (mean and 95% CI; filled: Holm p < 0.05)", scale);
             written.Add(vs);
         }
 

@@ -59,6 +59,16 @@ public sealed class Comparison
         "val_error", "val_nll", "val_ece", "best_val_error", "best_val_epoch", "best_val_test_error", "best_val_test_nll", "best_val_test_ece", "train_error",
     };
 
+    /// <summary>
+    /// Whether <paramref name="metric"/> is a rate (an error, an ECE, a memorized fraction), shown in % and compared in
+    /// points; the others (NLL, epochs, seconds, images/s) keep their own unit.
+    /// </summary>
+    public static bool IsRate(string metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return metric.EndsWith("_error", StringComparison.Ordinal) || metric.EndsWith("_ece", StringComparison.Ordinal) || metric == "memorized_fraction";
+    }
+
     /// <summary>The metrics a sweep may be selected by: measured on the validation set only, never on the test set.</summary>
     public static readonly string[] SelectionMetrics = { "val_error", "val_nll", "val_ece", "best_val_error" };
 

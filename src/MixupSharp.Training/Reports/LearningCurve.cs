@@ -114,7 +114,13 @@ public static class LearningCurve
     /// Draws the curves: x the training-set size (log scale), y the metric in %, error bars ±1 sd; variants are nudged
     /// apart sideways, as in <see cref="PlotDifferences"/>, since eight methods' bars at one size would cover one another.
     /// </summary>
-    public static void Plot(IReadOnlyList<CurvePoint> points, string path, string yLabel, string title, bool gap = false)
+    /// <param name="points">The points, from <see cref="Collect"/>.</param>
+    /// <param name="path">The PNG.</param>
+    /// <param name="yLabel">The y axis label.</param>
+    /// <param name="title">The title.</param>
+    /// <param name="gap">Draw the generalization gap (a rate) instead of the metric.</param>
+    /// <param name="scale">What the values are multiplied by: 100 for a rate drawn in %, 1 for a metric in its own unit.</param>
+    public static void Plot(IReadOnlyList<CurvePoint> points, string path, string yLabel, string title, bool gap = false, double scale = 100)
     {
         ArgumentNullException.ThrowIfNull(points);
         var plot = new ScottPlot.Plot();
@@ -131,8 +137,9 @@ public static class LearningCurve
             }
 
             double[] xs = series.Select(p => Math.Log10(p.Size) + Nudge(index, variants.Count)).ToArray();
-            double[] ys = series.Select(p => Statistics.Mean(p.Values.ToArray()) * 100).ToArray();
-            double[] errors = series.Select(p => p.Values.Count > 1 ? Statistics.StandardDeviation(p.Values.ToArray()) * 100 : 0).ToArray();
+            double factor = gap ? 100 : scale;
+            double[] ys = series.Select(p => Statistics.Mean(p.Values.ToArray()) * factor).ToArray();
+            double[] errors = series.Select(p => p.Values.Count > 1 ? Statistics.StandardDeviation(p.Values.ToArray()) * factor : 0).ToArray();
             var line = plot.Add.Scatter(xs, ys, color);
             line.LegendText = variant.Key;
             var bars = plot.Add.ErrorBar(xs, ys, errors);
@@ -147,7 +154,13 @@ public static class LearningCurve
     /// size, with its 95% confidence interval as error bars and the baseline as the zero line; methods are nudged apart
     /// sideways so their intervals do not hide one another. Filled markers: Holm-adjusted p &lt; 0.05.
     /// </summary>
-    public static void PlotDifferences(IReadOnlyList<CurveDifference> differences, string path, string baseline, string yLabel, string title)
+    /// <param name="differences">The differences, from <see cref="Differences"/>.</param>
+    /// <param name="path">The PNG.</param>
+    /// <param name="baseline">The baseline's name (the zero line).</param>
+    /// <param name="yLabel">The y axis label.</param>
+    /// <param name="title">The title.</param>
+    /// <param name="scale">What the differences are multiplied by: 100 for a rate (points), 1 for a metric in its own unit.</param>
+    public static void PlotDifferences(IReadOnlyList<CurveDifference> differences, string path, string baseline, string yLabel, string title, double scale = 100)
     {
         ArgumentNullException.ThrowIfNull(differences);
         var plot = new ScottPlot.Plot();
@@ -161,8 +174,8 @@ public static class LearningCurve
             var color = plot.Add.Palette.GetColor(colours.IndexOf(variants[index]));
             var series = differences.Where(d => d.Variant == variants[index]).OrderBy(d => d.Size).ToList();
             double[] xs = series.Select(d => Math.Log10(d.Size) + Nudge(index, variants.Count)).ToArray();
-            double[] ys = series.Select(d => d.Test.MeanDifference * 100).ToArray();
-            double[] errors = series.Select(d => double.IsNaN(d.Test.High) ? 0 : (d.Test.High - d.Test.Low) / 2 * 100).ToArray();
+            double[] ys = series.Select(d => d.Test.MeanDifference * scale).ToArray();
+            double[] errors = series.Select(d => double.IsNaN(d.Test.High) ? 0 : (d.Test.High - d.Test.Low) / 2 * scale).ToArray();
             var line = plot.Add.Scatter(xs, ys, color);
             line.LegendText = variants[index];
             line.MarkerShape = ScottPlot.MarkerShape.OpenCircle;
@@ -207,8 +220,9 @@ public static class LearningCurve
     }
 
     /// <summary>
-    /// The table: one row per variant, one column per size, mean ± sd (n) in %; the gap beneath when measured; and, with
-    /// <paramref name="differences"/>, each method minus the baseline in points with its 95% interval and Holm p.
+    /// The table: one row per variant, one column per size, mean ± sd (n), in % for a rate (<see cref="Comparison.IsRate"/>)
+    /// and in the metric's own unit otherwise; the gap beneath when measured; and, with <paramref name="differences"/>, each
+    /// method minus the baseline (in points for a rate) with its 95% interval and Holm p.
     /// </summary>
     public static string Markdown(IReadOnlyList<CurvePoint> points, string metric, IReadOnlyList<CurveDifference>? differences = null, string? baseline = null)
     {
@@ -216,14 +230,18 @@ public static class LearningCurve
         var c = CultureInfo.InvariantCulture;
         long[] sizes = points.Select(p => p.Size).Distinct().OrderBy(s => s).ToArray();
         var sb = new StringBuilder();
-        sb.Append(c, $"| {metric} (%) |").AppendJoin(string.Empty, sizes.Select(s => string.Create(c, $" {s:N0} |"))).AppendLine();
+        bool rate = Comparison.IsRate(metric);
+        double scale = rate ? 100 : 1;
+        // Rates in % to 2 decimals; NLL-sized values to 3; seconds, epochs and images/s whole.
+        string format = rate ? "F2" : points.SelectMany(p => p.Values).All(v => Math.Abs(v) < 100) ? "F3" : "F0";
+        sb.Append(c, $"| {metric}{(rate ? " (%)" : string.Empty)} |").AppendJoin(string.Empty, sizes.Select(s => string.Create(c, $" {s:N0} |"))).AppendLine();
         sb.Append("|---|").AppendJoin(string.Empty, sizes.Select(_ => "---|")).AppendLine();
-        string Cell(IReadOnlyList<double> v) => v.Count == 0 ? "–"
-            : v.Count == 1 ? string.Create(c, $"{v[0] * 100:F2} (1)")
-            : string.Create(c, $"{Statistics.Mean(v.ToArray()) * 100:F2} ± {Statistics.StandardDeviation(v.ToArray()) * 100:F2} ({v.Count})");
+        string Cell(IReadOnlyList<double> v, double factor, string digits) => v.Count == 0 ? "–"
+            : v.Count == 1 ? (v[0] * factor).ToString(digits, c) + " (1)"
+            : string.Create(c, $"{(Statistics.Mean(v.ToArray()) * factor).ToString(digits, c)} ± {(Statistics.StandardDeviation(v.ToArray()) * factor).ToString(digits, c)} ({v.Count})");
         foreach (var variant in points.GroupBy(p => p.Variant))
         {
-            sb.Append(c, $"| {variant.Key} |").AppendJoin(string.Empty, sizes.Select(s => " " + Cell(variant.FirstOrDefault(p => p.Size == s)?.Values ?? Array.Empty<double>()) + " |")).AppendLine();
+            sb.Append(c, $"| {variant.Key} |").AppendJoin(string.Empty, sizes.Select(s => " " + Cell(variant.FirstOrDefault(p => p.Size == s)?.Values ?? Array.Empty<double>(), scale, format) + " |")).AppendLine();
         }
 
         if (points.Any(p => p.Gaps.Count > 0))
@@ -232,16 +250,17 @@ public static class LearningCurve
             sb.Append("|---|").AppendJoin(string.Empty, sizes.Select(_ => "---|")).AppendLine();
             foreach (var variant in points.GroupBy(p => p.Variant))
             {
-                sb.Append(c, $"| {variant.Key} |").AppendJoin(string.Empty, sizes.Select(s => " " + Cell(variant.FirstOrDefault(p => p.Size == s)?.Gaps ?? Array.Empty<double>()) + " |")).AppendLine();
+                sb.Append(c, $"| {variant.Key} |").AppendJoin(string.Empty, sizes.Select(s => " " + Cell(variant.FirstOrDefault(p => p.Size == s)?.Gaps ?? Array.Empty<double>(), 100, "F2") + " |")).AppendLine();
             }
         }
 
         if (differences is { Count: > 0 })
         {
+            string signed = format switch { "F2" => "+0.00;−0.00;0.00", "F3" => "+0.000;−0.000;0.000", _ => "+0;−0;0" };
             string DifferenceCell(CurveDifference? d) => d is null ? "–"
-                : double.IsNaN(d.Test.PValue) ? string.Create(c, $"{d.Test.MeanDifference * 100:+0.00;−0.00;0.00} ({d.Test.Pairs})")
-                : string.Create(c, $"{d.Test.MeanDifference * 100:+0.00;−0.00;0.00} [{d.Test.Low * 100:+0.00;−0.00;0.00}, {d.Test.High * 100:+0.00;−0.00;0.00}], Holm p {d.HolmP:0.000} ({d.Test.Pairs})");
-            sb.AppendLine().Append(c, $"| {metric} − {baseline} (points; 95% CI, Holm p across the methods at a size, pairs) |").AppendJoin(string.Empty, sizes.Select(s => string.Create(c, $" {s:N0} |"))).AppendLine();
+                : double.IsNaN(d.Test.PValue) ? string.Create(c, $"{(d.Test.MeanDifference * scale).ToString(signed, c)} ({d.Test.Pairs})")
+                : string.Create(c, $"{(d.Test.MeanDifference * scale).ToString(signed, c)} [{(d.Test.Low * scale).ToString(signed, c)}, {(d.Test.High * scale).ToString(signed, c)}], Holm p {d.HolmP:0.000} ({d.Test.Pairs})");
+            sb.AppendLine().Append(c, $"| {metric} − {baseline} ({(rate ? "points; " : string.Empty)}95% CI, Holm p across the methods at a size, pairs) |").AppendJoin(string.Empty, sizes.Select(s => string.Create(c, $" {s:N0} |"))).AppendLine();
             sb.Append("|---|").AppendJoin(string.Empty, sizes.Select(_ => "---|")).AppendLine();
             foreach (var variant in differences.GroupBy(d => d.Variant))
             {

@@ -5,6 +5,7 @@ using MixupSharp.Tests.Data;
 using MixupSharp.Tests.Support;
 using MixupSharp.Training;
 using MixupSharp.Training.Data;
+using MixupSharp.Training.Grids;
 using MixupSharp.Training.Options;
 using MixupSharp.Training.Runs;
 using TorchSharp;
@@ -234,6 +235,31 @@ public sealed class ValidationSplitTests : IDisposable
         Assert.Equal(Statistics.Holm(new[] { a.PValue, b.PValue }), d.Select(x => x.HolmP));
         string md = LearningCurve.Markdown(points, "test_error", d, "erm");
         Assert.Contains("| a | −1.83 [", md);
+    }
+
+    /// <summary>Errors and ECE are rates, shown in % and compared in points; NLL and seconds keep their own unit, unscaled.</summary>
+    [Fact]
+    public void OnlyRatesAreShownInPercent()
+    {
+        Assert.All(new[] { "test_error", "best_val_test_error", "train_error", "test_ece", "best_val_test_ece", "memorized_fraction" }, m => Assert.True(Comparison.IsRate(m), m));
+        Assert.All(new[] { "test_nll", "best_val_test_nll", "train_seconds", "best_epoch", "images_per_second" }, m => Assert.False(Comparison.IsRate(m), m));
+
+        var points = new[]
+        {
+            new CurvePoint("erm", 100, new long[] { 1, 2 }, new[] { 0.80, 0.70 }, Array.Empty<double>()),
+            new CurvePoint("a", 100, new long[] { 1, 2 }, new[] { 0.40, 0.50 }, Array.Empty<double>()),
+        };
+        string nll = LearningCurve.Markdown(points, "test_nll", LearningCurve.Differences(points, "erm"), "erm");
+        Assert.Contains("| test_nll | 100 |", nll);
+        Assert.Contains("| erm | 0.750 ± 0.071 (2) |", nll);
+        Assert.Contains("| a | −0.300 [", nll);
+        Assert.DoesNotContain("(%)", nll);
+        Assert.DoesNotContain("points", nll);
+
+        string error = LearningCurve.Markdown(points, "test_error", LearningCurve.Differences(points, "erm"), "erm");
+        Assert.Contains("| test_error (%) | 100 |", error);
+        Assert.Contains("| erm | 75.00 ± 7.07 (2) |", error);
+        Assert.Contains("| a | −30.00 [", error);
     }
 
     [Theory]
