@@ -48,7 +48,7 @@ public static class LearningCurveCommand
         string gap = Path.Combine(Path.GetDirectoryName(png) ?? ".", Path.GetFileNameWithoutExtension(png) + "-gap.png");
         // Rates (errors, ECE) are drawn in % and compared in points; NLL, epochs and seconds keep their own unit.
         bool rate = Comparison.IsRate(s.Metric);
-        double scale = rate ? 100 : 1;
+        double scale = LearningCurve.Scale(s.Metric);
         string name = s.Metric.Replace('_', ' ');
         LearningCurve.Plot(points, png, rate ? $"{name} (%)" : name, $"{name} against training-set size (mean ± sd over seeds)", scale: scale);
         var written = new List<string> { png };

@@ -111,8 +111,9 @@ public static class LearningCurve
     }
 
     /// <summary>
-    /// Draws the curves: x the training-set size (log scale), y the metric in %, error bars ±1 sd; variants are nudged
-    /// apart sideways, as in <see cref="PlotDifferences"/>, since eight methods' bars at one size would cover one another.
+    /// Draws the curves: x the training-set size (log scale), y the metric times <paramref name="scale"/>, error bars
+    /// ±1 sd; variants are nudged apart sideways, as in <see cref="PlotDifferences"/>, since eight methods' bars at one
+    /// size would cover one another.
     /// </summary>
     /// <param name="points">The points, from <see cref="Collect"/>.</param>
     /// <param name="path">The PNG.</param>
@@ -192,6 +193,9 @@ public static class LearningCurve
         Save(plot, differences.Select(d => d.Size), path, yLabel, title);
     }
 
+    /// <summary>What <paramref name="metric"/>'s values are multiplied by for display: 100 for a rate (shown in %, compared in points), 1 otherwise.</summary>
+    public static double Scale(string metric) => Comparison.IsRate(metric) ? 100 : 1;
+
     /// <summary>The sideways offset (in log10 units, about 3% of a size per step) of the <paramref name="index"/>-th of <paramref name="count"/> variants, centred on the size.</summary>
     private static double Nudge(int index, int count) => (index - ((count - 1) / 2.0)) * 0.012;
 
@@ -231,7 +235,7 @@ public static class LearningCurve
         long[] sizes = points.Select(p => p.Size).Distinct().OrderBy(s => s).ToArray();
         var sb = new StringBuilder();
         bool rate = Comparison.IsRate(metric);
-        double scale = rate ? 100 : 1;
+        double scale = Scale(metric);
         // Rates in % to 2 decimals; NLL-sized values to 3; seconds, epochs and images/s whole.
         string format = rate ? "F2" : points.SelectMany(p => p.Values).All(v => Math.Abs(v) < 100) ? "F3" : "F0";
         sb.Append(c, $"| {metric}{(rate ? " (%)" : string.Empty)} |").AppendJoin(string.Empty, sizes.Select(s => string.Create(c, $" {s:N0} |"))).AppendLine();
