@@ -104,7 +104,7 @@ public static class ComparisonTables
                 continue;
             }
 
-            sb.AppendLine().AppendLine(c, $"Paired by seed against '{comparison.Baseline}', {label} (percentage points; negative: lower error than the baseline; Holm across the {rows.Count} variants):").AppendLine();
+            sb.AppendLine().AppendLine(c, $"Paired by seed against '{comparison.Baseline}', {label} (percentage points; negative: lower error than the baseline; Holm across the {rows.Count} variants; –: no test, from fewer than 2 pairs or identical differences, still counted in Holm's family):").AppendLine();
             sb.AppendLine("| variant | pairs | difference | 95% CI | p | Holm p |").AppendLine("|---|---|---|---|---|---|");
             foreach (var (variant, t, holm) in rows)
             {

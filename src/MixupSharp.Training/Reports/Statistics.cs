@@ -88,17 +88,20 @@ public static class Statistics
 
     /// <summary>
     /// Holm's step-down adjustment of a family of p-values (controls the family-wise error rate): the k-th smallest of m
-    /// is multiplied by m − k + 1, made non-decreasing, capped at 1. NaN values are not counted in m and stay NaN.
+    /// is multiplied by m − k + 1, made non-decreasing, capped at 1. A NaN (a comparison without a test: too few pairs,
+    /// or no variation in the differences) stays NaN but still counts in m, ranked last, as a comparison that was made
+    /// and cannot be rejected; leaving it out would shrink the family and understate every other adjusted p.
     /// </summary>
     public static double[] Holm(IReadOnlyList<double> pValues)
     {
         ArgumentNullException.ThrowIfNull(pValues);
-        var order = Enumerable.Range(0, pValues.Count).Where(i => !double.IsNaN(pValues[i])).OrderBy(i => pValues[i]).ToArray();
+        int m = pValues.Count;
+        var order = Enumerable.Range(0, m).Where(i => !double.IsNaN(pValues[i])).OrderBy(i => pValues[i]).ToArray();
         var adjusted = pValues.Select(_ => double.NaN).ToArray();
         double running = 0;
         for (int k = 0; k < order.Length; k++)
         {
-            running = Math.Max(running, Math.Min(1, (order.Length - k) * pValues[order[k]]));
+            running = Math.Max(running, Math.Min(1, (m - k) * pValues[order[k]]));
             adjusted[order[k]] = running;
         }
 
