@@ -4,9 +4,11 @@
 Each method's hyperparameter is the one experiments/fashion-mnist-learning-curve-sweep/selection.csv marks chosen
 (lowest best validation error at 4,000 images, seed 1); it is then fixed for every size. Arguments are
 SIZE:EPOCHS:SEEDS[:MODEL], the epochs being the budget the pilot chose for that size (docs/RESULTS.md) and the model
-SeedNet unless given (another model's grid is named after it). Run from anywhere:
+SeedNet unless given (another model's grid is named after it). EPOCHS "pilot" applies the pilot's rule itself: of the
+budgets the pilot trained at SIZE, the one with the lowest mean of ERM's and Mixup's best validation error
+(experiments/fashion-mnist-learning-curve-pilot/runs.csv; both runs of a budget must be complete). Run from anywhere:
 
-    python3 experiments/learning-curve-grids.py 1000:200:5 4000:100:5 1000:200:5:fast-resnet
+    python3 experiments/learning-curve-grids.py 1000:200:5 4000:100:5 1000:200:5:fast-resnet 15000:pilot:3
 """
 import csv
 import json
@@ -22,6 +24,22 @@ shared = {"dataset": "fashion-mnist", "model": "seednet", "batch-size": 128, "lr
           "schedule": "cosine", "validation": 2000, "train-error-every": 5}
 
 
+def pilot_budget(size):
+    """The pilot's rule for the budget at one size; prints each budget's evidence so the choice can be checked."""
+    runs = {r["variant"]: r for r in csv.DictReader(open(root / "experiments" / "fashion-mnist-learning-curve-pilot" / "runs.csv")) if r["completed"] == "True"}
+    budgets = sorted({int(n.split("-e")[1]) for n in runs if n.split("-")[1] == f"n{size}"})
+    means = {}
+    for e in budgets:
+        pair = [runs.get(f"{m}-n{size}-e{e}") for m in ("erm", "mixup")]
+        if None in pair:
+            sys.exit(f"error: the pilot has not completed both ERM and Mixup at {size:,} images and {e} epochs; finish the pilot first.")
+        means[e] = sum(float(r["best_val_error"]) for r in pair) / 2
+        print(f"pilot at {size:,} images, {e} epochs: best validation error ERM {float(pair[0]['best_val_error']):.2%}, Mixup {float(pair[1]['best_val_error']):.2%}, mean {means[e]:.3%}")
+    if not means:
+        sys.exit(f"error: the pilot has no completed runs at {size:,} images; run it first.")
+    return min(means, key=means.get)
+
+
 def variant(name):
     if name in swept:   # nothing to sweep (ERM, TrivialAugment): as the sweep ran it
         return dict(swept[name])
@@ -34,7 +52,8 @@ def variant(name):
 
 for arg in sys.argv[1:]:
     fields = arg.split(":")
-    size, epochs, seeds = (int(x) for x in fields[:3])
+    size, seeds = int(fields[0]), int(fields[2])
+    epochs = pilot_budget(size) if fields[1] == "pilot" else int(fields[1])
     model = fields[3] if len(fields) > 3 else "seednet"
     path = f"experiments/fashion-mnist-learning-curve-n{size}.json" if model == "seednet" else f"experiments/fashion-mnist-learning-curve-{model}-n{size}.json"
     grid = {
