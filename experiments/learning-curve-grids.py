@@ -27,7 +27,8 @@ shared = {"dataset": "fashion-mnist", "model": "seednet", "batch-size": 128, "lr
 def pilot_budget(size):
     """The pilot's rule for the budget at one size; prints each budget's evidence so the choice can be checked."""
     runs = {r["variant"]: r for r in csv.DictReader(open(root / "experiments" / "fashion-mnist-learning-curve-pilot" / "runs.csv")) if r["completed"] == "True"}
-    budgets = sorted({int(n.split("-e")[1]) for n in runs if n.split("-")[1] == f"n{size}"})
+    planned = json.load(open(root / "experiments" / "fashion-mnist-learning-curve-pilot.json"))["variants"]
+    budgets = sorted({v["epochs"] for v in planned if v["train-subset"] == size})   # every planned budget, not only the finished ones
     means = {}
     for e in budgets:
         pair = [runs.get(f"{m}-n{size}-e{e}") for m in ("erm", "mixup")]
@@ -36,7 +37,7 @@ def pilot_budget(size):
         means[e] = sum(float(r["best_val_error"]) for r in pair) / 2
         print(f"pilot at {size:,} images, {e} epochs: best validation error ERM {float(pair[0]['best_val_error']):.2%}, Mixup {float(pair[1]['best_val_error']):.2%}, mean {means[e]:.3%}")
     if not means:
-        sys.exit(f"error: the pilot has no completed runs at {size:,} images; run it first.")
+        sys.exit(f"error: the pilot plans no budget at {size:,} images (experiments/fashion-mnist-learning-curve-pilot.json).")
     return min(means, key=means.get)
 
 
