@@ -5,8 +5,8 @@ Each method's hyperparameter is the one experiments/fashion-mnist-learning-curve
 (lowest best validation error at 4,000 images, seed 1); it is then fixed for every size. Arguments are
 SIZE:EPOCHS:SEEDS[:MODEL], the epochs being the budget the pilot chose for that size (docs/RESULTS.md) and the model
 SeedNet unless given (another model's grid is named after it). EPOCHS "pilot" applies the pilot's rule itself: of the
-budgets the pilot trained at SIZE, the one with the lowest mean of ERM's and Mixup's best validation error
-(experiments/fashion-mnist-learning-curve-pilot/runs.csv; both runs of a budget must be complete). Run from anywhere:
+budgets the pilot plans at SIZE (its JSON), the one with the lowest mean of ERM's and Mixup's best validation error
+(experiments/fashion-mnist-learning-curve-pilot/runs.csv; both runs of every budget must be complete). Run from anywhere:
 
     python3 experiments/learning-curve-grids.py 1000:200:5 4000:100:5 1000:200:5:fast-resnet 15000:pilot:3
 """
