@@ -45,7 +45,7 @@ public static class TrainCommand
             .Add("--momentum", "X", "SGD momentum (default 0.9)", v => Set(o => o with { Momentum = OptionTable.Double(v) }))
             .Switch("--nesterov", "Nesterov momentum", () => Set(o => o with { Nesterov = true }))
             .Add("--weight-decay", "X", "weight decay (default 5e-4)", v => Set(o => o with { WeightDecay = OptionTable.Double(v) }))
-            .Add("--schedule", "NAME", "cosine (default), step, multistep, constant", v => Set(o => o with { Schedule = ParseSchedule(v) }))
+            .Add("--schedule", "NAME", "cosine (default), step, multistep, constant", v => Set(o => o with { Schedule = Choice<ScheduleKind>("--schedule", v) }))
             .Add("--milestones", "E1,E2", "multistep: epochs after which lr is multiplied by --gamma", v => Set(o => o with { Milestones = v.Split(',').Select(OptionTable.Int).ToArray() }))
             .Add("--step-size", "N", "step: epochs between decays (default 30)", v => Set(o => o with { StepSize = OptionTable.Int(v) }))
             .Add("--gamma", "X", "decay factor of step schedules (default 0.1)", v => Set(o => o with { Gamma = OptionTable.Double(v) }))
@@ -161,13 +161,4 @@ public static class TrainCommand
 
     private static OptionTable WithOverwrite(OptionTable table, Action overwrite) =>
         table.Switch("--overwrite", "start a new run in a folder that holds another run's files, replacing them", overwrite);
-
-    private static ScheduleKind ParseSchedule(string v) => v switch
-    {
-        "cosine" => ScheduleKind.Cosine,
-        "step" => ScheduleKind.Step,
-        "multistep" => ScheduleKind.MultiStep,
-        "constant" => ScheduleKind.Constant,
-        _ => throw new UsageException($"--schedule must be cosine, step, multistep or constant; got '{v}'."),
-    };
 }

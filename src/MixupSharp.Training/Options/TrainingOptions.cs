@@ -19,6 +19,7 @@ public enum ScheduleKind
     Step,
 
     /// <summary>×gamma at each of <see cref="TrainingOptions.Milestones"/> (1-based epochs).</summary>
+    [JsonStringEnumMemberName("multistep")]
     MultiStep,
 
     /// <summary>Cosine annealing to 0 over the run, per step.</summary>
@@ -94,6 +95,7 @@ public sealed record TrainingOptions
     public double WeightDecay { get; init; } = 5e-4;
 
     /// <summary>The schedule.</summary>
+    [JsonConverter(typeof(ScheduleKindJsonConverter))]
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
 
     /// <summary>Step schedule: epochs between decays.</summary>

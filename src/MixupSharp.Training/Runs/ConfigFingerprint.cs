@@ -77,6 +77,13 @@ public static class ConfigFingerprint
     }
 
     /// <summary>What is hashed: the options without those that do not shape the result (see <see cref="ForResume"/>; the data's location too).</summary>
-    private static JsonObject Shaping(TrainingOptions options) =>
-        JsonSerializer.SerializeToNode(options with { OutDir = string.Empty, Threads = 0, Epochs = 0, DataDir = null })!.AsObject();
+    /// <remarks>
+    /// The schedule is hashed as the number the first runs recorded (config.json now names it), so their hashes stand.
+    /// </remarks>
+    private static JsonObject Shaping(TrainingOptions options)
+    {
+        var node = JsonSerializer.SerializeToNode(options with { OutDir = string.Empty, Threads = 0, Epochs = 0, DataDir = null })!.AsObject();
+        node[nameof(TrainingOptions.Schedule)] = (int)options.Schedule;
+        return node;
+    }
 }

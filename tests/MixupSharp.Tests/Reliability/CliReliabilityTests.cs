@@ -222,7 +222,7 @@ public sealed class CliReliabilityTests : IDisposable
     [InlineData("--dataset must be fashion-mnist, mnist, cifar10, cifar100 or folder; got 'imagenet'.", "--dataset", "imagenet")]
     [InlineData("--device must be cpu or cuda; got 'tpu'.", "--device", "tpu")]
     [InlineData("--method must be one of", "--method", "dropout")]
-    [InlineData("--schedule must be cosine", "--schedule", "linear")]
+    [InlineData("--schedule must be constant, step, multistep or cosine; got 'linear'.", "--schedule", "linear")]
     [InlineData("--milestones must be increasing 1-based epochs; got 5,2.", "--milestones", "5,2")]
     public void Items10And15_EveryBadOptionValueIsAUsageErrorWithExitCode2(string expected, string flag, string value)
     {

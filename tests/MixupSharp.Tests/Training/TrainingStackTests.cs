@@ -147,7 +147,7 @@ public sealed class TrainingStackTests : IDisposable
         var config = new RunConfig { Options = options, ConfigHash = ConfigFingerprint.Of(options), Classes = new[] { "a", "b" }, ImageShape = new long[] { 3, 32, 32 }, Normalization = new NormalizationRecord(new[] { 0.5 }, new[] { 0.25 }) };
         folder.WriteConfig(config);
         string text = File.ReadAllText(folder.ConfigPath);
-        foreach (var key in new[] { "\"options\"", "\"config_hash\"", "\"classes\"", "\"image_shape\"", "\"normalization\"", "\"Dataset\": \"cifar10\"", "\"Method\": \"mixup\"", "\"Blend\": \"geometric\"", "\"Device\": \"cpu\"", "\"Schedule\": 3" })
+        foreach (var key in new[] { "\"options\"", "\"config_hash\"", "\"classes\"", "\"image_shape\"", "\"normalization\"", "\"Dataset\": \"cifar10\"", "\"Method\": \"mixup\"", "\"Blend\": \"geometric\"", "\"Device\": \"cpu\"", "\"Schedule\": \"cosine\"" })
         {
             Assert.Contains(key, text);
         }
@@ -156,6 +156,13 @@ public sealed class TrainingStackTests : IDisposable
         var back = folder.ReadConfig();
         Assert.Equal(config.Options, back.Options with { Milestones = config.Options.Milestones });
         Assert.Equal(config.ConfigHash, ConfigFingerprint.Of(back.Options));
+
+        // Runs before the schedule was named recorded its number; they read back as the same schedule and hash.
+        File.WriteAllText(folder.ConfigPath, text.Replace("\"Schedule\": \"cosine\"", "\"Schedule\": 3", StringComparison.Ordinal));
+        Assert.Equal(config.Options, folder.ReadConfig().Options with { Milestones = config.Options.Milestones });
+        File.WriteAllText(folder.ConfigPath, text.Replace("\"Schedule\": \"cosine\"", "\"Schedule\": 7", StringComparison.Ordinal));
+        Assert.Contains("Schedule must be constant, step, multistep, cosine", Assert.Throws<ArgumentException>(() => folder.ReadConfig()).Message, StringComparison.Ordinal);
+        folder.WriteConfig(config);
 
         var summary = new RunSummary { TestError = 0.25, TestNll = null, BestEpoch = 3, Epochs = 4, Completed = true, ConfigHash = "abc" };
         folder.WriteSummary(summary);
