@@ -76,6 +76,13 @@ public static class LearningCurveCommand
         }
 
         string table = LearningCurve.Markdown(points, s.Metric, differences, baseline);
+        // Then the study's table at each size, when the runs held out a validation set: the metric beside what it was chosen on.
+        string perSize = StudyTable.Markdown(s.Grids, s.Metric, baseline);
+        if (perSize.Length > 0)
+        {
+            table += Environment.NewLine + perSize;
+        }
+
         string md = Path.ChangeExtension(png, ".md");
         File.WriteAllText(md, table);
         written.Add(md);
@@ -85,7 +92,7 @@ public static class LearningCurveCommand
     }
 
     private static OptionTable Table(Settings s) =>
-        new OptionTable("learning-curve", "Plot a metric against the training-set size (log scale), one line per variant with ±1 sd error bars over seeds, from grids written by ./mixup compare (variants named alike across sizes); also the generalization gap (test - train error, with --train-error-every) and a Markdown table.")
+        new OptionTable("learning-curve", "Plot a metric against the training-set size (log scale), one line per variant with ±1 sd error bars over seeds, from grids written by ./mixup compare (variants named alike across sizes); also the generalization gap (test - train error, with --train-error-every) and Markdown tables: the metric across sizes, and each size's methods with their validation error, training error, NLL and ECE.")
             .Add("--grid", "DIR", "a grid folder written by compare; give it once per grid (e.g. one per size)", v => s.Grids.Add(v))
             .Add("--metric", "NAME", "the metric (default best_val_test_error: the test error of the best-validation weights; test_error: the last weights')", v => s.Metric = v)
             .Add("--baseline", "NAME", "the variant each method is compared with, paired by seed (default erm); the comparison goes to FILE-vs-NAME.png and the table", v => s.Baseline = v)

@@ -195,16 +195,30 @@ public sealed class ValidationSplitTests : IDisposable
         string md = File.ReadAllText(Path.Combine(_dir, "figures", "curve.md"));
         Assert.Contains("| best_val_test_error (%) | 20 | 40 |", md);
         Assert.Contains("| gap: test − train error (%) | 20 | 40 |", md);
-        Assert.Equal(2, md.Split('\n').Count(l => l.StartsWith("| erm |", StringComparison.Ordinal)));
+        string across = md[..md.IndexOf("**20 training images**", StringComparison.Ordinal)];   // the tables across sizes, before each size's own
+        Assert.Equal(2, across.Split('\n').Count(l => l.StartsWith("| erm |", StringComparison.Ordinal)));
         Assert.Contains("(2) |", md);
         Assert.True(new FileInfo(Path.Combine(_dir, "figures", "curve-vs-erm.png")).Length > 5000);
         Assert.Contains("| best_val_test_error − erm (points; 95% CI, Holm p across the methods at a size, pairs) | 20 | 40 |", md);
-        string difference = md.Split('\n').Last(l => l.StartsWith("| mixup |", StringComparison.Ordinal));   // the last table's row
+        string difference = across.Split('\n').Last(l => l.StartsWith("| mixup |", StringComparison.Ordinal));   // the differences' row
         Assert.Equal(2, difference.Split(" (2) |").Length - 1);   // at both sizes, 2 pairs each
 
-        var points = MixupSharp.Training.Reports.LearningCurve.Collect(new[] { Path.Combine(_dir, "lc-n20"), Path.Combine(_dir, "lc-n40") }, "test_error");
+        var grids = new[] { Path.Combine(_dir, "lc-n20"), Path.Combine(_dir, "lc-n40") };
+        var points = MixupSharp.Training.Reports.LearningCurve.Collect(grids, "test_error");
         Assert.Equal(new long[] { 20, 40, 20, 40 }, points.Select(p => p.Size));
         Assert.All(points, p => Assert.Equal(2, p.Values.Count));
+
+        // Then each size's study table, its cells read from the runs: ERM first, and each metric in its own column.
+        Assert.Contains("**20 training images**", md);
+        Assert.Contains("**40 training images**", md);
+        Assert.Contains("| method | runs | validation error | best_val_test_error | − erm, points (95% CI) | Holm p | last weights' test error | training error | NLL | ECE |", md);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        CurvePoint At(string metric, string variant, long size) => LearningCurve.Collect(grids, metric).Single(p => p.Variant == variant && p.Size == size);
+        string Spread(CurvePoint p) => string.Create(inv, $"{p.Mean * 100:F2} ± {p.StandardDeviation * 100:F2}%");
+        string ermRow = string.Create(inv, $"| erm | 2 | {Spread(At("best_val_error", "erm", 40))} | {Spread(At("best_val_test_error", "erm", 40))} | – | – | {Spread(At("test_error", "erm", 40))} | {At("train_error", "erm", 40).Mean * 100:F2}% | {At("best_val_test_nll", "erm", 40).Mean:F3} | {At("best_val_test_ece", "erm", 40).Mean * 100:F2}% |");
+        var tableAt40 = md[md.IndexOf("**40 training images**", StringComparison.Ordinal)..].Split('\n');
+        Assert.Equal(ermRow, tableAt40[4].TrimEnd());
+        Assert.StartsWith(string.Create(inv, $"| mixup | 2 | {Spread(At("best_val_error", "mixup", 40))} | {Spread(At("best_val_test_error", "mixup", 40))} | "), tableAt40[5]);
 
         var bad = CliRunner.Run("learning-curve", "--grid", Path.Combine(_dir, "nowhere"));
         Assert.Equal(2, bad.Code);
@@ -235,6 +249,52 @@ public sealed class ValidationSplitTests : IDisposable
         Assert.Equal(Statistics.Holm(new[] { a.PValue, b.PValue }), d.Select(x => x.HolmP));
         string md = LearningCurve.Markdown(points, "test_error", d, "erm");
         Assert.Contains("| a | −1.83 [", md);
+    }
+
+    /// <summary>
+    /// The study table at a size: rows by validation error with the baseline first, each metric in its column, and the
+    /// paired difference and Holm p of the learning curve's own comparison; no table for runs without validation.
+    /// </summary>
+    [Fact]
+    public void TheStudyTableShowsEachSizesMethodsInTheOrderOfValidationError()
+    {
+        string grid = Path.Combine(_dir, "study");
+        void Run(string variant, long seed, double validation, double test, double last, bool held = true)
+        {
+            var folder = new RunFolder(Path.Combine(grid, variant, "s" + seed));
+            folder.Create();
+            var options = new TrainingOptions { Seed = seed, Validation = held ? 10 : null };
+            folder.WriteConfig(new RunConfig { Options = options, ConfigHash = ConfigFingerprint.Of(options), Seed = seed, TrainImages = 100, Classes = new[] { "a", "b" } });
+            folder.WriteSummary(new RunSummary
+            {
+                TestError = last, TrainError = 0.01 * seed, Completed = true, Epochs = 1,
+                Validation = held ? new ValidationSummary { Images = 10, BestError = validation, BestTestError = test, BestTestNll = 0.5 + seed, BestTestEce = 0.02 } : null,
+            });
+        }
+
+        Run("b", 1, 0.085, 0.11, 0.11);
+        Run("b", 2, 0.095, 0.125, 0.12);
+        Run("erm", 1, 0.09, 0.10, 0.10);
+        Run("erm", 2, 0.10, 0.12, 0.12);
+        Run("erm", 3, 0.11, 0.11, 0.12);
+        Run("a", 3, 0.09, 0.095, 0.09);
+        Run("a", 1, 0.07, 0.08, 0.09);
+        Run("a", 2, 0.08, 0.10, 0.09);
+        var lines = StudyTable.Markdown(new[] { grid }, "best_val_test_error", "erm").Split('\n').Select(l => l.TrimEnd()).ToList();
+
+        var a = Statistics.PairedTTest(new[] { 0.08, 0.10, 0.095 }, new[] { 0.10, 0.12, 0.11 });   // seeds 1, 2, 3
+        var b = Statistics.PairedTTest(new[] { 0.11, 0.125 }, new[] { 0.10, 0.12 });               // seeds 1, 2
+        double[] holm = Statistics.Holm(new[] { a.PValue, b.PValue });
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Equal("**100 training images**", lines[0]);
+        Assert.Equal("| erm | 3 | 10.00 ± 1.00% | 11.00 ± 1.00% | – | – | 11.33 ± 1.15% | 2.00% | 2.500 | 2.00% |", lines[4]);
+        Assert.Equal(string.Create(inv, $"| a | 3 | 8.00 ± 1.00% | 9.17 ± 1.04% | −1.83 ({a.Low * 100:+0.00;−0.00}, {a.High * 100:+0.00;−0.00}) | {holm[0]:0.000} | 9.00 ± 0.00% | 2.00% | 2.500 | 2.00% |"), lines[5]);
+        Assert.Equal(string.Create(inv, $"| b | 2 | 9.00 ± 0.71% | 11.75 ± 1.06% | +0.75 ({b.Low * 100:+0.00;−0.00}, {b.High * 100:+0.00;−0.00}) | {holm[1]:0.000} | 11.50 ± 0.71% | 1.50% | 2.000 | 2.00% |"), lines[6]);
+
+        string plain = Path.Combine(_dir, "plain");
+        grid = plain;
+        Run("erm", 1, 0, 0, 0.1, held: false);
+        Assert.Equal(string.Empty, StudyTable.Markdown(new[] { plain }, "test_error", "erm"));
     }
 
     /// <summary>Errors and ECE are rates, shown in % and compared in points; NLL and seconds keep their own unit, unscaled.</summary>

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using MixupSharp.Training.Grids;
+
+namespace MixupSharp.Training.Reports;
+
+/// <summary>
+/// The learning-curve study's table at each training-set size: one row per method, with what the choice was made on
+/// (validation error), the primary metric and its paired difference from the baseline, and the columns that explain
+/// it (the last weights' test error, training error, NLL, ECE). One table per size, so a reader of the study sees a
+/// size's whole result in one place rather than one metric across sizes.
+/// </summary>
+public static class StudyTable
+{
+    /// <summary>The columns beside the primary metric, in order: what each shows and the metric it reads.</summary>
+    private static readonly (string Header, string Metric, bool Spread)[] Columns =
+    {
+        ("last weights' test error", "test_error", true),
+        ("training error", "train_error", false),
+        ("NLL", "best_val_test_nll", false),
+        ("ECE", "best_val_test_ece", false),
+    };
+
+    /// <summary>
+    /// The tables, one per size at which the runs measured validation error; rows in the order of mean validation error,
+    /// the baseline first. Errors are mean ± sd over seeds (%); training error, NLL and ECE are means. Empty when no run
+    /// held out a validation set.
+    /// </summary>
+    /// <param name="gridDirs">The grid folders (as for <see cref="LearningCurve.Collect"/>).</param>
+    /// <param name="metric">The primary metric (e.g. best_val_test_error), compared with the baseline.</param>
+    /// <param name="baseline">The variant each method is compared with, paired by seed.</param>
+    public static string Markdown(IReadOnlyList<string> gridDirs, string metric, string baseline)
+    {
+        ArgumentNullException.ThrowIfNull(gridDirs);
+        var validation = LearningCurve.Collect(gridDirs, "best_val_error");
+        var primary = LearningCurve.Collect(gridDirs, metric);
+        var differences = LearningCurve.Differences(primary, baseline);
+        var others = Columns.Where(col => col.Metric != metric).Select(col => (col.Header, col.Spread, Points: LearningCurve.Collect(gridDirs, col.Metric), col.Metric)).ToList();
+        var c = CultureInfo.InvariantCulture;
+        double scale = LearningCurve.Scale(metric);
+        string digits = Comparison.IsRate(metric) ? "F2" : "F3";
+        string signed = digits == "F2" ? "+0.00;−0.00;0.00" : "+0.000;−0.000;0.000";
+        var sb = new StringBuilder();
+        foreach (var size in validation.GroupBy(p => p.Size).OrderBy(g => g.Key))
+        {
+            var rows = size.OrderBy(p => p.Variant == baseline ? 0 : 1).ThenBy(p => p.Mean).ThenBy(p => p.Variant, StringComparer.Ordinal).ToList();
+            sb.AppendLine(c, $"**{size.Key:N0} training images**").AppendLine();
+            sb.Append(c, $"| method | runs | validation error | {metric} | − {baseline}{(digits == "F2" ? ", points" : string.Empty)} (95% CI) | Holm p |");
+            sb.AppendJoin(string.Empty, others.Select(o => $" {o.Header} |")).AppendLine();
+            sb.Append("|---|---:|---:|---:|---:|---:|").AppendJoin(string.Empty, others.Select(_ => "---:|")).AppendLine();
+            foreach (var row in rows)
+            {
+                var value = primary.FirstOrDefault(p => p.Variant == row.Variant && p.Size == size.Key);
+                var difference = differences.FirstOrDefault(d => d.Variant == row.Variant && d.Size == size.Key);
+                string versus = difference is null || double.IsNaN(difference.Test.PValue) ? "–"
+                    : $"{(difference.Test.MeanDifference * scale).ToString(signed, c)} ({(difference.Test.Low * scale).ToString(signed, c)}, {(difference.Test.High * scale).ToString(signed, c)})";
+                string holm = difference is null || double.IsNaN(difference.HolmP) ? "–" : difference.HolmP.ToString("0.000", c);
+                sb.Append(c, $"| {row.Variant} | {row.Values.Count} | {Spread(row, 100, "F2", "%")} | {Spread(value, scale, digits, digits == "F2" ? "%" : string.Empty)} | {versus} | {holm} |");
+                foreach (var other in others)
+                {
+                    var point = other.Points.FirstOrDefault(p => p.Variant == row.Variant && p.Size == size.Key);
+                    bool isRate = Comparison.IsRate(other.Metric);
+                    string unit = isRate ? "%" : string.Empty;
+                    string otherDigits = isRate ? "F2" : "F3";
+                    sb.Append(' ').Append(other.Spread ? Spread(point, isRate ? 100 : 1, otherDigits, unit) : Mean(point, isRate ? 100 : 1, otherDigits, unit)).Append(" |");
+                }
+
+                sb.AppendLine();
+            }
+
+            sb.AppendLine();
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>"mean ± sd" of a point (the mean alone for one run, "–" for none).</summary>
+    private static string Spread(CurvePoint? point, double factor, string digits, string unit) =>
+        point is null || point.Values.Count == 0 ? "–"
+        : point.Values.Count == 1 ? Mean(point, factor, digits, unit)
+        : (point.Mean * factor).ToString(digits, CultureInfo.InvariantCulture) + " ± " + (point.StandardDeviation * factor).ToString(digits, CultureInfo.InvariantCulture) + unit;
+
+    /// <summary>The mean of a point ("–" for none).</summary>
+    private static string Mean(CurvePoint? point, double factor, string digits, string unit) =>
+        point is null || point.Values.Count == 0 ? "–" : (point.Mean * factor).ToString(digits, CultureInfo.InvariantCulture) + unit;
+}
