@@ -49,7 +49,7 @@ public static class LearningCurve
             throw new ArgumentException($"the metric must be one of {string.Join(", ", Comparison.MetricNames)}; got '{metric}'.", nameof(metric));
         }
 
-        var runs = new List<(string Variant, long Size, long Seed, double Value, double? Gap)>();
+        var runs = new List<(string Variant, long Size, long Seed, double Value, double? Gap, string Shape, string Dir)>();
         foreach (string grid in gridDirs)
         {
             if (!Directory.Exists(grid))
@@ -73,8 +73,19 @@ public static class LearningCurve
                 }
 
                 double? gap = summary.TestError is { } test && summary.TrainError is { } train ? test - train : null;
-                runs.Add((Path.GetFileName(Path.GetDirectoryName(runDir)!)!, config.TrainImages, config.Options.Seed, value, gap));
+                // What a run is apart from its seed: its options' hash (which leaves out the epochs) and its epochs.
+                string shape = ConfigFingerprint.Of(config.Options with { Seed = 0 }) + "/" + config.Options.Epochs.ToString(CultureInfo.InvariantCulture);
+                runs.Add((Path.GetFileName(Path.GetDirectoryName(runDir)!)!, config.TrainImages, config.Options.Seed, value, gap, shape, runDir));
             }
+        }
+
+        // Seeds of one point must be repeats of one configuration; grids of two models or budgets at one size would
+        // otherwise be averaged together without a word.
+        foreach (var point in runs.GroupBy(r => (r.Variant, r.Size)).Where(g => g.Select(r => r.Shape).Distinct().Count() > 1))
+        {
+            var first = point.First();
+            var other = point.First(r => r.Shape != first.Shape);
+            throw new ArgumentException($"{point.Key.Variant} at {point.Key.Size:N0} images: {first.Dir} and {other.Dir} differ in more than the seed (model, options or epochs); give learning-curve the grids of one study.");
         }
 
         return runs.GroupBy(r => (r.Variant, r.Size))

@@ -259,11 +259,11 @@ public sealed class ValidationSplitTests : IDisposable
     public void TheStudyTableShowsEachSizesMethodsInTheOrderOfValidationError()
     {
         string grid = Path.Combine(_dir, "study");
-        void Run(string variant, long seed, double validation, double test, double last, bool held = true)
+        void Run(string variant, long seed, double validation, double test, double last, bool held = true, string model = "seednet")
         {
             var folder = new RunFolder(Path.Combine(grid, variant, "s" + seed));
             folder.Create();
-            var options = new TrainingOptions { Seed = seed, Validation = held ? 10 : null };
+            var options = new TrainingOptions { Seed = seed, Validation = held ? 10 : null, Model = model };
             folder.WriteConfig(new RunConfig { Options = options, ConfigHash = ConfigFingerprint.Of(options), Seed = seed, TrainImages = 100, Classes = new[] { "a", "b" } });
             folder.WriteSummary(new RunSummary
             {
@@ -295,6 +295,17 @@ public sealed class ValidationSplitTests : IDisposable
         grid = plain;
         Run("erm", 1, 0, 0, 0.1, held: false);
         Assert.Equal(string.Empty, StudyTable.Markdown(new[] { plain }, "test_error", "erm"));
+
+        // Another model's grid at the same size is not more seeds of the same point.
+        grid = Path.Combine(_dir, "other-model");
+        Run("erm", 4, 0.2, 0.2, 0.2, model: "fast-resnet");
+        var mixed = Assert.Throws<ArgumentException>(() => LearningCurve.Collect(new[] { Path.Combine(_dir, "study"), grid }, "best_val_test_error"));
+        Assert.Contains("erm at 100 images: ", mixed.Message, StringComparison.Ordinal);
+        Assert.Contains("differ in more than the seed (model, options or epochs); give learning-curve the grids of one study.", mixed.Message, StringComparison.Ordinal);
+        var cli = CliRunner.Run("learning-curve", "--grid", Path.Combine(_dir, "study"), "--grid", grid, "--out", Path.Combine(_dir, "mixed.png"));
+        Assert.Equal(1, cli.Code);
+        Assert.Contains("differ in more than the seed", cli.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "mixed.png")));
     }
 
     /// <summary>Errors and ECE are rates, shown in % and compared in points; NLL and seconds keep their own unit, unscaled.</summary>
