@@ -49,8 +49,9 @@ public static class LearningCurveCommand
         // Rates (errors, ECE) are drawn in % and compared in points; NLL, epochs and seconds keep their own unit.
         bool rate = Comparison.IsRate(s.Metric);
         double scale = LearningCurve.Scale(s.Metric);
-        string name = s.Metric.Replace('_', ' ');
-        LearningCurve.Plot(points, png, rate ? $"{name} (%)" : name, $"{name} against training-set size (mean ± sd over seeds)", scale: scale);
+        var (name, weights) = LearningCurve.Label(s.Metric);
+        string of = weights is null ? string.Empty : weights + "; ";
+        LearningCurve.Plot(points, png, rate ? $"{name} (%)" : name, $"{char.ToUpperInvariant(name[0])}{name[1..]} against training-set size\n({of}mean ± sd over seeds)", scale: scale);
         var written = new List<string> { png };
         if (points.Any(p => p.Gaps.Count > 0))
         {
@@ -71,7 +72,7 @@ public static class LearningCurveCommand
         {
             string vs = Path.Combine(Path.GetDirectoryName(png) ?? ".", Path.GetFileNameWithoutExtension(png) + $"-vs-{baseline}.png");
             string below = (rate ? "points; " : string.Empty) + "below 0: lower than " + baseline;
-            LearningCurve.PlotDifferences(differences, vs, baseline, $"{name} − {baseline} ({below})", $"Each method against {baseline}, paired by seed (mean and 95% CI; filled: Holm p < 0.05)", scale);
+            LearningCurve.PlotDifferences(differences, vs, baseline, $"{name} − {baseline} ({below})", $"Each method against {baseline}, paired by seed\n({of}mean and 95% CI; filled: Holm p < 0.05)", scale);
             written.Add(vs);
         }
 

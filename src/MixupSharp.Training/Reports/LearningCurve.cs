@@ -204,6 +204,23 @@ public static class LearningCurve
         Save(plot, differences.Select(d => d.Size), path, yLabel, title);
     }
 
+    /// <summary>
+    /// What <paramref name="metric"/> is called on a figure: the quantity in words ("test error"), and for a test metric
+    /// which weights the test set saw ("best-validation weights", "last weights"); any other metric by its name with spaces.
+    /// </summary>
+    public static (string Quantity, string? Weights) Label(string metric) => metric switch
+    {
+        "best_val_test_error" => ("test error", "best-validation weights"),
+        "best_val_test_nll" => ("test NLL", "best-validation weights"),
+        "best_val_test_ece" => ("test ECE", "best-validation weights"),
+        "test_error" => ("test error", "last weights"),
+        "test_nll" => ("test NLL", "last weights"),
+        "test_ece" => ("test ECE", "last weights"),
+        "best_val_error" => ("best validation error", null),
+        "train_error" => ("training error", "last weights"),
+        _ => ((metric ?? throw new ArgumentNullException(nameof(metric))).Replace('_', ' '), null),
+    };
+
     /// <summary>What <paramref name="metric"/>'s values are multiplied by for display: 100 for a rate (shown in %, compared in points), 1 otherwise.</summary>
     public static double Scale(string metric) => Comparison.IsRate(metric) ? 100 : 1;
 

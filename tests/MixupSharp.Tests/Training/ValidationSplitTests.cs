@@ -308,6 +308,17 @@ public sealed class ValidationSplitTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "mixed.png")));
     }
 
+    /// <summary>The figures name a test metric by what it measures and which weights the test set saw, not by its key.</summary>
+    [Fact]
+    public void FiguresNameTheMetricAndTheWeights()
+    {
+        Assert.Equal(("test error", "best-validation weights"), LearningCurve.Label("best_val_test_error"));
+        Assert.Equal(("test error", "last weights"), LearningCurve.Label("test_error"));
+        Assert.Equal(("test NLL", "best-validation weights"), LearningCurve.Label("best_val_test_nll"));
+        Assert.Equal(("best validation error", (string?)null), LearningCurve.Label("best_val_error"));
+        Assert.Equal(("train seconds", (string?)null), LearningCurve.Label("train_seconds"));
+    }
+
     /// <summary>Errors and ECE are rates, shown in % and compared in points; NLL and seconds keep their own unit, unscaled.</summary>
     [Fact]
     public void OnlyRatesAreShownInPercent()
