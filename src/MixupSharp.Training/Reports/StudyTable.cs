@@ -43,12 +43,14 @@ public static class StudyTable
         double scale = LearningCurve.Scale(metric);
         string digits = Comparison.IsRate(metric) ? "F2" : "F3";
         string signed = digits == "F2" ? "+0.00;−0.00;0.00" : "+0.000;−0.000;0.000";
+        var (quantity, weights) = LearningCurve.Label(metric);
+        string title = weights is null ? quantity : $"{quantity} ({weights})";
         var sb = new StringBuilder();
         foreach (var size in validation.GroupBy(p => p.Size).OrderBy(g => g.Key))
         {
             var rows = size.OrderBy(p => p.Variant == baseline ? 0 : 1).ThenBy(p => p.Mean).ThenBy(p => p.Variant, StringComparer.Ordinal).ToList();
             sb.AppendLine(c, $"**{size.Key:N0} training images**").AppendLine();
-            sb.Append(c, $"| method | runs | validation error | {metric} | − {baseline}{(digits == "F2" ? ", points" : string.Empty)} (95% CI) | Holm p |");
+            sb.Append(c, $"| method | runs | validation error | {title} | − {baseline}{(digits == "F2" ? ", points" : string.Empty)} (95% CI) | Holm p |");
             sb.AppendJoin(string.Empty, others.Select(o => $" {o.Header} |")).AppendLine();
             sb.Append("|---|---:|---:|---:|---:|---:|").AppendJoin(string.Empty, others.Select(_ => "---:|")).AppendLine();
             foreach (var row in rows)

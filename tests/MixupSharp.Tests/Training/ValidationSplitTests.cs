@@ -211,7 +211,7 @@ public sealed class ValidationSplitTests : IDisposable
         // Then each size's study table, its cells read from the runs: ERM first, and each metric in its own column.
         Assert.Contains("**20 training images**", md);
         Assert.Contains("**40 training images**", md);
-        Assert.Contains("| method | runs | validation error | best_val_test_error | − erm, points (95% CI) | Holm p | last weights' test error | training error | NLL | ECE |", md);
+        Assert.Contains("| method | runs | validation error | test error (best-validation weights) | − erm, points (95% CI) | Holm p | last weights' test error | training error | NLL | ECE |", md);
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         CurvePoint At(string metric, string variant, long size) => LearningCurve.Collect(grids, metric).Single(p => p.Variant == variant && p.Size == size);
         string Spread(CurvePoint p) => string.Create(inv, $"{p.Mean * 100:F2} ± {p.StandardDeviation * 100:F2}%");
