@@ -38,7 +38,9 @@ public static class LearningCurveCommand
             throw new UsageException($"--grid {grid}: no such folder.");
         }
 
-        var points = LearningCurve.Collect(s.Grids, s.Metric);
+        // Every metric the report shows, read in one pass over the runs.
+        var collected = LearningCurve.Collect(s.Grids, StudyTable.Metrics(s.Metric));
+        var points = collected[s.Metric];
         if (points.Count == 0)
         {
             throw new UsageException($"no completed run with {s.Metric} under {string.Join(", ", s.Grids)}.");
@@ -78,7 +80,7 @@ public static class LearningCurveCommand
 
         string table = LearningCurve.Markdown(points, s.Metric, differences, baseline);
         // Then the study's table at each size, when the runs held out a validation set: the metric beside what it was chosen on.
-        string perSize = StudyTable.Markdown(s.Grids, s.Metric, baseline);
+        string perSize = StudyTable.Markdown(collected, s.Metric, differences, baseline);
         if (perSize.Length > 0)
         {
             table += Environment.NewLine + perSize;

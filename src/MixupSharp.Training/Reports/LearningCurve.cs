@@ -41,15 +41,22 @@ public static class LearningCurve
     /// <summary>Every completed run under <paramref name="gridDirs"/> (<c>variant/sSEED</c>), grouped by variant and training-set size.</summary>
     /// <param name="gridDirs">Grid folders.</param>
     /// <param name="metric">A metric of <see cref="Comparison.MetricNames"/>, e.g. test_error or best_val_test_error.</param>
-    public static IReadOnlyList<CurvePoint> Collect(IEnumerable<string> gridDirs, string metric)
+    public static IReadOnlyList<CurvePoint> Collect(IEnumerable<string> gridDirs, string metric) => Collect(gridDirs, new[] { metric })[metric];
+
+    /// <summary>
+    /// The points of each of <paramref name="metrics"/>, as <see cref="Collect(IEnumerable{string}, string)"/> gives
+    /// them, reading every run once: a report of several metrics need not read the grids once per metric.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<CurvePoint>> Collect(IEnumerable<string> gridDirs, IReadOnlyList<string> metrics)
     {
         ArgumentNullException.ThrowIfNull(gridDirs);
-        if (Array.IndexOf(Comparison.MetricNames, metric) < 0)
+        ArgumentNullException.ThrowIfNull(metrics);
+        foreach (string metric in metrics.Where(m => Array.IndexOf(Comparison.MetricNames, m) < 0))
         {
-            throw new ArgumentException($"the metric must be one of {string.Join(", ", Comparison.MetricNames)}; got '{metric}'.", nameof(metric));
+            throw new ArgumentException($"the metric must be one of {string.Join(", ", Comparison.MetricNames)}; got '{metric}'.", nameof(metrics));
         }
 
-        var runs = new List<(string Variant, long Size, long Seed, double Value, double? Gap, string Shape, string Dir)>();
+        var runs = new List<(string Variant, long Size, long Seed, IReadOnlyDictionary<string, double> Values, double? Gap, string Shape, string Dir)>();
         foreach (string grid in gridDirs)
         {
             if (!Directory.Exists(grid))
@@ -67,30 +74,32 @@ public static class LearningCurve
 
                 var config = folder.ReadConfig();
                 var values = Comparison.SummaryMetrics(folder, summary, testedEveryEpoch: config.Options.Validation is null || config.Options.TestEvery);
-                if (!values.TryGetValue(metric, out double value))
-                {
-                    continue;
-                }
-
                 double? gap = summary.TestError is { } test && summary.TrainError is { } train ? test - train : null;
                 // What a run is apart from its seed: its options' hash (which leaves out the epochs) and its epochs.
                 string shape = ConfigFingerprint.Of(config.Options with { Seed = 0 }) + "/" + config.Options.Epochs.ToString(CultureInfo.InvariantCulture);
-                runs.Add((Path.GetFileName(Path.GetDirectoryName(runDir)!)!, config.TrainImages, config.Options.Seed, value, gap, shape, runDir));
+                runs.Add((Path.GetFileName(Path.GetDirectoryName(runDir)!)!, config.TrainImages, config.Options.Seed, values, gap, shape, runDir));
             }
         }
 
-        // Seeds of one point must be repeats of one configuration; grids of two models or budgets at one size would
-        // otherwise be averaged together without a word.
-        foreach (var point in runs.GroupBy(r => (r.Variant, r.Size)).Where(g => g.Select(r => r.Shape).Distinct().Count() > 1))
+        var collected = new Dictionary<string, IReadOnlyList<CurvePoint>>();
+        foreach (string metric in metrics.Distinct())
         {
-            var first = point.First();
-            var other = point.First(r => r.Shape != first.Shape);
-            throw new ArgumentException($"{point.Key.Variant} at {point.Key.Size:N0} images: {first.Dir} and {other.Dir} differ in more than the seed (model, options or epochs); give learning-curve the grids of one study.");
+            var measured = runs.Where(r => r.Values.ContainsKey(metric)).ToList();
+            // Seeds of one point must be repeats of one configuration; grids of two models or budgets at one size would
+            // otherwise be averaged together without a word.
+            foreach (var point in measured.GroupBy(r => (r.Variant, r.Size)).Where(g => g.Select(r => r.Shape).Distinct().Count() > 1))
+            {
+                var first = point.First();
+                var other = point.First(r => r.Shape != first.Shape);
+                throw new ArgumentException($"{point.Key.Variant} at {point.Key.Size:N0} images: {first.Dir} and {other.Dir} differ in more than the seed (model, options or epochs); give learning-curve the grids of one study.");
+            }
+
+            collected[metric] = measured.GroupBy(r => (r.Variant, r.Size))
+                .Select(g => new CurvePoint(g.Key.Variant, g.Key.Size, g.Select(r => r.Seed).ToList(), g.Select(r => r.Values[metric]).ToList(), g.Where(r => r.Gap is not null).Select(r => r.Gap!.Value).ToList()))
+                .OrderBy(p => p.Variant, StringComparer.Ordinal).ThenBy(p => p.Size).ToList();
         }
 
-        return runs.GroupBy(r => (r.Variant, r.Size))
-            .Select(g => new CurvePoint(g.Key.Variant, g.Key.Size, g.Select(r => r.Seed).ToList(), g.Select(r => r.Value).ToList(), g.Where(r => r.Gap is not null).Select(r => r.Gap!.Value).ToList()))
-            .OrderBy(p => p.Variant, StringComparer.Ordinal).ThenBy(p => p.Size).ToList();
+        return collected;
     }
 
     /// <summary>
@@ -126,7 +135,7 @@ public static class LearningCurve
     /// ±1 sd; variants are nudged apart sideways, as in <see cref="PlotDifferences"/>, since eight methods' bars at one
     /// size would cover one another.
     /// </summary>
-    /// <param name="points">The points, from <see cref="Collect"/>.</param>
+    /// <param name="points">The points, from <see cref="Collect(IEnumerable{string}, string)"/>.</param>
     /// <param name="path">The PNG.</param>
     /// <param name="yLabel">The y axis label.</param>
     /// <param name="title">The title.</param>

@@ -24,21 +24,32 @@ public static class StudyTable
         ("ECE", "best_val_test_ece", false),
     };
 
+    /// <summary>The metrics the table of <paramref name="metric"/> shows (for <see cref="LearningCurve.Collect(IEnumerable{string}, IReadOnlyList{string})"/>).</summary>
+    public static IReadOnlyList<string> Metrics(string metric) => Columns.Select(col => col.Metric).Prepend(metric).Prepend("best_val_error").Distinct().ToList();
+
+    /// <summary>The tables of the runs under <paramref name="gridDirs"/>, compared with <paramref name="baseline"/> (see the overload).</summary>
+    public static string Markdown(IReadOnlyList<string> gridDirs, string metric, string baseline)
+    {
+        var points = LearningCurve.Collect(gridDirs, Metrics(metric));
+        return Markdown(points, metric, LearningCurve.Differences(points[metric], baseline), baseline);
+    }
+
     /// <summary>
     /// The tables, one per size at which the runs measured validation error; rows in the order of mean validation error,
     /// the baseline first. Errors are mean ± sd over seeds (%); training error, NLL and ECE are means. Empty when no run
     /// held out a validation set.
     /// </summary>
-    /// <param name="gridDirs">The grid folders (as for <see cref="LearningCurve.Collect"/>).</param>
+    /// <param name="points">The points of every metric of <see cref="Metrics"/>, from <see cref="LearningCurve.Collect(IEnumerable{string}, IReadOnlyList{string})"/>.</param>
     /// <param name="metric">The primary metric (e.g. best_val_test_error), compared with the baseline.</param>
+    /// <param name="differences">The primary metric's differences from the baseline, from <see cref="LearningCurve.Differences"/>.</param>
     /// <param name="baseline">The variant each method is compared with, paired by seed.</param>
-    public static string Markdown(IReadOnlyList<string> gridDirs, string metric, string baseline)
+    public static string Markdown(IReadOnlyDictionary<string, IReadOnlyList<CurvePoint>> points, string metric, IReadOnlyList<CurveDifference> differences, string baseline)
     {
-        ArgumentNullException.ThrowIfNull(gridDirs);
-        var validation = LearningCurve.Collect(gridDirs, "best_val_error");
-        var primary = LearningCurve.Collect(gridDirs, metric);
-        var differences = LearningCurve.Differences(primary, baseline);
-        var others = Columns.Where(col => col.Metric != metric).Select(col => (col.Header, col.Spread, Points: LearningCurve.Collect(gridDirs, col.Metric), col.Metric)).ToList();
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(differences);
+        var validation = points["best_val_error"];
+        var primary = points[metric];
+        var others = Columns.Where(col => col.Metric != metric).Select(col => (col.Header, col.Spread, Points: points[col.Metric], Rate: Comparison.IsRate(col.Metric))).ToList();
         var c = CultureInfo.InvariantCulture;
         double scale = LearningCurve.Scale(metric);
         string digits = Comparison.IsRate(metric) ? "F2" : "F3";
@@ -64,10 +75,8 @@ public static class StudyTable
                 foreach (var other in others)
                 {
                     var point = other.Points.FirstOrDefault(p => p.Variant == row.Variant && p.Size == size.Key);
-                    bool isRate = Comparison.IsRate(other.Metric);
-                    string unit = isRate ? "%" : string.Empty;
-                    string otherDigits = isRate ? "F2" : "F3";
-                    sb.Append(' ').Append(other.Spread ? Spread(point, isRate ? 100 : 1, otherDigits, unit) : Mean(point, isRate ? 100 : 1, otherDigits, unit)).Append(" |");
+                    (double factor, string places, string unit) = other.Rate ? (100.0, "F2", "%") : (1.0, "F3", string.Empty);
+                    sb.Append(' ').Append(other.Spread ? Spread(point, factor, places, unit) : Mean(point, factor, places, unit)).Append(" |");
                 }
 
                 sb.AppendLine();
