@@ -49,10 +49,10 @@ public static class StudyTable
         ArgumentNullException.ThrowIfNull(differences);
         var validation = points["best_val_error"];
         var primary = points[metric];
-        var others = Columns.Where(col => col.Metric != metric).Select(col => (col.Header, col.Spread, Points: points[col.Metric], Rate: Comparison.IsRate(col.Metric))).ToList();
+        var others = Columns.Where(col => col.Metric != metric).Select(col => (col.Header, col.Spread, Points: points[col.Metric], Format: CellFormat(col.Metric))).ToList();
         var c = CultureInfo.InvariantCulture;
-        double scale = LearningCurve.Scale(metric);
-        string digits = Comparison.IsRate(metric) ? "F2" : "F3";
+        var (scale, digits, unit) = CellFormat(metric);
+        var validationFormat = CellFormat("best_val_error");
         string signed = digits == "F2" ? "+0.00;−0.00;0.00" : "+0.000;−0.000;0.000";
         var (quantity, weights) = LearningCurve.Label(metric);
         string title = weights is null ? quantity : $"{quantity} ({weights})";
@@ -71,12 +71,12 @@ public static class StudyTable
                 string versus = difference is null || double.IsNaN(difference.Test.PValue) ? "–"
                     : $"{(difference.Test.MeanDifference * scale).ToString(signed, c)} ({(difference.Test.Low * scale).ToString(signed, c)}, {(difference.Test.High * scale).ToString(signed, c)})";
                 string holm = difference is null || double.IsNaN(difference.HolmP) ? "–" : difference.HolmP.ToString("0.000", c);
-                sb.Append(c, $"| {row.Variant} | {row.Values.Count} | {Spread(row, 100, "F2", "%")} | {Spread(value, scale, digits, digits == "F2" ? "%" : string.Empty)} | {versus} | {holm} |");
+                sb.Append(c, $"| {row.Variant} | {row.Values.Count} | {Spread(row, validationFormat.Factor, validationFormat.Digits, validationFormat.Unit)} | {Spread(value, scale, digits, unit)} | {versus} | {holm} |");
                 foreach (var other in others)
                 {
                     var point = other.Points.FirstOrDefault(p => p.Variant == row.Variant && p.Size == size.Key);
-                    (double factor, string places, string unit) = other.Rate ? (100.0, "F2", "%") : (1.0, "F3", string.Empty);
-                    sb.Append(' ').Append(other.Spread ? Spread(point, factor, places, unit) : Mean(point, factor, places, unit)).Append(" |");
+                    var (factor, places, otherUnit) = other.Format;
+                    sb.Append(' ').Append(other.Spread ? Spread(point, factor, places, otherUnit) : Mean(point, factor, places, otherUnit)).Append(" |");
                 }
 
                 sb.AppendLine();
@@ -87,6 +87,10 @@ public static class StudyTable
 
         return sb.ToString();
     }
+
+    /// <summary>How a metric's cells are written: rates in percent with two decimals, the rest (NLL) as they are with three.</summary>
+    private static (double Factor, string Digits, string Unit) CellFormat(string metric) =>
+        Comparison.IsRate(metric) ? (LearningCurve.Scale(metric), "F2", "%") : (LearningCurve.Scale(metric), "F3", string.Empty);
 
     /// <summary>"mean ± sd" of a point (the mean alone for one run, "–" for none).</summary>
     private static string Spread(CurvePoint? point, double factor, string digits, string unit) =>
