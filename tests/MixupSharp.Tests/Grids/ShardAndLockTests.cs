@@ -135,33 +135,82 @@ public sealed class ShardAndLockTests : IDisposable
         return ProcessRunner.Start(start, onLine);
     }
 
+    private const int SigStop = 19, SigCont = 18;   // Linux
+
     [Fact]
-    public void TwoFreeProcessesStartedTogetherShareTheGridAndGiveTheRunsOfOne()
+    public void TwoFreeProcessesShareTheGridLeaveEachOthersRunsAndGiveTheRunsOfOne()
     {
+        // The overlap is made certain rather than left to timing: a 3-epoch run here lasts about as long as a process
+        // takes to start, so a second process started "together" with the first could find every run already done.
+        // The first is frozen (SIGSTOP) while it holds a run, the second must leave that run to it, and the first is
+        // thawed at once, so the two then race for the remaining runs.
         string shared = Path.Combine(_tiny.Dir, "free-pair");
-        using var first = Shard(shared, "free");
-        using var second = Shard(shared, "free");
-        foreach (var process in new[] { first, second })
+        using var started = new SemaphoreSlim(0);
+        using var leftToIt = new ManualResetEventSlim();
+        using var first = Shard(shared, "free", line => { if (line.Contains(": starting", StringComparison.Ordinal)) { started.Release(); } });
+        FreezeWhileItHoldsARun(first, shared, started);
+        ProcessRunner.ChildProcess second;
+        try
         {
-            Assert.True(process.Process.WaitForExit(240_000), "a free process did not finish");
-            process.Process.WaitForExit();
-            Assert.True(process.Process.ExitCode == 0, process.Output);
+            second = Shard(shared, "free", line => { if (line.Contains("left to it", StringComparison.Ordinal)) { leftToIt.Set(); } });
+        }
+        catch
+        {
+            kill(first.Process.Id, SigCont);
+            throw;
         }
 
-        // Each run trained once: by one process, left to it by the other (or found completed).
-        foreach (var run in TinyGrid.Runs)
+        using (second)
         {
-            string variant = run.Split('/')[0], seed = run.Split('/')[1][1..];
-            int trained = new[] { first, second }.Count(p => p.Output.Contains($"{variant} seed {seed}: starting", StringComparison.Ordinal));
-            Assert.True(trained == 1, $"{run} was started {trained} times:\n{first.Output}\n{second.Output}");
+            try
+            {
+                Assert.True(leftToIt.Wait(TimeSpan.FromSeconds(120)), $"the second process did not leave the frozen process's run to it. Output:\n{second.Output}");
+            }
+            finally
+            {
+                kill(first.Process.Id, SigCont);
+            }
+
+            foreach (var process in new[] { first, second })
+            {
+                Assert.True(process.Process.WaitForExit(240_000), "a free process did not finish");
+                process.Process.WaitForExit();
+                Assert.True(process.Process.ExitCode == 0, process.Output);
+            }
+
+            // Each run trained once: by one process, left to it by the other (or found completed).
+            foreach (var run in TinyGrid.Runs)
+            {
+                string variant = run.Split('/')[0], seed = run.Split('/')[1][1..];
+                int trained = new[] { first, second }.Count(p => p.Output.Contains($"{variant} seed {seed}: starting", StringComparison.Ordinal));
+                Assert.True(trained == 1, $"{run} was started {trained} times:\n{first.Output}\n{second.Output}");
+            }
         }
 
-        Assert.Contains("left to it", first.Output + second.Output);
         string single = Path.Combine(_tiny.Dir, "free-single");
         Assert.Equal(0, CliRunner.Run(Args(single)).Code);
         foreach (var run in TinyGrid.Runs)
         {
             Assert.Equal(TinyGrid.MetricsWithoutTiming(single, run), TinyGrid.MetricsWithoutTiming(shared, run));
+        }
+    }
+
+    /// <summary>
+    /// Stops <paramref name="process"/> just after it says it starts a run, and keeps it stopped once its lock file
+    /// shows it holds one (it may have finished that run before the signal landed: then it goes on to its next).
+    /// </summary>
+    private static void FreezeWhileItHoldsARun(ProcessRunner.ChildProcess process, string gridDir, SemaphoreSlim started)
+    {
+        while (true)
+        {
+            Assert.True(started.Wait(TimeSpan.FromSeconds(120)), $"the first process started no run it could be frozen in. Output:\n{process.Output}");
+            Assert.Equal(0, kill(process.Process.Id, SigStop));
+            if (TinyGrid.Runs.Any(run => RunLock.Read(RunLock.PathOf(Path.Combine(gridDir, run)))?.Pid == process.Process.Id))
+            {
+                return;
+            }
+
+            Assert.Equal(0, kill(process.Process.Id, SigCont));
         }
     }
 
