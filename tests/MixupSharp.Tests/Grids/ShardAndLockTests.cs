@@ -148,7 +148,7 @@ public sealed class ShardAndLockTests : IDisposable
         using var started = new SemaphoreSlim(0);
         using var leftToIt = new ManualResetEventSlim();
         using var first = Shard(shared, "free", line => { if (line.Contains(": starting", StringComparison.Ordinal)) { started.Release(); } });
-        FreezeWhileItHoldsARun(first, shared, started);
+        StopHoldingARun(first, shared, started, _ => true);
         ProcessRunner.ChildProcess second;
         try
         {
@@ -196,18 +196,21 @@ public sealed class ShardAndLockTests : IDisposable
     }
 
     /// <summary>
-    /// Stops <paramref name="process"/> just after it says it starts a run, and keeps it stopped once its lock file
-    /// shows it holds one (it may have finished that run before the signal landed: then it goes on to its next).
+    /// Stops <paramref name="process"/> (SIGSTOP) each time <paramref name="signalled"/> is released, until it is stopped
+    /// holding the lock of a run folder that <paramref name="ready"/> accepts, and returns that folder. Output reaches the
+    /// test a moment after it is printed, so the process may have moved on by then: it is then let go to its next signal.
     /// </summary>
-    private static void FreezeWhileItHoldsARun(ProcessRunner.ChildProcess process, string gridDir, SemaphoreSlim started)
+    private static string StopHoldingARun(ProcessRunner.ChildProcess process, string gridDir, SemaphoreSlim signalled, Func<string, bool> ready)
     {
         while (true)
         {
-            Assert.True(started.Wait(TimeSpan.FromSeconds(120)), $"the first process started no run it could be frozen in. Output:\n{process.Output}");
+            Assert.True(signalled.Wait(TimeSpan.FromSeconds(120)), $"the process never got where the test stops it. Output:\n{process.Output}");
             Assert.Equal(0, kill(process.Process.Id, SigStop));
-            if (TinyGrid.Runs.Any(run => RunLock.Read(RunLock.PathOf(Path.Combine(gridDir, run)))?.Pid == process.Process.Id))
+            string? held = TinyGrid.Runs.Select(run => Path.Combine(gridDir, run))
+                .FirstOrDefault(dir => RunLock.Read(RunLock.PathOf(dir))?.Pid == process.Process.Id && ready(dir));
+            if (held is not null)
             {
-                return;
+                return held;
             }
 
             Assert.Equal(0, kill(process.Process.Id, SigCont));
@@ -221,10 +224,15 @@ public sealed class ShardAndLockTests : IDisposable
     public void AShardKilledMidRunResumesItsOwnRunsAndLeavesTheOtherShardsAlone()
     {
         string shared = Path.Combine(_tiny.Dir, "killed");
-        using var secondEpoch = new ManualResetEventSlim();
-        using var first = Shard(shared, "0/2", line => { if (line.Contains("epoch 2/", StringComparison.Ordinal)) { secondEpoch.Set(); } });
+        using var inSecondEpoch = new SemaphoreSlim(0);
+        using var first = Shard(shared, "0/2", line => { if (line.Contains("epoch 2/", StringComparison.Ordinal)) { inSecondEpoch.Release(); } });
         using var second = Shard(shared, "1/2");
-        Assert.True(secondEpoch.Wait(TimeSpan.FromSeconds(120)), $"shard 0 never reached epoch 2. Output:\n{first.Output}");
+
+        // Killed while it holds an unfinished run with a checkpoint: stopped there first, so the kill cannot land after
+        // the run has ended (a tiny run's last epochs take less time than a loaded machine may take to pass a line on).
+        string killedRun = StopHoldingARun(first, shared, inSecondEpoch, dir =>
+            File.Exists(Path.Combine(dir, "checkpoint.bin"))
+            && !(File.Exists(Path.Combine(dir, "summary.json")) && File.ReadAllText(Path.Combine(dir, "summary.json")).Contains("\"completed\": true", StringComparison.Ordinal)));
         Assert.Equal(0, kill(first.Process.Id, 9));   // SIGKILL: no checkpoint on the way out, the lock stays behind
         first.Process.WaitForExit();
         Assert.True(second.Process.WaitForExit(180_000), "shard 1 did not finish");
@@ -233,7 +241,7 @@ public sealed class ShardAndLockTests : IDisposable
 
         string[] otherShard = { "mixup/s1", "mixup/s2" };   // indices 1 and 3 of the seed-major list
         var before = otherShard.ToDictionary(r => r, r => File.ReadAllBytes(Path.Combine(shared, r, "metrics.csv")));
-        Assert.True(File.Exists(RunLock.PathOf(Path.Combine(shared, "erm", "s1"))), "the killed shard's lock should remain");
+        Assert.True(File.Exists(RunLock.PathOf(killedRun)), "the killed shard's lock should remain");
 
         // Restarted as a requeued task would be: the dead pid's lock is stale, taken over, and the run resumes.
         using (var again = Shard(shared, "0/2", null, "--steal-stale-locks"))
@@ -241,8 +249,8 @@ public sealed class ShardAndLockTests : IDisposable
             Assert.True(again.Process.WaitForExit(180_000), "the restarted shard did not finish");
             again.Process.WaitForExit();
             Assert.True(again.Process.ExitCode == 0, again.Output);
-            Assert.Contains("taking over the stale lock", again.Output);
-            Assert.Contains("resuming", again.Output);
+            Assert.Contains($"{killedRun}: taking over the stale lock", again.Output);
+            Assert.Contains($"resuming from its checkpoint ({killedRun})", again.Output);
         }
 
         foreach (var run in otherShard)
