@@ -123,8 +123,16 @@ public sealed class RunFolder
     /// <summary>summary.json, or null when there is none yet.</summary>
     public RunSummary? ReadSummary() => File.Exists(SummaryPath) ? JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(SummaryPath)) : null;
 
-    /// <summary>Writes summary.json.</summary>
-    public void WriteSummary(RunSummary summary) => File.WriteAllText(SummaryPath, JsonSerializer.Serialize(summary, Indented));
+    /// <summary>
+    /// Writes summary.json through a temporary file and a rename, so a run killed while writing it (it is rewritten every
+    /// epoch) leaves the previous summary rather than a truncated one that a resuming grid could not read.
+    /// </summary>
+    public void WriteSummary(RunSummary summary)
+    {
+        string temporary = SummaryPath + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(summary, Indented));
+        File.Move(temporary, SummaryPath, overwrite: true);
+    }
 
     /// <summary>The rows of metrics.csv.</summary>
     public IReadOnlyList<Dictionary<string, double>> ReadMetrics() => MetricsTable.Read(MetricsPath);
