@@ -9,6 +9,7 @@ using MixupSharp.Tests.Data;
 using MixupSharp.Tests.Support;
 using MixupSharp.Training.Grids;
 using MixupSharp.Training.Options;
+using MixupSharp.Training.Runs;
 using Xunit;
 
 namespace MixupSharp.Tests.Grids;
@@ -148,43 +149,23 @@ public sealed class ShardAndLockTests : IDisposable
         using var started = new SemaphoreSlim(0);
         using var leftToIt = new ManualResetEventSlim();
         using var first = Shard(shared, "free", line => { if (line.Contains(": starting", StringComparison.Ordinal)) { started.Release(); } });
-        StopHoldingARun(first, shared, started, _ => true);
-        ProcessRunner.ChildProcess second;
-        try
+        StopHoldingARun(first, shared, started, _ => true);   // a failed assertion from here on kills it, stopped or not, on dispose
+        using var second = Shard(shared, "free", line => { if (line.Contains("left to it", StringComparison.Ordinal)) { leftToIt.Set(); } });
+        Assert.True(leftToIt.Wait(TimeSpan.FromSeconds(120)), $"the second process did not leave the frozen process's run to it. Output:\n{second.Output}");
+        Assert.Equal(0, kill(first.Process.Id, SigCont));
+        foreach (var process in new[] { first, second })
         {
-            second = Shard(shared, "free", line => { if (line.Contains("left to it", StringComparison.Ordinal)) { leftToIt.Set(); } });
+            Assert.True(process.Process.WaitForExit(240_000), "a free process did not finish");
+            process.Process.WaitForExit();
+            Assert.True(process.Process.ExitCode == 0, process.Output);
         }
-        catch
+
+        // Each run trained once: by one process, left to it by the other (or found completed).
+        foreach (var run in TinyGrid.Runs)
         {
-            kill(first.Process.Id, SigCont);
-            throw;
-        }
-
-        using (second)
-        {
-            try
-            {
-                Assert.True(leftToIt.Wait(TimeSpan.FromSeconds(120)), $"the second process did not leave the frozen process's run to it. Output:\n{second.Output}");
-            }
-            finally
-            {
-                kill(first.Process.Id, SigCont);
-            }
-
-            foreach (var process in new[] { first, second })
-            {
-                Assert.True(process.Process.WaitForExit(240_000), "a free process did not finish");
-                process.Process.WaitForExit();
-                Assert.True(process.Process.ExitCode == 0, process.Output);
-            }
-
-            // Each run trained once: by one process, left to it by the other (or found completed).
-            foreach (var run in TinyGrid.Runs)
-            {
-                string variant = run.Split('/')[0], seed = run.Split('/')[1][1..];
-                int trained = new[] { first, second }.Count(p => p.Output.Contains($"{variant} seed {seed}: starting", StringComparison.Ordinal));
-                Assert.True(trained == 1, $"{run} was started {trained} times:\n{first.Output}\n{second.Output}");
-            }
+            string variant = run.Split('/')[0], seed = run.Split('/')[1][1..];
+            int trained = new[] { first, second }.Count(p => p.Output.Contains($"{variant} seed {seed}: starting", StringComparison.Ordinal));
+            Assert.True(trained == 1, $"{run} was started {trained} times:\n{first.Output}\n{second.Output}");
         }
 
         string single = Path.Combine(_tiny.Dir, "free-single");
@@ -230,9 +211,7 @@ public sealed class ShardAndLockTests : IDisposable
 
         // Killed while it holds an unfinished run with a checkpoint: stopped there first, so the kill cannot land after
         // the run has ended (a tiny run's last epochs take less time than a loaded machine may take to pass a line on).
-        string killedRun = StopHoldingARun(first, shared, inSecondEpoch, dir =>
-            File.Exists(Path.Combine(dir, "checkpoint.bin"))
-            && !(File.Exists(Path.Combine(dir, "summary.json")) && File.ReadAllText(Path.Combine(dir, "summary.json")).Contains("\"completed\": true", StringComparison.Ordinal)));
+        string killedRun = StopHoldingARun(first, shared, inSecondEpoch, dir => new RunFolder(dir) is { HasCheckpoint: true } folder && folder.ReadSummary()?.Completed != true);
         Assert.Equal(0, kill(first.Process.Id, 9));   // SIGKILL: no checkpoint on the way out, the lock stays behind
         first.Process.WaitForExit();
         Assert.True(second.Process.WaitForExit(180_000), "shard 1 did not finish");
