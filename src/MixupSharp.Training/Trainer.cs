@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using MixupSharp.Losses;
 using MixupSharp.Training.Data;
+using MixupSharp.Training.Grids;
 using MixupSharp.Training.Models;
 using MixupSharp.Training.Options;
 using MixupSharp.Training.Runs;
@@ -21,7 +22,7 @@ namespace MixupSharp.Training;
 /// the loop trains, evaluates and checkpoints (atomically at every epoch end, and at the current step when stopped);
 /// what is recorded (metrics.csv, TensorBoard, plots, the console) is the sinks' business.
 /// </summary>
-public sealed class Trainer
+public sealed partial class Trainer
 {
     private readonly TrainingOptions _options;
     private readonly IReadOnlyList<ITrainingSink> _extraSinks;
@@ -44,7 +45,11 @@ public sealed class Trainer
     /// <param name="resume">Continue from the run folder's checkpoint.</param>
     /// <param name="stop">Request to stop: the current step finishes, a checkpoint holding the position is saved.</param>
     /// <param name="overwrite">For a new run: replace the files another run left in the folder instead of refusing.</param>
-    public RunOutcome Run(bool resume, CancellationToken stop = default, bool overwrite = false)
+    /// <param name="heldLock">
+    /// The caller's claim on the run folder (a grid's <see cref="RunLock"/>), which then counts as this run's lock; without
+    /// one the trainer claims the folder itself, so a second process training into it is refused, naming the holder.
+    /// </param>
+    public RunOutcome Run(bool resume, CancellationToken stop = default, bool overwrite = false, RunLock? heldLock = null)
     {
         var o = _options;
         if (o.Threads > 0)
@@ -55,6 +60,7 @@ public sealed class Trainer
         var device = Devices.Resolve(o.Device);
         var folder = new RunFolder(o.OutDir);
         folder.Create();
+        using var ownLock = heldLock is null ? RunLock.ClaimForTraining(o.OutDir, _observer.Info) : null;
         if (!resume && folder.HasCheckpoint && !overwrite)
         {
             throw new ArgumentException($"{o.OutDir} already holds a run (checkpoint.bin); resume it with --resume {o.OutDir}, or choose another --out.");
@@ -119,17 +125,33 @@ public sealed class Trainer
             }
 
             Checkpoint.RestoreGenerators(state, dataRng, augmentationRng);
-            Info($"resuming {o.OutDir} at epoch {state.Epoch + 1}, step {state.Step}");
+            CheckBestValidation(folder, state, o, train);
         }
 
         var normalize = RunData.Normalization(o, train);
-        WriteConfig(folder, hash, train, test, normalize);
+        if (resume && TrainingFinished(state, o))
+        {
+            // Training is over; what may be missing is the final evaluation and summary.json (a run killed between its
+            // last checkpoint and its summary). They are computed again from the checkpoint's weights.
+            Concluded(folder, hash, state, o, data, normalize, device, model, Info);
+            return RunOutcome.Completed;
+        }
+
+        if (resume)
+        {
+            Info($"resuming {o.OutDir} at epoch {state.Epoch + 1}, step {state.Step}");
+        }
+
         var pipelines = new RunPipelines(o, train.NumClasses, imageSize, normalize);
         var start = new TrainingStart(o, folder, state.Epoch, train, pipelines.WithMethod, normalize, device, model);
         foreach (var sink in sinks)
         {
             sink.OnStart(start);
         }
+
+        // Written once everything above has been checked (the data, the weights, the pipelines and a first application of
+        // them in the samples picture), so an invalid run leaves no config.json that would refuse its corrected rerun.
+        WriteConfig(folder, hash, train, test, normalize);
 
         var loader = new BatchLoader(train, new BatchLoaderOptions { BatchSize = o.BatchSize, Device = device }, dataRng);
         long stepsPerEpoch = loader.BatchesPerEpoch;
@@ -212,7 +234,7 @@ public sealed class Trainer
             var evaluation = validation is null || o.TestEvery || last ? Evaluator.Evaluate(model, test, normalize, device) : EvaluationResult.NotEvaluated(train.NumClasses);
             if (bestValidation)
             {
-                SaveBestValidation(folder, model);
+                SaveBestValidation(folder, model, epoch + 1);
             }
 
             double? memorized = data.Flipped is { } flipped ? Evaluator.Memorized(model, train, flipped, normalize, device) : null;
@@ -300,58 +322,4 @@ public sealed class Trainer
             },
             Threads = torch.get_num_threads(),
         });
-
-    /// <summary>The best-validation weights, written to a new file and renamed over the old one (never half written).</summary>
-    private static void SaveBestValidation(RunFolder folder, StagedModel model)
-    {
-        string temporary = folder.BestValidationModelPath + ".tmp";
-        model.save(temporary);
-        File.Move(temporary, folder.BestValidationModelPath, overwrite: true);
-    }
-
-    /// <summary>The test metrics of the best-validation weights, in a model of their own (the trained one is left as it is).</summary>
-    private static EvaluationResult EvaluateBestValidation(RunFolder folder, TrainingOptions o, InMemoryDataset train, InMemoryDataset test, MixupSharp.Distortion.Normalize normalize, Device device)
-    {
-        using var best = ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)train.ImageShape[1], train.NumClasses);
-        best.load(folder.BestValidationModelPath);
-        best.to(device);
-        return Evaluator.Evaluate(best, test, normalize, device);
-    }
-
-    /// <summary>summary.json; a stopped sitting (no <paramref name="last"/>) keeps the test metrics of the last completed epoch.</summary>
-    private static void WriteSummary(RunFolder folder, string hash, TrainingState state, EpochMetrics? last, bool completed, long? validationImages = null, EvaluationResult? bestTest = null)
-    {
-        var previous = folder.ReadSummary();
-        bool tested = last is not null && last.Test.Evaluated;
-        var validated = last?.Validation;
-        folder.WriteSummary(new RunSummary
-        {
-            TestError = tested ? Finite(last!.Test.Error) : previous?.TestError,
-            TestNll = tested ? Finite(last!.Test.Nll) : previous?.TestNll,
-            TestEce = tested ? Finite(last!.Test.Ece) : previous?.TestEce,
-            TrainError = last?.TrainError is { } trainError && !double.IsNaN(trainError) ? trainError : previous?.TrainError,
-            Validation = validationImages is null && previous?.Validation is null ? null : new ValidationSummary
-            {
-                Images = validationImages ?? previous!.Validation!.Images,
-                Error = validated is null ? previous?.Validation?.Error : Finite(validated.Error),
-                Nll = validated is null ? previous?.Validation?.Nll : Finite(validated.Nll),
-                Ece = validated is null ? previous?.Validation?.Ece : Finite(validated.Ece),
-                BestEpoch = state.BestValidationEpoch,
-                BestError = Finite(state.BestValidationError),
-                BestTestError = bestTest is null ? previous?.Validation?.BestTestError : Finite(bestTest.Error),
-                BestTestNll = bestTest is null ? previous?.Validation?.BestTestNll : Finite(bestTest.Nll),
-                BestTestEce = bestTest is null ? previous?.Validation?.BestTestEce : Finite(bestTest.Ece),
-                StoppedEarlyAfter = state.StoppedEarlyAfter == 0 ? null : state.StoppedEarlyAfter,
-            },
-            BestTestError = Finite(state.BestTestError),
-            BestEpoch = state.BestEpoch,
-            Epochs = state.Epoch,
-            TrainSeconds = state.TrainSeconds,
-            ImagesPerSecond = state.TrainSeconds > 0 ? state.TrainImages / state.TrainSeconds : 0,
-            Completed = completed,
-            ConfigHash = hash,
-        });
-    }
-
-    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }

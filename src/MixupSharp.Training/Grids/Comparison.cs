@@ -215,7 +215,7 @@ public sealed class Comparison
                 continue;
             }
 
-            var outcome = new Trainer(run.Options, observerFor(run)).Run(action == ComparisonRunAction.Resumed, stop, overwrite: action == ComparisonRunAction.Started);
+            var outcome = new Trainer(run.Options, observerFor(run)).Run(action == ComparisonRunAction.Resumed, stop, overwrite: action == ComparisonRunAction.Started, heldLock: claim);
             if (outcome == RunOutcome.Interrupted)
             {
                 return RunOutcome.Interrupted;

@@ -20,6 +20,19 @@ public sealed record GridSharing(GridShard Shard, TimeSpan LockTimeout, bool Ste
     public RunLock? Claim(string runDir, Action<string> log)
     {
         bool heldByAnother() => Shard.TakesFreeRuns && RunLock.IsHeld(runDir, LockTimeout);
+        if (Shard.TakesFreeRuns && !StealStaleLocks && File.Exists(RunLock.PathOf(runDir)) && !RunLock.IsHeld(runDir, LockTimeout))
+        {
+            // A process sharing free runs goes on with the rest of the grid rather than stopping at a dead one's lock.
+            if (!RunLock.IsDeadHere(runDir))
+            {
+                log($"{runDir}: skipped; its lock is stale (held by a process of another host, not refreshed for {LockTimeout.TotalMinutes:G3} minutes): --steal-stale-locks takes it over");
+                return null;
+            }
+
+            log($"{runDir}: taking over the lock of a process that no longer exists on this host");
+            File.Delete(RunLock.PathOf(runDir));
+        }
+
         try
         {
             return heldByAnother() ? null : RunLock.Claim(runDir, LockTimeout, StealStaleLocks, log);

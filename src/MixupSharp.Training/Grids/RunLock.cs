@@ -74,6 +74,38 @@ public sealed class RunLock : IDisposable
         throw new IOException($"{runDir}: could not claim {path}; another process keeps claiming it.");
     }
 
+    /// <summary>
+    /// The lock <c>train</c> takes on its run folder for as long as it trains there (a grid's claim counts as it instead).
+    /// A lock of a live process is an <see cref="IOException"/> naming the holder; one whose process is gone from this
+    /// host is taken over and said so; one of another host not refreshed for 10 minutes is an error saying how to clear it.
+    /// </summary>
+    public static RunLock ClaimForTraining(string runDir, Action<string> log)
+    {
+        string path = PathOf(runDir);
+        var holder = Read(path);
+        if (holder is not null && HolderGoneHere(holder))
+        {
+            log($"{runDir}: taking over the lock of {holder.Host} pid {holder.Pid}, a process that no longer exists");
+            File.Delete(path);
+        }
+
+        try
+        {
+            return Claim(runDir, TimeSpan.FromMinutes(10), stealStale: false, log);
+        }
+        catch (IOException) when (Read(path) is { } live && !IsStale(path, live, TimeSpan.FromMinutes(10)))
+        {
+            throw new IOException($"{runDir} is being trained by {live.Host} pid {live.Pid} since {live.Time} ({path}); wait for it to finish, or stop it first.");
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            throw new IOException($"{runDir} holds a stale lock ({path}) of a process on another host that has not refreshed it for 10 minutes; if that process is gone, delete {path} and run again.");
+        }
+    }
+
+    /// <summary>Whether the lock of <paramref name="runDir"/> was taken on this host by a process that no longer exists.</summary>
+    public static bool IsDeadHere(string runDir) => Read(PathOf(runDir)) is { } holder && HolderGoneHere(holder);
+
     /// <summary>The holder of a run's lock, or null when there is none (or it cannot be read).</summary>
     public static Holder? Read(string path)
     {
@@ -111,20 +143,25 @@ public sealed class RunLock : IDisposable
             return true;
         }
 
-        if (holder is not null && holder.Host == Environment.MachineName)
+        return holder is not null && HolderGoneHere(holder);
+    }
+
+    private static bool HolderGoneHere(Holder holder)
+    {
+        if (holder.Host != Environment.MachineName)
         {
-            try
-            {
-                using var process = Process.GetProcessById(holder.Pid);
-                return process.HasExited;
-            }
-            catch (ArgumentException)
-            {
-                return true;   // no such process here
-            }
+            return false;
         }
 
-        return false;
+        try
+        {
+            using var process = Process.GetProcessById(holder.Pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;   // no such process here
+        }
     }
 
     private void Touch()
