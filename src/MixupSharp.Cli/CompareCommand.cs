@@ -86,15 +86,18 @@ public static class CompareCommand
         {
             var options = new TrainingOptions();
             var variantTable = TrainCommand.Options(() => options, o => options = o, _ => throw new UsageException("a variant cannot set resume."));
-            variantTable.Parse(TrainCommand.RecipeFirst(grid.Shared));
-            variantTable.Parse(TrainCommand.RecipeFirst(sharedArgs.ToArray()));
             try
             {
-                variantTable.Parse(TrainCommand.RecipeFirst(variant.Args));
+                TrainCommand.ParseLayers(variantTable, grid.Shared, sharedArgs, variant.Args);
+                TrainCommand.CheckGiven(options, new IReadOnlyList<string>[] { grid.Shared, sharedArgs, variant.Args });
             }
             catch (UsageException e)
             {
                 throw new UsageException($"{variantsFile}, variant '{variant.Name}': {e.Message}");
+            }
+            catch (InvalidOptionException e)
+            {
+                throw new UsageException($"{variantsFile}, variant '{variant.Name}': --{e.Option} {e.Requirement}");
             }
 
             perVariant.Add((variant.Name, options, (seedsText is null ? variant.Seeds : null) ?? defaultSeeds));

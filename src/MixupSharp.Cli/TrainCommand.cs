@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -93,7 +94,7 @@ public static class TrainCommand
             return 0;
         }
 
-        table.Parse(RecipeFirst(args));
+        ParseLayers(table, args);
         bool resume = resumeDir is not null;
         if (resume)
         {
@@ -118,7 +119,12 @@ public static class TrainCommand
 
             options = ConfigFingerprint.ForResume(folder.ReadOptions(), resumeDir!, args.Contains("--epochs") ? options.Epochs : null, args.Contains("--threads") ? options.Threads : null);
         }
-        else if (string.IsNullOrEmpty(options.OutDir))
+        else
+        {
+            CheckGiven(options, new[] { args });
+        }
+
+        if (!resume && string.IsNullOrEmpty(options.OutDir))
         {
             string policy = options.Policy == TrainingPolicy.None ? string.Empty : "-" + KebabCaseEnumConverter<TrainingPolicy>.Name(options.Policy);
             options = options with { OutDir = Path.Combine("runs", $"{KebabCaseEnumConverter<TrainingDataset>.Name(options.Dataset)}-{options.Model}-{options.Method.Name}{policy}-s{options.Seed}") };
@@ -126,9 +132,7 @@ public static class TrainCommand
 
         if (options.Recipe is not null)
         {
-            // Say what the recipe set and why it is trusted, so a user never follows it blind.
-            var recipe = Recipes.Parse(options.Recipe);
-            output.WriteLine($"recipe {recipe.Name}: {recipe.Summary}. Evidence: {recipe.Evidence}");
+            output.WriteLine(RecipeLine(options));
         }
 
         var outcome = StopSignals.Run(output, stop, token => new Trainer(options, new ConsoleObserver(output)).Run(resume, token, overwrite));
@@ -138,16 +142,56 @@ public static class TrainCommand
         return outcome == RunOutcome.Completed ? 0 : 130;
     }
 
-    /// <summary>The arguments with <c>--recipe NAME</c> moved to the front, so every other flag overrides the recipe wherever it stands.</summary>
-    public static string[] RecipeFirst(string[] args)
+    /// <summary>
+    /// Parses layers of arguments, lowest precedence first (a variants file's shared options, shared flags, a variant):
+    /// the one recipe among them first, wherever it stands, then every layer without it, so an explicit value always
+    /// wins over a recipe. Two different recipes are an error; so is a policy's own option typed without its policy,
+    /// even at its default value (it would do nothing), and --validation-seed without --validation.
+    /// </summary>
+    public static void ParseLayers(OptionTable table, params IReadOnlyList<string>[] layers)
     {
-        int at = Array.IndexOf(args, "--recipe");
-        if (at < 0 || at + 1 >= args.Length)
+        var split = layers.Select(l => table.SplitEquals(l).ToList()).ToList();
+        var recipes = split.SelectMany(l => l.Select((a, i) => (a, i)).Where(x => x.a == "--recipe" && x.i + 1 < l.Count).Select(x => l[x.i + 1])).Distinct().ToList();
+        if (recipes.Count > 1)
         {
-            return args;
+            throw new UsageException($"--recipe is given twice ({string.Join(", ", recipes)}); a run follows one recipe, and explicit flags set what should differ from it.");
         }
 
-        return new[] { args[at], args[at + 1] }.Concat(args.Take(at)).Concat(args.Skip(at + 2)).ToArray();
+        if (recipes.Count == 1)
+        {
+            table.Parse(new[] { "--recipe", recipes[0] });
+        }
+
+        foreach (var layer in split)
+        {
+            var rest = new List<string>();
+            for (int i = 0; i < layer.Count; i++)
+            {
+                if (layer[i] == "--recipe" && i + 1 < layer.Count)
+                {
+                    i++;
+                    continue;
+                }
+
+                rest.Add(layer[i]);
+            }
+
+            table.Parse(rest);
+        }
+    }
+
+    /// <summary>Refuses options typed by a person that would do nothing in <paramref name="options"/> (see <see cref="TrainingOptions.CheckGiven"/>).</summary>
+    public static void CheckGiven(TrainingOptions options, IEnumerable<IReadOnlyList<string>> layers) =>
+        options.CheckGiven(layers.SelectMany(l => l).Where(a => a.StartsWith("--", StringComparison.Ordinal)).Select(a => a.Split('=')[0][2..]));
+
+    /// <summary>What the recipe set and why it is trusted, and which of its values this run overrides, so a user never follows it blind.</summary>
+    public static string RecipeLine(TrainingOptions options)
+    {
+        var recipe = Recipes.Parse(options.Recipe!);
+        var overrides = Recipes.Overrides(options);
+        string overridden = overrides.Count == 0 ? string.Empty
+            : $" Overridden here: {string.Join(", ", overrides.Select(v => $"{v.Option} {v.RunValue.Trim('"')} (recipe: {v.RecipeValue.Trim('"')})"))}.";
+        return $"recipe {recipe.Name}: {recipe.Summary}.{overridden} Evidence: {recipe.Evidence}";
     }
 
     /// <summary>The value of <typeparamref name="TEnum"/> named <paramref name="value"/>; otherwise an error naming the option and the choices.</summary>

@@ -306,7 +306,9 @@ public sealed partial class Trainer
     private void WriteConfig(RunFolder folder, string hash, InMemoryDataset train, InMemoryDataset test, MixupSharp.Distortion.Normalize normalize) =>
         folder.WriteConfig(new RunConfig
         {
-            Options = _options.Resolved(),
+            // The data folder as an absolute path, so eval, --resume and cluster tasks find it from any working folder.
+            Options = _options.Resolved() with { DataDir = _options.DataDir is { Length: > 0 } dir ? Path.GetFullPath(dir) : _options.DataDir },
+            RecipeOverrides = Recipes.Overrides(_options) is { Count: > 0 } overrides ? overrides : null,
             ConfigHash = hash,
             Seed = _options.Seed,
             TrainImages = train.Count,

@@ -235,6 +235,36 @@ public sealed record TrainingOptions
         return this with { Settings = settings };
     }
 
+    /// <summary>
+    /// Refuses options a person gave (by flag name without dashes, as typed on the command line or in a variants file) that
+    /// act only with another option this run does not have: a policy's own option without its policy, even at its default
+    /// value, or --validation-seed without --validation. Config files that runs wrote record every option and are not
+    /// checked this way.
+    /// </summary>
+    public void CheckGiven(IEnumerable<string> given)
+    {
+        ArgumentNullException.ThrowIfNull(given);
+        string policy = KebabCaseEnumConverter<TrainingPolicy>.Name(Policy);
+        var dependent = new (string Option, bool Acts, string Needs)[]
+        {
+            ("ra-ops", Policy == TrainingPolicy.RandAugment, $"applies to --policy randaugment; got --policy {policy}."),
+            ("ra-magnitude", Policy == TrainingPolicy.RandAugment, $"applies to --policy randaugment; got --policy {policy}."),
+            ("aa-policy", Policy == TrainingPolicy.AutoAugment, $"applies to --policy autoaugment; got --policy {policy}."),
+            ("augmix-severity", Policy == TrainingPolicy.AugMix || JsdViews == JsdViews.AugMix, $"applies to --policy augmix or --jsd-views augmix; got --policy {policy}."),
+            ("augmix-width", Policy == TrainingPolicy.AugMix || JsdViews == JsdViews.AugMix, $"applies to --policy augmix or --jsd-views augmix; got --policy {policy}."),
+            ("jsd-views", JsdWeight > 0, "needs --jsd-weight > 0 (the views feed the Jensen–Shannon term)."),
+            ("validation-seed", Validation is not null, "needs --validation N (it seeds the validation draw)."),
+        };
+        var names = given.Select(g => g.Replace('_', '-')).ToHashSet(StringComparer.Ordinal);
+        foreach (var (option, acts, needs) in dependent)
+        {
+            if (names.Contains(option) && !acts)
+            {
+                throw new InvalidOptionException(option, needs);
+            }
+        }
+    }
+
     /// <summary>Checks ranges; throws <see cref="InvalidOptionException"/> naming the option.</summary>
     public void Validate()
     {
@@ -273,6 +303,7 @@ public sealed record TrainingOptions
         // A policy's own option given without the policy would silently do nothing: refuse it, naming both.
         var defaults = new TrainingOptions();
         string policy = KebabCaseEnumConverter<TrainingPolicy>.Name(Policy);
+        Require(ValidationSeed == defaults.ValidationSeed || Validation is not null, "validation-seed", "needs --validation N (it seeds the validation draw).");
         Require((RaOps == defaults.RaOps && RaMagnitude == defaults.RaMagnitude) || Policy == TrainingPolicy.RandAugment, RaOps != defaults.RaOps ? "ra-ops" : "ra-magnitude", $"applies to --policy randaugment; got --policy {policy}.");
         Require(AaPolicy == defaults.AaPolicy || Policy == TrainingPolicy.AutoAugment, "aa-policy", $"applies to --policy autoaugment; got --policy {policy}.");
         Require((AugmixSeverity == defaults.AugmixSeverity && AugmixWidth == defaults.AugmixWidth) || Policy == TrainingPolicy.AugMix || JsdViews == JsdViews.AugMix, AugmixSeverity != defaults.AugmixSeverity ? "augmix-severity" : "augmix-width", $"applies to --policy augmix or --jsd-views augmix; got --policy {policy}.");

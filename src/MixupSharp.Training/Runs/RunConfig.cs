@@ -53,6 +53,11 @@ public sealed record RunConfig
     [JsonPropertyName("versions")]
     public IReadOnlyDictionary<string, string>? Versions { get; init; }
 
+    /// <summary>The values the run's recipe sets that it overrides (absent without a recipe or overrides).</summary>
+    [JsonPropertyName("recipe_overrides")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RecipeOverride>? RecipeOverrides { get; init; }
+
     /// <summary>The torch thread count of the sitting that wrote the file.</summary>
     [JsonPropertyName("threads")]
     public int Threads { get; init; }

@@ -15,7 +15,7 @@ public sealed class RecipeTests
     private static TrainingOptions Parse(params string[] args)
     {
         var options = new TrainingOptions();
-        MixupSharp.Cli.TrainCommand.Options(() => options, o => options = o, _ => { }).Parse(MixupSharp.Cli.TrainCommand.RecipeFirst(args));
+        MixupSharp.Cli.TrainCommand.ParseLayers(MixupSharp.Cli.TrainCommand.Options(() => options, o => options = o, _ => { }), args);
         options.Validate();
         return options;
     }

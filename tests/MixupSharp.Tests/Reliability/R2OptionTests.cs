@@ -1,0 +1,119 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using MixupSharp.Tests.Data;
+using MixupSharp.Tests.Support;
+using MixupSharp.Training.Runs;
+using Xunit;
+
+namespace MixupSharp.Tests.Reliability;
+
+/// <summary>Reliability, second pass: recipes never beat explicit values (item 4), options that would do nothing (26), stored paths (23).</summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class R2OptionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-r2-options-").FullName;
+    private readonly string _data;
+
+    public R2OptionTests()
+    {
+        _data = Path.Combine(_dir, "data");
+        DataFiles.WriteCifar10(_data, perBatch: 8, testCount: 12);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string[] Train(string outDir, params string[] more) =>
+        new[] { "train", "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--threads", "1", "--out", outDir }.Concat(more).ToArray();
+
+    private static void UsageError((int Code, string Out, string Err) result, string expected)
+    {
+        Assert.True(result.Code == 2, $"exit {result.Code}: {result.Err}{result.Out}");
+        Assert.StartsWith("error: ", result.Err);
+        Assert.Contains(expected, result.Err);
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void R2_Item4_TwoRecipesAreAnError()
+    {
+        string run = Path.Combine(_dir, "two");
+        UsageError(CliRunner.Run(Train(run, "--epochs", "1", "--recipe", "noisy-labels", "--alpha", "2", "--recipe", "little-data")), "--recipe is given twice (noisy-labels, little-data)");
+        Assert.False(Directory.Exists(run) && Directory.EnumerateFileSystemEntries(run).Any());
+    }
+
+    [Fact]
+    public void R2_Item4_ExplicitFlagsWinWhereverTheyStandAndTheRunSaysWhatItOverrode()
+    {
+        string run = Path.Combine(_dir, "overridden");
+        var result = CliRunner.Run(Train(run, "--epochs", "1", "--recipe", "little-data", "--alpha", "2"));
+        Assert.True(result.Code == 0, result.Err);
+        Assert.Contains("recipe little-data: CutMix with α = 0.5 for 200 epochs. Overridden here: alpha 2 (recipe: 0.5), epochs 1 (recipe: 200).", result.Out);
+        var config = new RunFolder(run).ReadConfig();
+        Assert.Equal(1, config.Options.Epochs);
+        Assert.Equal(2, config.Options.Alpha);
+        Assert.Equal("cutmix", config.Options.Method.Name);
+        Assert.Equal(new[] { "alpha", "epochs" }, config.RecipeOverrides!.Select(o => o.Option));
+        Assert.Equal("200", config.RecipeOverrides!.Single(o => o.Option == "epochs").RecipeValue);
+    }
+
+    [Fact]
+    public void R2_Item4_AVariantsRecipeDoesNotOverrideSharedOptionsOrCommandLineFlags()
+    {
+        string grid = Path.Combine(_dir, "grid.json");
+        File.WriteAllText(grid, """{"seeds": [1], "shared": {"batch-size": 16}, "variants": [{"name": "erm", "method": "erm"}, {"name": "little", "recipe": "little-data"}, {"name": "little-a2", "recipe": "little-data", "alpha": 2}]}""");
+        string outDir = Path.Combine(_dir, "cmp");
+        var result = CliRunner.Run("compare", "--variants", grid, "--out", outDir, "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--epochs", "1", "--threads", "1");
+        Assert.True(result.Code == 0, result.Err + result.Out);
+        foreach (string variant in new[] { "erm", "little", "little-a2" })
+        {
+            var config = new RunFolder(Path.Combine(outDir, variant, "s1")).ReadConfig();
+            Assert.Equal(1, config.Options.Epochs);   // the command line's --epochs, not the recipe's 200
+            Assert.Equal(16, config.Options.BatchSize);
+        }
+
+        Assert.Equal(0.5, new RunFolder(Path.Combine(outDir, "little", "s1")).ReadConfig().Options.Alpha);
+        Assert.Equal(2, new RunFolder(Path.Combine(outDir, "little-a2", "s1")).ReadConfig().Options.Alpha);
+
+        File.WriteAllText(grid, """{"shared": {"recipe": "noisy-labels"}, "variants": [{"name": "x", "recipe": "little-data"}]}""");
+        UsageError(CliRunner.Run("compare", "--variants", grid, "--out", Path.Combine(_dir, "cmp2")), "variant 'x': --recipe is given twice (noisy-labels, little-data)");
+    }
+
+    [Theory]
+    [InlineData("--ra-ops", "2", "--ra-ops applies to --policy randaugment; got --policy none.")]
+    [InlineData("--ra-magnitude", "9", "--ra-magnitude applies to --policy randaugment; got --policy none.")]
+    [InlineData("--aa-policy", "imagenet", "--aa-policy applies to --policy autoaugment; got --policy none.")]
+    [InlineData("--augmix-width", "3", "--augmix-width applies to --policy augmix or --jsd-views augmix; got --policy none.")]
+    [InlineData("--jsd-views", "mask-distort-mix", "--jsd-views needs --jsd-weight > 0")]
+    [InlineData("--validation-seed", "0", "--validation-seed needs --validation N")]
+    public void R2_Item26_AnOptionThatWouldDoNothingIsRefusedEvenAtItsDefault(string flag, string value, string expected)
+    {
+        UsageError(CliRunner.Run(Train(Path.Combine(_dir, "dep"), "--epochs", "1", flag, value)), expected);
+        string grid = Path.Combine(_dir, "dep.json");
+        File.WriteAllText(grid, $$"""[{"name": "a", "method": "erm", "{{flag[2..]}}": "{{value}}"}]""");
+        UsageError(CliRunner.Run("compare", "--variants", grid, "--out", Path.Combine(_dir, "dep-cmp")), $"variant 'a': {expected}");
+    }
+
+    [Fact]
+    public void R2_Item26_ARunsOwnConfigFileWithEveryOptionStillResumes()
+    {
+        string run = Path.Combine(_dir, "resumable");
+        Assert.Equal(0, CliRunner.Run(Train(run, "--epochs", "1", "--policy", "randaugment", "--ra-ops", "1")).Code);
+        var more = CliRunner.Run("train", "--resume", run, "--epochs", "2");
+        Assert.True(more.Code == 0, more.Err);
+    }
+
+    [Fact]
+    public void R2_Item23_ARelativeDataFolderIsStoredAbsoluteSoEvalAndResumeWorkFromAnywhere()
+    {
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, _data);
+        Assert.False(Path.IsPathRooted(relative));
+        string run = Path.Combine(_dir, "relative");
+        var result = CliRunner.Run("train", "--dataset", "cifar10", "--data-dir", relative, "--model", "fast-resnet", "--batch-size", "16", "--threads", "1", "--epochs", "1", "--out", run);
+        Assert.True(result.Code == 0, result.Err);
+        Assert.Equal(_data, new RunFolder(run).ReadConfig().Options.DataDir);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.True(Path.IsPathRooted(json.RootElement.GetProperty("options").GetProperty("DataDir").GetString()));
+    }
+}
