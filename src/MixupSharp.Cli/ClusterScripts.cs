@@ -64,19 +64,19 @@ public static class ClusterScripts
         sb.AppendLine($"mkdir -p {Quote(outDir)}");
         sb.AppendLine("array=$(sbatch --parsable <<'SBATCH'");
         sb.AppendLine("#!/usr/bin/env bash");
-        sb.AppendLine("#SBATCH --job-name=mixup-grid");
+        sb.AppendLine($"#SBATCH --job-name={JobName(outDir)}");
         sb.AppendLine($"#SBATCH --array={array}");
         sb.AppendLine($"#SBATCH --cpus-per-task={job.Cpus}");
         sb.AppendLine($"#SBATCH --mem={job.Memory}");
         sb.AppendLine($"#SBATCH --time={job.Time}");
         sb.AppendLine("#SBATCH --requeue");
         sb.AppendLine($"#SBATCH --output={outDir}/slurm-%A_%a.out");
-        sb.AppendLine($"exec {job.Cli} compare {args} --threads {job.Cpus} --shard auto --steal-stale-locks");
+        sb.AppendLine($"exec {job.Cli} compare {args} --threads {job.Cpus} --shard auto --shard-count {job.Tasks} --steal-stale-locks");
         sb.AppendLine("SBATCH");
         sb.AppendLine(")");
         sb.AppendLine("sbatch --parsable --dependency=afterany:${array} <<'SBATCH'");
         sb.AppendLine("#!/usr/bin/env bash");
-        sb.AppendLine("#SBATCH --job-name=mixup-grid-report");
+        sb.AppendLine($"#SBATCH --job-name={JobName(outDir)}-report");
         sb.AppendLine("#SBATCH --cpus-per-task=1");
         sb.AppendLine("#SBATCH --mem=2G"); // without it, a cluster with no default memory per CPU would give it a whole node
         sb.AppendLine($"#SBATCH --output={outDir}/slurm-report-%j.out");
@@ -84,6 +84,9 @@ public static class ClusterScripts
         sb.AppendLine("SBATCH");
         return sb.ToString();
     }
+
+    /// <summary>The most a Kubernetes ConfigMap holds (1 MiB).</summary>
+    public const int KubernetesConfigMapLimit = 1 << 20;
 
     /// <summary>Where the Kubernetes pods find the variants file: a ConfigMap mounted read-only.</summary>
     public const string KubernetesVariantsPath = "/etc/mixup-grid/variants.json";
@@ -103,14 +106,14 @@ public static class ClusterScripts
         {
             ["apiVersion"] = "v1",
             ["kind"] = "ConfigMap",
-            ["metadata"] = new JsonObject { ["name"] = "mixup-grid-variants" },
+            ["metadata"] = new JsonObject { ["name"] = JobName(outDir) + "-variants" },
             ["data"] = new JsonObject { ["variants.json"] = variantsJson },
         };
         var manifest = new JsonObject
         {
             ["apiVersion"] = "batch/v1",
             ["kind"] = "Job",
-            ["metadata"] = new JsonObject { ["name"] = "mixup-grid" },
+            ["metadata"] = new JsonObject { ["name"] = JobName(outDir) },
             ["spec"] = new JsonObject
             {
                 ["completionMode"] = "Indexed",
@@ -127,14 +130,14 @@ public static class ClusterScripts
                             ["name"] = "compare",
                             ["image"] = job.Image,
                             ["command"] = command,
-                            ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["cpu"] = job.Cpus.ToString(CultureInfo.InvariantCulture), ["memory"] = job.Memory + "i" } },
+                            ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["cpu"] = job.Cpus.ToString(CultureInfo.InvariantCulture), ["memory"] = KubernetesMemory(job.Memory) } },
                             ["volumeMounts"] = new JsonArray(
                                 new JsonObject { ["name"] = "grid", ["mountPath"] = outDir },
                                 new JsonObject { ["name"] = "variants", ["mountPath"] = "/etc/mixup-grid", ["readOnly"] = true }),
                         }),
                         ["volumes"] = new JsonArray(
                             new JsonObject { ["name"] = "grid", ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = job.VolumeClaim } },
-                            new JsonObject { ["name"] = "variants", ["configMap"] = new JsonObject { ["name"] = "mixup-grid-variants" } }),
+                            new JsonObject { ["name"] = "variants", ["configMap"] = new JsonObject { ["name"] = JobName(outDir) + "-variants" } }),
                     },
                 },
             },
@@ -164,13 +167,68 @@ public static class ClusterScripts
             }
 
             kept.Add(split[i]);
-            if (split[i] == "--variants" && hasValue)
+            if (split[i] is "--variants" or "--data-dir" or "--init-from" && hasValue)
             {
                 kept.Add(Path.GetFullPath(split[++i])); // a task may start in another folder than the submitting shell
             }
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// The grid's name for a scheduler, derived from its folder so that two grids never replace each other's objects: a
+    /// valid RFC 1123 label ("mixup-" and the folder's name in lower-case letters, digits and hyphens, with a short hash
+    /// of the full path), at most 54 characters so that "-variants" and "-report" still fit in 63.
+    /// </summary>
+    public static string JobName(string outDir)
+    {
+        string full = Path.GetFullPath(outDir);
+        string leaf = new string(Path.GetFileName(full.TrimEnd('/')).ToLowerInvariant().Select(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? c : '-').ToArray());
+        leaf = string.Join('-', leaf.Split('-', StringSplitOptions.RemoveEmptyEntries));
+        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..8].ToLowerInvariant();
+        if (leaf.Length > 36)
+        {
+            leaf = leaf[..36].TrimEnd('-');
+        }
+
+        return leaf.Length == 0 ? $"mixup-{hash}" : $"mixup-{leaf}-{hash}";
+    }
+
+    /// <summary>Slurm's --mem: a whole number with an optional unit K, M, G or T (megabytes without one).</summary>
+    public static string SlurmMemory(string memory) =>
+        System.Text.RegularExpressions.Regex.IsMatch(memory, "^[1-9][0-9]*[KMGT]?$") ? memory
+            : throw new UsageException($"--mem must be a whole number with an optional unit K, M, G or T (e.g. 8G or 8000, megabytes); got '{memory}'.");
+
+    /// <summary>Kubernetes' memory request from the same forms as Slurm's (8G → 8Gi; a plain number is megabytes: 8000 → 8000Mi).</summary>
+    public static string KubernetesMemory(string memory)
+    {
+        SlurmMemory(memory);
+        char unit = memory[^1];
+        return char.IsDigit(unit) ? memory + "Mi" : memory + "i";
+    }
+
+    /// <summary>A wall-time limit as Slurm and our scripts take it: [D-]HH:MM:SS or MM:SS or minutes.</summary>
+    public static string WallTime(string time) =>
+        System.Text.RegularExpressions.Regex.IsMatch(time, "^([0-9]+-)?([0-9]+:)?[0-9]+:[0-9]{2}$|^[0-9]+$") ? time
+            : throw new UsageException($"--time must be [D-]HH:MM:SS, MM:SS or whole minutes (e.g. 04:00:00 or 1-00:00:00); got '{time}'.");
+
+    /// <summary>
+    /// Refuses a value that goes into a script or manifest and cannot be carried there safely: control characters
+    /// (a newline would end a quoted here-document or a #SBATCH line early) anywhere, and, in a path that a #SBATCH
+    /// directive holds, white space, quotes, backslashes and '%' (Slurm 22.05 refuses or rewrites them there).
+    /// </summary>
+    private static void CheckScriptValue(string what, string value, bool inDirective)
+    {
+        if (value.Any(char.IsControl))
+        {
+            throw new UsageException($"{what} holds a control character (e.g. a newline), which cannot go into a job script; got {JsonSerializer.Serialize(value)}.");
+        }
+
+        if (inDirective && value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '\\' or '%' or '`' or '$'))
+        {
+            throw new UsageException($"{what} holds a space, quote, backslash, '%', '$' or backquote, which a #SBATCH directive cannot carry; choose a folder without them; got {JsonSerializer.Serialize(value)}.");
+        }
     }
 
     /// <summary>The job for <c>compare --emit</c>: <paramref name="split"/> is compare's command line, flags and values apart.</summary>
@@ -189,10 +247,19 @@ public static class ClusterScripts
         }
 
         string cli = s.Cli ?? "dotnet " + Path.Combine(AppContext.BaseDirectory, "MixupSharp.Cli.dll");
+        SlurmMemory(s.Memory);
+        WallTime(s.Time);
+        CheckScriptValue("--cli", cli, inDirective: false);
+        for (int i = 0; i < args.Count; i++)
+        {
+            CheckScriptValue(args[i].StartsWith("--", StringComparison.Ordinal) ? args[i] : $"the value of {args[i - 1]}", args[i], inDirective: false);
+        }
+
         switch (s.Emit)
         {
             case "slurm":
                 string absoluteOut = Path.GetFullPath(outDir);
+                CheckScriptValue("--out", absoluteOut, inDirective: true);
                 var job = new ClusterJob(tasks, s.MaxParallel, s.Cpus, s.Memory, s.Time, cli, string.Empty, string.Empty);
                 return ClusterScripts.Slurm(job, args.Concat(new[] { "--out", absoluteOut }).ToList(), absoluteOut);
             case "k8s":
@@ -202,8 +269,14 @@ public static class ClusterScripts
                 }
 
                 var pod = new ClusterJob(tasks, s.MaxParallel, s.Cpus, s.Memory, s.Time, s.Cli ?? "dotnet /app/MixupSharp.Cli.dll", s.Image, s.VolumeClaim);
+                CheckScriptValue("--out", outDir, inDirective: false);
                 int at = args.IndexOf("--variants");
                 string variantsJson = File.ReadAllText(args[at + 1]);
+                if (Encoding.UTF8.GetByteCount(variantsJson) > KubernetesConfigMapLimit)
+                {
+                    throw new UsageException($"the variants file {args[at + 1]} is {Encoding.UTF8.GetByteCount(variantsJson)} bytes; a Kubernetes ConfigMap holds at most 1 MiB. Split the grid, or shorten the file.");
+                }
+
                 args[at + 1] = ClusterScripts.KubernetesVariantsPath;
                 return ClusterScripts.Kubernetes(pod, args.Concat(new[] { "--out", outDir }).ToList(), outDir, variantsJson);
             default:

@@ -162,7 +162,7 @@ public static class CompareCommand
             .Add("--select-by", "METRIC", $"per variants-file \"group\", report the variant with the lowest mean of a validation metric ({string.Join(", ", Comparison.SelectionMetrics)}) with the sweep's values; also writes selection.csv", v => s.SelectBy = v)
             .Switch("--report-only", "train nothing; summarize the runs there are, and say which are missing or running", () => s.ReportOnly = true)
             .Add("--shard", "I/N|free|auto", "train only shard I of N of the grid's runs (fixed by the grid; free: any run no live process holds, so processes started alike balance themselves; auto: from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX)", v => s.Shard = v)
-            .Add("--shard-count", "N", "with --shard auto under Kubernetes: the Job's completions", v => s.ShardCount = OptionTable.Int(v))
+            .Add("--shard-count", "N", "with --shard auto: the number of shards (a Kubernetes Job's completions; under Slurm it overrides SLURM_ARRAY_TASK_COUNT, and the emitted script passes it)", v => s.ShardCount = OptionTable.Int(v))
             .Add("--lock-timeout", "MIN", "a run's lock not refreshed for this many minutes is stale (default 10)", v => s.LockTimeoutMinutes = OptionTable.Double(v))
             .Switch("--steal-stale-locks", "take over stale locks (a requeued task after a hard kill)", () => s.StealStaleLocks = true)
             .Add("--emit", "slurm|k8s", "train nothing; print a Slurm submit script or a Kubernetes Indexed Job for this grid", v => s.Cluster.Emit = v)

@@ -62,6 +62,13 @@ public sealed record GridShard(int Index, int Count)
         int? Int(string name) => int.TryParse(environment(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null;
         if (Int("SLURM_ARRAY_TASK_ID") is { } id)
         {
+            // With the grid's own task count (--shard-count, which the emitted Slurm script passes), the array task id
+            // is the shard: a task resubmitted alone (sbatch --array=3) still trains shard 3 of N, not the whole grid.
+            if (count is { } n)
+            {
+                return id >= 0 && id < n ? new GridShard(id, n) : throw new InvalidOptionException("shard", $"auto: SLURM_ARRAY_TASK_ID {id} is outside 0..{n - 1} (--shard-count {n}).");
+            }
+
             if (Int("SLURM_ARRAY_TASK_COUNT") is { } total && id >= 0 && id < total)
             {
                 int min = Int("SLURM_ARRAY_TASK_MIN") ?? 0;

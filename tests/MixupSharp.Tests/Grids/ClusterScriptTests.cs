@@ -70,7 +70,7 @@ public sealed class ClusterScriptTests : IDisposable
         Assert.Contains("--dependency=afterany:4100", report);
         Assert.Contains("--report-only", report);
         string task = array.Split('\n').Single(l => l.StartsWith("exec mixup-cli ", StringComparison.Ordinal));
-        Assert.EndsWith("--threads 1 --shard auto --steal-stale-locks", task);
+        Assert.EndsWith("--threads 1 --shard auto --shard-count 2 --steal-stale-locks", task);
 
         // What each array task runs, with the shard Slurm would give it, trains the whole grid between them.
         var taskArgs = task["exec mixup-cli ".Length..].Split(' ').ToList();
@@ -123,7 +123,11 @@ public sealed class ClusterScriptTests : IDisposable
         Assert.True(File.Exists(cliDll), cliDll + " is not built");
         string idx = Path.Combine(_tiny.Dir, "idx");
         DataFiles.WriteIdx(idx, trainCount: 300, testCount: 100, gzip: true);
-        string[] Grid(string outDir) => new[] { "compare", "--variants", _tiny.VariantsFile, "--out", outDir, "--data-dir", idx, "--batch-size", "32", "--epochs", "1" };
+        // The variants file lies under a hostile folder name: the real sbatch and bash must pass it through unchanged.
+        string hostile = Directory.CreateDirectory(Path.Combine(_tiny.Dir, "it's $(touch pwned) `touch pwned2` \"q\"")).FullName;
+        string variants = Path.Combine(hostile, "grid.json");
+        File.Copy(_tiny.VariantsFile, variants);
+        string[] Grid(string outDir) => new[] { "compare", "--variants", variants, "--out", outDir, "--data-dir", idx, "--batch-size", "32", "--epochs", "1" };
 
         string cluster = Path.Combine(_tiny.Dir, "slurm");
         string script = Path.Combine(RepoPaths.RepoRoot, ".ci", "slurm.sh");
@@ -151,6 +155,8 @@ public sealed class ClusterScriptTests : IDisposable
                 System.Threading.Thread.Sleep(500);
             }
 
+            Assert.Empty(Directory.GetFiles(_tiny.Dir, "pwned*", SearchOption.AllDirectories));
+            Assert.Empty(Directory.GetFiles(outDir, "pwned*", SearchOption.AllDirectories));
             string report = File.ReadAllText(Directory.GetFiles(outDir, "slurm-report-*.out").Single());
             Assert.Contains("results.md", report);
             Assert.DoesNotContain("not completed", report);
