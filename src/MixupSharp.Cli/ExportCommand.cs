@@ -30,6 +30,7 @@ public static class ExportCommand
 
         var format = TrainCommand.Choice<ExportFormat>("format", s.Format);
         string path = s.Out ?? Path.Combine(s.Run, "model" + ModelExport.Extension(format));
+        OutputFile.Check("--out", path, s.Overwrite);
         var trained = TrainedModel.Load(s.Run, CPU);
         using (trained.Model)
         {
@@ -45,7 +46,8 @@ public static class ExportCommand
         new OptionTable("export", "Write a run's trained model as a PyTorch state dict (--format pt: torch.load + load_state_dict) or safetensors, named as the model's parameters.")
             .Add("--run", "DIR", "the run folder (with config.json and checkpoint.bin); required", v => s.Run = v)
             .Add("--format", "NAME", "safetensors (default) or pt", v => s.Format = v)
-            .Add("--out", "FILE", "the file to write (default DIR/model.safetensors or DIR/model.pt)", v => s.Out = v);
+            .Add("--out", "FILE", "the file to write (default DIR/model.safetensors or DIR/model.pt)", v => s.Out = v)
+            .Switch("--overwrite", "replace an existing file (never anything that is not a regular file)", () => s.Overwrite = true);
 
     private sealed class Settings
     {
@@ -54,5 +56,7 @@ public static class ExportCommand
         public string Format { get; set; } = "safetensors";
 
         public string? Out { get; set; }
+
+        public bool Overwrite { get; set; }
     }
 }

@@ -38,6 +38,14 @@ public static class LearningCurveCommand
             throw new UsageException($"--grid {grid}: no such folder.");
         }
 
+        string png = s.Out ?? Path.Combine("runs", "learning-curve.png");
+        if (!png.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--out names the PNG (its table goes beside it as .md); got '{png}'.");
+        }
+
+        OutputFile.Check("--out", png, overwrite: true);
+
         // Every metric the report shows, read in one pass over the runs.
         var collected = LearningCurve.Collect(s.Grids, StudyTable.Metrics(s.Metric));
         var points = collected[s.Metric];
@@ -46,7 +54,6 @@ public static class LearningCurveCommand
             throw new UsageException($"no completed run with {s.Metric} under {string.Join(", ", s.Grids)}.");
         }
 
-        string png = s.Out ?? Path.Combine("runs", "learning-curve.png");
         string gap = Path.Combine(Path.GetDirectoryName(png) ?? ".", Path.GetFileNameWithoutExtension(png) + "-gap.png");
         // Rates (errors, ECE) are drawn in % and compared in points; NLL, epochs and seconds keep their own unit.
         bool rate = Comparison.IsRate(s.Metric);

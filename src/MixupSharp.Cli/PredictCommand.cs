@@ -55,6 +55,11 @@ public static class PredictCommand
             throw new UsageException("predict needs --run DIR and at least one image or folder: ./mixup predict --run DIR photo.png more/");
         }
 
+        if (s.Json is not null)
+        {
+            OutputFile.Check("--json", s.Json, s.Overwrite);
+        }
+
         if (s.Top < 1)
         {
             throw new UsageException($"--top must be ≥ 1; got {s.Top}.");
@@ -137,7 +142,8 @@ public static class PredictCommand
         new OptionTable("predict", "Print a trained run's top classes with probabilities for your own PNG or JPEG files (and the images in folders you name), resized and normalized as the run's images were; unreadable files are named and skipped.")
             .Add("--run", "DIR", "the run folder (with config.json and checkpoint.bin); required", v => s.Run = v)
             .Add("--top", "K", "how many classes per image (default 3)", v => s.Top = OptionTable.Int(v))
-            .Add("--json", "FILE", "also write the predictions as JSON", v => s.Json = v);
+            .Add("--json", "FILE", "also write the predictions as JSON", v => s.Json = v)
+            .Switch("--overwrite", "replace an existing --json file", () => s.Overwrite = true);
 
     private sealed class Settings
     {
@@ -146,5 +152,7 @@ public static class PredictCommand
         public int Top { get; set; } = 3;
 
         public string? Json { get; set; }
+
+        public bool Overwrite { get; set; }
     }
 }

@@ -291,7 +291,7 @@ public sealed partial class Trainer
     {
         var ours = model.state_dict().ToDictionary(kv => Interop.ModelExport.PyTorchName(kv.Key), kv => kv.Value.shape);
         string last = $"stage{model.MixablePoints - 1}.";
-        var skipped = Interop.ModelImport.Load(model, path, name => name.StartsWith(last, StringComparison.Ordinal));
+        var skipped = Interop.ModelImport.Load(model, path, name => name.StartsWith(last, StringComparison.Ordinal), info);
         info(skipped.Count == 0
             ? $"initialized from {path}"
             : $"initialized from {path}, except the classifier head ({string.Join(", ", skipped)}), which has another class count there and starts random");

@@ -53,7 +53,7 @@ public static class ModelImport
     /// PyTorch-style names it accepts are left out (a classifier head for another class count).
     /// </summary>
     /// <returns>The names of the tensors left out.</returns>
-    public static IReadOnlyList<string> Load(StagedModel model, string path, Func<string, bool>? skip = null)
+    public static IReadOnlyList<string> Load(StagedModel model, string path, Func<string, bool>? skip = null, Action<string>? note = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var file = Read(path);
@@ -80,6 +80,33 @@ public static class ModelImport
             }
         }
 
+        var converted = new List<string>();
+        foreach (var (name, tensor) in ours.Where(kv => !skipped.Contains(kv.Key)))
+        {
+            var loaded = file[name];
+            bool weight = torch.is_floating_point(tensor);
+            if (weight != torch.is_floating_point(loaded) || loaded.is_complex())
+            {
+                // A cast would turn class ids, masks or complex values into weights silently: refuse, naming the tensor.
+                throw new ArgumentException($"{path}: '{name}' is {DTypeName(loaded.dtype)} in the file, but the model's is {DTypeName(tensor.dtype)}; {(weight ? "weights must be floating point" : "it must be an integer count")}.");
+            }
+
+            if (weight && !torch.isfinite(loaded).all().item<bool>())
+            {
+                throw new ArgumentException($"{path}: '{name}' holds NaN or infinite values; weights must be finite.");
+            }
+
+            if (loaded.dtype != tensor.dtype)
+            {
+                converted.Add($"{name} ({DTypeName(loaded.dtype)})");
+            }
+        }
+
+        if (converted.Count > 0)
+        {
+            note?.Invoke($"converted {converted.Count} tensors of {path} to {DTypeName(ours.Values.First(torch.is_floating_point).dtype)}: {string.Join(", ", converted.Take(5))}{(converted.Count > 5 ? ", ..." : string.Empty)}");
+        }
+
         var extra = file.Keys.Except(ours.Keys).ToList();
         if (extra.Count > 0)
         {
@@ -104,4 +131,22 @@ public static class ModelImport
 
         return skipped;
     }
+
+    /// <summary>A dtype as PyTorch names it (float32, int64, complex64, bool).</summary>
+    private static string DTypeName(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => "float32",
+        ScalarType.Float64 => "float64",
+        ScalarType.Float16 => "float16",
+        ScalarType.BFloat16 => "bfloat16",
+        ScalarType.Int64 => "int64",
+        ScalarType.Int32 => "int32",
+        ScalarType.Int16 => "int16",
+        ScalarType.Int8 => "int8",
+        ScalarType.Byte => "uint8",
+        ScalarType.Bool => "bool",
+        ScalarType.ComplexFloat32 => "complex64",
+        ScalarType.ComplexFloat64 => "complex128",
+        _ => dtype.ToString().ToLowerInvariant(),
+    };
 }
