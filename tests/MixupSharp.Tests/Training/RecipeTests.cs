@@ -71,7 +71,7 @@ public sealed class RecipeRunTests : IDisposable
         string run = Path.Combine(_dir, "run");
         var r = CliRunner.Run("train", "--recipe", "little-data", "--dataset", "cifar10", "--data-dir", data, "--model", "fast-resnet", "--batch-size", "8", "--epochs", "1", "--threads", "1", "--out", run);
         Assert.True(r.Code == 0, r.Err);
-        Assert.Contains("recipe little-data: CutMix with α = 0.5 for 200 epochs. Evidence: docs/RESULTS.md", r.Out);
+        Assert.Contains("recipe little-data: CutMix with α = 0.5 for 200 epochs. Overridden here: epochs 1 (recipe: 200). Evidence: docs/RESULTS.md", r.Out);
 
         var options = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!["options"]!;
         Assert.Equal("little-data", (string?)options["Recipe"]);
