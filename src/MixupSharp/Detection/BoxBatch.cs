@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using MixupSharp.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -35,6 +36,7 @@ public sealed class BoxBatch : IDisposable
             throw new ArgumentException($"weights must be floating [{boxes.shape[0]}, {boxes.shape[1]}] to match boxes; got {Guard.Describe(weights)}.", nameof(weights));
         }
 
+        CheckValues(boxes, labels);
         Boxes = boxes;
         Labels = labels;
         if (weights is null)
@@ -73,6 +75,42 @@ public sealed class BoxBatch : IDisposable
     }
 
     /// <summary>Moves the tensors to the enclosing dispose scope; returns this object.</summary>
+    /// <summary>
+    /// The values a box batch must hold: no NaN coordinates; labels ≥ −1; every labelled box with x2 &gt; x1 and y2 &gt; y1
+    /// (torchvision's detection models refuse empty boxes, and a label padded with 0 instead of −1 would make one); every
+    /// padding slot (label −1) with all four coordinates 0.
+    /// </summary>
+    private static void CheckValues(Tensor boxes, Tensor labels)
+    {
+        using var scope = torch.NewDisposeScope();
+        var b = boxes.detach().cpu().to_type(ScalarType.Float64);
+        var l = labels.cpu();
+        if (b.isnan().any().item<bool>())
+        {
+            throw new ArgumentException("boxes hold NaN coordinates.", nameof(boxes));
+        }
+
+        if (l.numel() > 0 && l.min().item<long>() < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(labels), $"labels must be class indices ≥ 0, or −1 for padding; got {l.min().item<long>()}.");
+        }
+
+        var valid = l >= 0;
+        var empty = valid & ((b[.., .., 2] <= b[.., .., 0]) | (b[.., .., 3] <= b[.., .., 1]));
+        if (empty.any().item<bool>())
+        {
+            var at = empty.nonzero()[0];
+            long i = at[0].item<long>(), k = at[1].item<long>();
+            var box = b[i, k].data<double>().ToArray();
+            throw new ArgumentException($"boxes[{i}, {k}] = [{string.Join(", ", box)}] with label {l[i, k].item<long>()} is empty or inverted; boxes are [x1, y1, x2, y2] with x2 > x1 and y2 > y1, and padding slots have label −1.", nameof(boxes));
+        }
+
+        if ((valid.logical_not().unsqueeze(2) & (b != 0)).any().item<bool>())
+        {
+            throw new ArgumentException("padding slots (label −1) must have all four coordinates 0.", nameof(boxes));
+        }
+    }
+
     internal BoxBatch MoveToOuterDisposeScope()
     {
         Boxes.MoveToOuterDisposeScope();

@@ -87,6 +87,10 @@ public sealed class DetectionMixup
             throw new ArgumentException($"parameters are for {Guard.Shape(parameters.Lambda.shape)} images; the batch has {n}.", nameof(parameters));
         }
 
+        Guard.PerSample(parameters.Lambda, ScalarType.Float64, n, "parameters.Lambda", nameof(parameters));
+        Guard.PerSample(parameters.Partner, ScalarType.Int64, n, "parameters.Partner", nameof(parameters));
+        Guard.DrawValues(parameters.Lambda, parameters.Partner, n, nameof(parameters));
+
         using var scope = torch.NewDisposeScope();
         var device = images.device;
         var partner = parameters.Partner.to(device);
@@ -98,8 +102,10 @@ public sealed class DetectionMixup
         var mixed = torch.where(keep, images, (images * l) + (images.index_select(0, partner) * (1 - l)));
         var own = lambda.to_type(boxes.Weights.dtype).unsqueeze(1);
         var partnerLabels = torch.where((lambda == 1).unsqueeze(1), torch.full_like(boxes.Labels, -1), boxes.Labels.index_select(0, partner));
+        // An unmixed image's partner slots are padding: label −1, coordinates 0 (not the image's own boxes again).
+        var partnerBoxes = torch.where((partnerLabels >= 0).unsqueeze(2), boxes.Boxes.index_select(0, partner), torch.zeros_like(boxes.Boxes));
         var result = new BoxBatch(
-            torch.cat(new[] { boxes.Boxes, boxes.Boxes.index_select(0, partner) }, 1),
+            torch.cat(new[] { boxes.Boxes, partnerBoxes }, 1),
             torch.cat(new[] { boxes.Labels, partnerLabels }, 1),
             torch.cat(new[] { boxes.Weights * own, torch.where(partnerLabels >= 0, boxes.Weights.index_select(0, partner) * (1 - own), torch.zeros_like(boxes.Weights)) }, 1));
         return new DetectionBatch<DetectionMixupParameters>(mixed.MoveToOuterDisposeScope(), result.MoveToOuterDisposeScope(), parameters, ownsParameters);

@@ -106,6 +106,8 @@ public sealed class Mosaic
             throw new ArgumentException($"parameters must hold centers [{n}, 2] and sources [{n}, 4]; got {Guard.Shape(parameters.Centers.shape)} and {Guard.Shape(parameters.Sources.shape)}.", nameof(parameters));
         }
 
+        CheckValues(parameters, n, h, w);
+
         using var scope = torch.NewDisposeScope();
         var device = images.device;
         var sources = parameters.Sources.to(device);
@@ -162,5 +164,31 @@ public sealed class Mosaic
 
         var result = new BoxBatch(torch.cat(all.Select(a => a.Boxes).ToArray(), 1), torch.cat(all.Select(a => a.Labels).ToArray(), 1), torch.cat(all.Select(a => a.Weights).ToArray(), 1));
         return new DetectionBatch<MosaicParameters>(canvas.MoveToOuterDisposeScope(), result.MoveToOuterDisposeScope(), parameters, ownsParameters);
+    }
+
+    /// <summary>Centres inside the canvas ([0, H] × [0, W]) and source indices in [0, N), as int64: anything else would read another image's pixels or reach libtorch out of range.</summary>
+    private static void CheckValues(MosaicParameters parameters, long n, long h, long w)
+    {
+        if (parameters.Centers.dtype != ScalarType.Int64 || parameters.Sources.dtype != ScalarType.Int64)
+        {
+            throw new ArgumentException($"parameters.Centers and .Sources must be int64; got {Guard.Describe(parameters.Centers)} and {Guard.Describe(parameters.Sources)}.", nameof(parameters));
+        }
+
+        using var scope = torch.NewDisposeScope();
+        long[] centers = parameters.Centers.cpu().data<long>().ToArray();
+        long[] sources = parameters.Sources.cpu().data<long>().ToArray();
+        for (long i = 0; i < n; i++)
+        {
+            long cy = centers[i * 2], cx = centers[(i * 2) + 1];
+            if (cy < 0 || cy > h || cx < 0 || cx > w)
+            {
+                throw new ArgumentOutOfRangeException(nameof(parameters), $"parameters.Centers[{i}] = ({cy}, {cx}) lies outside the {h}×{w} canvas (row in [0, {h}], column in [0, {w}]).");
+            }
+        }
+
+        if (sources.Any(j => j < 0 || j >= n))
+        {
+            throw new ArgumentOutOfRangeException(nameof(parameters), $"parameters.Sources must hold image indices in [0, {n}); got values in [{sources.Min()}, {sources.Max()}].");
+        }
     }
 }

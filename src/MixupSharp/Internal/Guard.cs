@@ -85,6 +85,26 @@ internal static class Guard
         }
     }
 
+    /// <summary>
+    /// Checks the values of a draw against its batch: every λ in [0, 1] (no NaN) and every partner index in [0, n), so
+    /// replayed parameters can neither give negative targets nor reach libtorch with an index out of range.
+    /// </summary>
+    public static void DrawValues(Tensor lambda, Tensor partner, long n, string name)
+    {
+        using var scope = torch.NewDisposeScope();
+        double[] l = lambda.cpu().data<double>().ToArray();
+        if (l.Any(v => double.IsNaN(v) || v < 0 || v > 1))
+        {
+            throw new ArgumentOutOfRangeException(name, $"{name}.Lambda must lie in [0, 1]; got values in [{l.Min()}, {l.Max()}].");
+        }
+
+        long[] j = partner.cpu().data<long>().ToArray();
+        if (j.Any(v => v < 0 || v >= n))
+        {
+            throw new ArgumentOutOfRangeException(name, $"{name}.Partner must hold indices in [0, {n}); got values in [{j.Min()}, {j.Max()}].");
+        }
+    }
+
     /// <summary>Checks a batch shape: at least <paramref name="minDims"/> dimensions, exactly <paramref name="exactDims"/> if given, and N ≥ 1.</summary>
     public static void BatchShape(long[] shape, string name, string expected, int minDims = 1, int? exactDims = null)
     {

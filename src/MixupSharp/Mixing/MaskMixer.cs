@@ -52,6 +52,21 @@ public abstract class MaskMixer : SampleMixer<MaskMixParameters>
         {
             throw new ArgumentException($"parameters.Masks must be floating {Guard.Shape(expected)} for inputs {Guard.Shape(inputs.shape)}; got {Guard.Describe(parameters.Masks)}.", nameof(parameters));
         }
+
+        // The targets are mixed by λ, the pixels by the mask: replayed parameters must keep the two in agreement.
+        using var scope = torch.NewDisposeScope();
+        var masks = parameters.Masks.to_type(ScalarType.Float64).cpu();
+        double min = masks.min().item<double>(), max = masks.max().item<double>();
+        if (double.IsNaN(min) || double.IsNaN(max) || min < 0 || max > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(parameters), $"parameters.Masks must lie in [0, 1]; got values in [{min}, {max}].");
+        }
+
+        double gap = (masks.flatten(1).mean(new long[] { 1 }) - parameters.Lambda.cpu()).abs().max().item<double>();
+        if (gap > 1e-6)
+        {
+            throw new ArgumentException($"parameters.Lambda must be each mask's mean (the share of the sample's own pixels); they differ by up to {gap:G3}.", nameof(parameters));
+        }
     }
 
     /// <inheritdoc />
@@ -93,6 +108,17 @@ public abstract class MaskMixer : SampleMixer<MaskMixParameters>
         var keep = torch.tensor(mixed, dtype: ScalarType.Bool).reshape(new[] { n }.Concat(Enumerable.Repeat(1L, (int)masks.dim() - 1)).ToArray());
         var m = torch.where(keep, masks.to_type(ScalarType.Float32), torch.ones_like(masks, dtype: ScalarType.Float32)).unsqueeze(1).contiguous();
         var lambda = m.to_type(ScalarType.Float64).flatten(1).mean(new long[] { 1 });
+
+        // A sample whose mask keeps all its own pixels (λ = 1, e.g. α = 0) is not mixed: it is its own partner (IMixDraw).
+        double[] own = lambda.data<double>().ToArray();
+        for (long i = 0; i < n; i++)
+        {
+            if (own[i] == 1.0)
+            {
+                partner[i] = i;
+            }
+        }
+
         var result = new MaskMixParameters(m.MoveToOuterDisposeScope(), torch.tensor(partner, dtype: ScalarType.Int64).MoveToOuterDisposeScope(), lambda.MoveToOuterDisposeScope(), boxes?.MoveToOuterDisposeScope());
         return result;
     }

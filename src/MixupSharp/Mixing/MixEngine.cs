@@ -222,17 +222,9 @@ internal sealed class MixEngine
         Guard.PerSample(p.Lambda, ScalarType.Float64, n, $"{name}.Lambda", name);
         Guard.PerSample(p.Partner, ScalarType.Int64, n, $"{name}.Partner", name);
 
+        Guard.DrawValues(p.Lambda, p.Partner, n, name);
         double[] lambda = p.LambdaValues();
-        if (lambda.Any(l => double.IsNaN(l) || l < 0 || l > 1))
-        {
-            throw new ArgumentOutOfRangeException(name, $"{name}.Lambda must lie in [0, 1]; got values in [{lambda.Min()}, {lambda.Max()}].");
-        }
-
         long[] partner = p.PartnerValues();
-        if (partner.Any(j => j < 0 || j >= n))
-        {
-            throw new ArgumentOutOfRangeException(name, $"{name}.Partner must hold indices in [0, {n}); got values in [{partner.Min()}, {partner.Max()}].");
-        }
 
         bool[] cutRows = new bool[n];
         if (p.UsesCutMix is { } uses)

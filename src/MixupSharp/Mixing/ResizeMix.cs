@@ -94,6 +94,34 @@ public sealed class ResizeMix : SampleMixer<ResizeMixParameters>
         {
             throw new ArgumentException($"parameters.Boxes must be int64 [{n}, 4]; got {Guard.Describe(parameters.Boxes)}.", nameof(parameters));
         }
+
+        // Each pasted box must lie inside the image, be the size this image's scale gives, and λ must say its area:
+        // parameters drawn for another image size would paste one size while the targets say another.
+        long h = inputs.shape[2], w = inputs.shape[3];
+        var (bh, bw) = PasteSize(parameters.Scale, h, w);
+        using var scope = torch.NewDisposeScope();
+        long[] b = parameters.Boxes.cpu().data<long>().ToArray();
+        double[] lambda = parameters.Lambda.cpu().data<double>().ToArray();
+        for (long i = 0; i < n; i++)
+        {
+            long top = b[i * 4], left = b[(i * 4) + 1], bottom = b[(i * 4) + 2], right = b[(i * 4) + 3];
+            bool empty = top == bottom || left == right;
+            double expected = empty ? 1.0 : 1.0 - ((double)(bh * bw) / (h * w));
+            if (top < 0 || left < 0 || bottom > h || right > w || bottom < top || right < left)
+            {
+                throw new ArgumentOutOfRangeException(nameof(parameters), $"parameters.Boxes[{i}] = [{top}, {left}, {bottom}, {right}] must lie inside the {h}×{w} image as [top, left, bottom, right].");
+            }
+
+            if (!empty && (bottom - top != bh || right - left != bw))
+            {
+                throw new ArgumentException($"parameters.Boxes[{i}] is {bottom - top}×{right - left}, but scale {parameters.Scale:G4} pastes {bh}×{bw} on a {h}×{w} image (parameters drawn for another size?).", nameof(parameters));
+            }
+
+            if (Math.Abs(lambda[i] - expected) > 1e-9)
+            {
+                throw new ArgumentException($"parameters.Lambda[{i}] is {lambda[i]:G6}, but its box leaves {expected:G6} of the sample's own pixels.", nameof(parameters));
+            }
+        }
     }
 
     /// <inheritdoc />

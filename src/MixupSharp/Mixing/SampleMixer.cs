@@ -74,7 +74,7 @@ public abstract class SampleMixer<TParameters>
         SoftTargets.CheckLabels(labels, n, NumClasses, nameof(labels));
         Guard.PerSample(parameters.Partner, ScalarType.Int64, n, "parameters.Partner", nameof(parameters));
         Guard.PerSample(parameters.Lambda, ScalarType.Float64, n, "parameters.Lambda", nameof(parameters));
-
+        Guard.DrawValues(parameters.Lambda, parameters.Partner, n, nameof(parameters));
         CheckParameters(parameters, inputs);
         using var scope = torch.NewDisposeScope();
         var device = inputs.device;

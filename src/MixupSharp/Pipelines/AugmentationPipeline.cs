@@ -35,6 +35,13 @@ public sealed class AugmentationPipeline
         NumClasses = numClasses;
         LabelSmoothing = labelSmoothing;
         _root = PipelineStep.Sequence(steps);
+        foreach (var (step, classes) in _root.ClassCounts())
+        {
+            if (classes != numClasses)
+            {
+                throw new ArgumentException($"the pipeline has {numClasses} classes but its step '{step}' mixes targets of {classes}; give both the same class count.", nameof(steps));
+            }
+        }
     }
 
     /// <summary>The number of classes.</summary>

@@ -89,6 +89,9 @@ public abstract class PipelineStep
     /// <summary>Runs the step: replays <paramref name="replay"/> when given, else samples from <paramref name="generator"/>.</summary>
     internal abstract Flow Run(Flow input, StepParameters? replay, Generator? generator, out StepParameters record);
 
+    /// <summary>The class count of every mixer in this step (and below it), by step name: a pipeline's must agree.</summary>
+    internal virtual IEnumerable<(string Step, int Classes)> ClassCounts() => Enumerable.Empty<(string, int)>();
+
     private protected void CheckReplay(StepParameters replay)
     {
         if (replay.Step != Name)

@@ -29,6 +29,8 @@ internal sealed class MixerStep : PipelineStep
 {
     private readonly BatchMixer _mixer;
 
+    internal override IEnumerable<(string Step, int Classes)> ClassCounts() => new[] { (Name, _mixer.NumClasses) };
+
     public MixerStep(string name, BatchMixer mixer)
         : base(name) => _mixer = mixer;
 
@@ -48,6 +50,8 @@ internal sealed class SampleMixerStep<T> : PipelineStep
 {
     private readonly SampleMixer<T> _mixer;
 
+    internal override IEnumerable<(string Step, int Classes)> ClassCounts() => new[] { (Name, _mixer.NumClasses) };
+
     public SampleMixerStep(string name, SampleMixer<T> mixer)
         : base(name) => _mixer = mixer;
 
@@ -64,6 +68,8 @@ internal sealed class MaskDistortMixStep<T> : PipelineStep
     where T : IDisposable
 {
     private readonly MaskDistortMix<T> _composite;
+
+    internal override IEnumerable<(string Step, int Classes)> ClassCounts() => new[] { (Name, _composite.NumClasses) };
 
     public MaskDistortMixStep(string name, MaskDistortMix<T> composite)
         : base(name) => _composite = composite;
@@ -99,6 +105,8 @@ internal sealed class NormalizeStep : PipelineStep
 internal sealed class SequenceStep : PipelineStep
 {
     private readonly PipelineStep[] _steps;
+
+    internal override IEnumerable<(string Step, int Classes)> ClassCounts() => _steps.SelectMany(step => step.ClassCounts());
 
     public SequenceStep(string name, PipelineStep[] steps)
         : base(name) => _steps = steps;
@@ -159,6 +167,8 @@ internal sealed class SequenceStep : PipelineStep
 internal sealed class RandomApplyStep : PipelineStep
 {
     private readonly PipelineStep _step;
+
+    internal override IEnumerable<(string Step, int Classes)> ClassCounts() => _step.ClassCounts();
     private readonly double _probability;
 
     public RandomApplyStep(string name, PipelineStep step, double probability)
@@ -196,6 +206,8 @@ internal sealed class RandomApplyStep : PipelineStep
 internal sealed class RandomChoiceStep : PipelineStep
 {
     private readonly PipelineStep[] _steps;
+
+    internal override IEnumerable<(string Step, int Classes)> ClassCounts() => _steps.SelectMany(step => step.ClassCounts());
     private readonly double[] _weights;
 
     public RandomChoiceStep(string name, PipelineStep[] steps, double[] weights)

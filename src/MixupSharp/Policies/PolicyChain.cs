@@ -73,6 +73,11 @@ internal static class PolicyChain
             throw new ArgumentException($"{name} must hold one chain per sample ({n}); got {Guard.Describe(ops)}.", name);
         }
 
+        if (ops.numel() == 0)
+        {
+            return (Array.Empty<long>(), Array.Empty<double>());   // chains of no operation (RandAugment with NumOps 0): the identity
+        }
+
         using var scope = torch.NewDisposeScope();
         long[] o = ops.contiguous().data<long>().ToArray();
         double[] m = magnitudes.contiguous().data<double>().ToArray();

@@ -24,7 +24,9 @@ public sealed class DetectionTests
         using var scope = torch.NewDisposeScope();
         Assert.Contains("boxes must be floating [N, K, 4]", Assert.ThrowsAny<ArgumentException>(() => new BoxBatch(torch.zeros(2, 3), torch.zeros(new long[] { 2, 3 }, dtype: ScalarType.Int64))).Message);
         Assert.Contains("labels must be int64 [2, 3]", Assert.ThrowsAny<ArgumentException>(() => new BoxBatch(torch.zeros(2, 3, 4), torch.zeros(new long[] { 2, 2 }, dtype: ScalarType.Int64))).Message);
-        using var batch = new BoxBatch(torch.zeros(2, 3, 4), torch.tensor(new long[] { 1, -1, 0, 2, -1, -1 }).reshape(2, 3));
+        var unit = torch.tensor(new float[] { 0, 0, 1, 1 });
+        var none = torch.zeros(4);
+        using var batch = new BoxBatch(torch.stack(new[] { unit, none, unit, unit, none, none }).reshape(2, 3, 4), torch.tensor(new long[] { 1, -1, 0, 2, -1, -1 }).reshape(2, 3));
         Assert.Equal(new float[] { 1, 0, 1, 1, 0, 0 }, T.F(batch.Weights));
         Assert.Contains("boxes are for 2 images but the batch has 3", Assert.ThrowsAny<ArgumentException>(() => new Mosaic().Apply(torch.rand(3, 1, 8, 8), batch)).Message);
         Assert.Contains("DetectionMixupOptions.Alpha", Assert.ThrowsAny<ArgumentException>(() => new DetectionMixup(new DetectionMixupOptions { Alpha = -1 })).Message);
