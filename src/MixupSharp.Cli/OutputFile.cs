@@ -22,6 +22,12 @@ public static class OutputFile
 
         if (!info.Exists && info.LinkTarget is null)
         {
+            string? parent = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (parent is not null && !Directory.Exists(parent))
+            {
+                throw new UsageException($"{flag} {path}: the folder {parent} does not exist.");
+            }
+
             return;
         }
 

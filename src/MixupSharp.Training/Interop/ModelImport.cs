@@ -19,32 +19,51 @@ public static class ModelImport
     /// <summary>The tensors of a state-dict file by name; an <see cref="ArgumentException"/> names a file that is not one.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new ArgumentException($"{path} is a folder, not a weights file.");
+        }
+
         if (!File.Exists(path))
         {
             throw new ArgumentException($"{path}: no such file.");
         }
 
+        // The format is told by the content, not the name: a safetensors file named .pt (or the reverse) still loads.
+        var format = WeightsFormat.Sniff(path);
         try
         {
-            if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            if (format == WeightsFormat.Kind.Safetensors)
             {
+                WeightsFormat.CheckSafetensorsHeader(path);
                 return Safetensors.LoadStateDict(path);
             }
 
-            var table = PyTorchUnpickler.UnpickleStateDict(path);
-            var state = new Dictionary<string, Tensor>();
-            foreach (DictionaryEntry entry in table)
+            if (format != WeightsFormat.Kind.PyTorchZip)
             {
-                state[(string)entry.Key] = entry.Value as Tensor ?? throw new InvalidDataException($"'{entry.Key}' is not a tensor");
+                throw new InvalidDataException(WeightsFormat.Describe(path));
+            }
+
+            var loaded = PyTorchUnpickler.UnpickleStateDict(path);
+            var state = new Dictionary<string, Tensor>();
+            foreach (DictionaryEntry entry in loaded)
+            {
+                if (entry.Key is not string name)
+                {
+                    throw new InvalidDataException($"it holds a key of type {entry.Key?.GetType().Name ?? "null"}; a state dict maps names to tensors");
+                }
+
+                state[name] = entry.Value as Tensor ?? throw new InvalidDataException($"'{name}' is not a tensor ({entry.Value?.GetType().Name ?? "None"})");
             }
 
             return state;
         }
-        catch (Exception e) when (e is not ArgumentException)
+        catch (Exception e)
         {
-            throw new ArgumentException($"{path}: not a PyTorch state dict or safetensors file ({e.Message}).", e);
+            throw new ArgumentException($"{path}: not a PyTorch state dict or safetensors file ({WeightsFormat.Explain(e)}).", e);
         }
     }
+
 
     /// <summary>
     /// Copies the file's tensors into <paramref name="model"/>. Every tensor of the model must be in the file with its

@@ -26,6 +26,16 @@ public sealed class GridMixMethod : TrainingMethod
     public override IReadOnlyList<MethodOption> Options => new MethodOption[] { MinCells, MaxCells, CellProbability };
 
     /// <inheritdoc />
+    public override void Validate(Options.TrainingOptions options)
+    {
+        var (min, max) = (options.Get(MinCells), options.Get(MaxCells));
+        if (min > max)
+        {
+            throw new Options.InvalidOptionException("grid-min", $"must be ≤ --grid-max ({max}); got {min}.");
+        }
+    }
+
+    /// <inheritdoc />
     public override PipelineStep Step(MethodContext context)
     {
         var o = context.Options;

@@ -23,6 +23,16 @@ public sealed class ResizeMixMethod : TrainingMethod
     public override IReadOnlyList<MethodOption> Options => new MethodOption[] { MinScale, MaxScale };
 
     /// <inheritdoc />
+    public override void Validate(Options.TrainingOptions options)
+    {
+        var (min, max) = (options.Get(MinScale), options.Get(MaxScale));
+        if (min > max)
+        {
+            throw new Options.InvalidOptionException("resize-min", $"must be ≤ --resize-max ({max}); got {min}.");
+        }
+    }
+
+    /// <inheritdoc />
     public override PipelineStep Step(MethodContext context)
     {
         var o = context.Options;

@@ -46,6 +46,15 @@ public abstract class TrainingMethod
     /// <summary>The method's pipeline step, or null when it changes no input.</summary>
     public virtual PipelineStep? Step(MethodContext context) => null;
 
+    /// <summary>
+    /// Checks the method's options against each other (each alone is checked by its <see cref="MethodOption"/>); throws an
+    /// <see cref="Options.InvalidOptionException"/> naming the option, so the CLI says which flags disagree (exit 2)
+    /// before anything is written.
+    /// </summary>
+    public virtual void Validate(Options.TrainingOptions options)
+    {
+    }
+
     /// <summary>The forward pass of a training step while the method is on.</summary>
     public virtual ForwardPass Forward(MethodContext context) => PlainForward;
 

@@ -320,5 +320,7 @@ public sealed record TrainingOptions
                 ?? throw new InvalidOptionException(name, $"is not an option of method '{Method.Name}' (its options: {(Method.Options.Count == 0 ? "none" : string.Join(", ", Method.Options.Select(o => o.Name)))}).");
             option.Check(value);
         }
+
+        Method.Validate(this);
     }
 }

@@ -116,4 +116,31 @@ public sealed class R2OptionTests : IDisposable
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
         Assert.True(Path.IsPathRooted(json.RootElement.GetProperty("options").GetProperty("DataDir").GetString()));
     }
+
+    [Theory]
+    [InlineData("gridmix", "--grid-min", "7", "--grid-min must be ≤ --grid-max (6); got 7.")]
+    [InlineData("resizemix", "--resize-min", "0.85", "--resize-min must be ≤ --resize-max (0.8); got 0.85.")]
+    public void R2_Item20_OptionsThatDisagreeAreUsageErrorsNamingTheFlagsBeforeAnythingIsWritten(string method, string flag, string value, string expected)
+    {
+        string run = Path.Combine(_dir, "cross-" + method);
+        UsageError(CliRunner.Run(Train(run, "--epochs", "1", "--method", method, flag, value)), expected);
+        Assert.False(File.Exists(Path.Combine(run, "config.json")));
+    }
+
+    [Fact]
+    public void R2_Item20_RandAugmentWithNoOperationsTrains()
+    {
+        var result = CliRunner.Run(Train(Path.Combine(_dir, "ra0"), "--epochs", "1", "--policy", "randaugment", "--ra-ops", "0"));
+        Assert.True(result.Code == 0, result.Err);
+    }
+
+    [Fact]
+    public void R2_Item20_OutputPathsSayWhatIsWrongWithThem()
+    {
+        string run = Path.Combine(_dir, "paths");
+        Assert.Equal(0, CliRunner.Run(Train(run, "--epochs", "1")).Code);
+        UsageError(CliRunner.Run("export", "--run", run, "--out", Path.Combine(_dir, "no", "such", "x.pt"), "--format", "pt"), $"the folder {Path.Combine(_dir, "no", "such")} does not exist.");
+        UsageError(CliRunner.Run("predict", "--run", run, "--json", _dir, Path.Combine(_data, "test_batch.bin")), $"--json {_dir} is a folder; give the path of a file to write.");
+        UsageError(CliRunner.Run("learning-curve", "--grid", _dir, "--out", _dir), "--out names the PNG");
+    }
 }
