@@ -44,6 +44,11 @@ public static class LearningCurveCommand
             throw new UsageException($"--out names the PNG (its table goes beside it as .md); got '{png}'.");
         }
 
+        if (!Directory.Exists(png))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(png))!);   // its folder is made, as before
+        }
+
         OutputFile.Check("--out", png, overwrite: true);
 
         // Every metric the report shows, read in one pass over the runs.

@@ -43,11 +43,17 @@ public static class OutputFile
     }
 
     /// <summary>Whether <paramref name="path"/> (links followed) is a regular file, from stat(2)'s type bits.</summary>
-    private static bool IsRegularFile(string path)
+    public static bool IsRegularFile(string path) => NotARegularFile(path) is null;
+
+    /// <summary>
+    /// What <paramref name="path"/> is when it is not a regular file (links followed): "a folder", "a FIFO", "a device",
+    /// "a socket", "a broken symbolic link", "a symbolic link loop", "missing"; null for a regular file.
+    /// </summary>
+    public static string? NotARegularFile(string path)
     {
         if (!OperatingSystem.IsLinux())
         {
-            return File.Exists(path);
+            return File.Exists(path) ? null : Directory.Exists(path) ? "a folder" : "missing";
         }
 
         // struct stat's st_mode: offset 24 on x86-64, 16 on 64-bit Arm (glibc ≥ 2.33 exports stat itself).
@@ -55,11 +61,21 @@ public static class OutputFile
         byte[] buffer = new byte[256];
         if (Stat(path, buffer) != 0)
         {
-            return false;   // a broken link or a loop
+            const int Eloop = 40;
+            int errno = Marshal.GetLastPInvokeError();   // read first: other calls may overwrite it
+            return errno == Eloop ? "a symbolic link loop" : new FileInfo(path).LinkTarget is not null ? "a broken symbolic link" : "missing";
         }
 
-        uint mode = BitConverter.ToUInt32(buffer, offset);
-        return (mode & 0xF000) == 0x8000;   // S_IFMT, S_IFREG
+        uint mode = BitConverter.ToUInt32(buffer, offset) & 0xF000;   // S_IFMT
+        return mode switch
+        {
+            0x8000 => null,
+            0x4000 => "a folder",
+            0x1000 => "a FIFO",
+            0x2000 or 0x6000 => "a device",
+            0xC000 => "a socket",
+            _ => "not a regular file",
+        };
     }
 
     [DllImport("libc", EntryPoint = "stat", SetLastError = true)]

@@ -31,6 +31,12 @@ public static class PredictCommand
         var split = table.SplitEquals(args);
         for (int i = 0; i < split.Count; i++)
         {
+            if (split[i] == "--")
+            {
+                paths.AddRange(split.Skip(i + 1));   // everything after -- is a file name, even one starting with -
+                break;
+            }
+
             if (split[i].StartsWith("-", StringComparison.Ordinal))
             {
                 flags.Add(split[i]);
@@ -74,17 +80,18 @@ public static class PredictCommand
         var c = CultureInfo.InvariantCulture;
         using (trained.Model)
         {
-            foreach (var file in Files(paths, error))
+            foreach (var (file, unusable) in Files(paths))
             {
                 using var scope = torch.NewDisposeScope();
                 Tensor image;
                 try
                 {
-                    image = ImageFolder.ReadImage(file, size, grayscale: channels == 1);
+                    image = unusable is null ? ImageFolder.ReadImage(file, size, grayscale: channels == 1) : throw new DatasetFormatException(file, unusable);
                 }
                 catch (DatasetFormatException e)
                 {
                     error.WriteLine($"warning: skipped {e.Message}");
+                    results.Add(new Dictionary<string, object> { ["file"] = file, ["skipped"] = e.Message.StartsWith(file + ": ", StringComparison.Ordinal) ? e.Message[(file.Length + 2)..] : e.Message });
                     continue;
                 }
 
@@ -112,28 +119,47 @@ public static class PredictCommand
             File.WriteAllText(s.Json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
         }
 
+        if (!results.Any(r => r.ContainsKey("top")))
+        {
+            throw new IOException($"nothing was predicted: no readable .png, .jpg or .jpeg image in {string.Join(", ", paths)}.");
+        }
+
         return 0;
     }
 
-    /// <summary>The image files named, and those in the folders named (sorted), warning about anything else.</summary>
-    private static IEnumerable<string> Files(IEnumerable<string> paths, TextWriter error)
+    /// <summary>
+    /// The image files named, and those in the folders named (sorted), each with why it cannot be read (null: it can).
+    /// Only regular files are opened: a FIFO would block the read forever, and a broken link or a link loop is said to be
+    /// one. EXIF orientation is ignored, as torchvision's and timm's loaders ignore it (training folders, list files and
+    /// predict alike): pixels are read as stored.
+    /// </summary>
+    private static IEnumerable<(string File, string? Unusable)> Files(IEnumerable<string> paths)
     {
         foreach (var path in paths)
         {
-            if (Directory.Exists(path))
+            string? kind = OutputFile.NotARegularFile(path);
+            if (kind == "a folder")
             {
-                foreach (var file in Directory.EnumerateFiles(path).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).OrderBy(f => f, StringComparer.Ordinal))
+                var files = Directory.EnumerateFileSystemEntries(path).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).OrderBy(f => f, StringComparer.Ordinal).ToList();
+                if (files.Count == 0)
                 {
-                    yield return file;
+                    yield return (path, "a folder without .png, .jpg or .jpeg files");
                 }
-            }
-            else if (File.Exists(path))
-            {
-                yield return path;
+
+                foreach (var file in files)
+                {
+                    string? what = OutputFile.NotARegularFile(file);
+                    yield return (file, what is null ? null : $"{what}, not an image file");
+                }
             }
             else
             {
-                error.WriteLine($"warning: skipped {path}: no such file or folder.");
+                yield return (path, kind switch
+                {
+                    null => null,
+                    "missing" => "no such file or folder.",
+                    _ => $"{kind}, not an image file",
+                });
             }
         }
     }

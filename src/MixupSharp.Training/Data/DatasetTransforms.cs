@@ -42,7 +42,8 @@ public static class DatasetTransforms
     /// </summary>
     public static InMemoryDataset StratifiedSubset(InMemoryDataset data, long total, Generator? generator = null)
     {
-        using var indices = StratifiedIndices(data, total, generator);
+        // Every class keeps at least one image in the subset.
+        using var indices = StratifiedIndices(data, total, generator, count => Math.Min(1, count), count => count);
         return data.Select(indices, $"{data.Name}[{total}]");
     }
 
@@ -53,7 +54,8 @@ public static class DatasetTransforms
     /// <returns>The held-out set and the rest; the caller owns both.</returns>
     public static (InMemoryDataset HeldOut, InMemoryDataset Remaining) StratifiedSplit(InMemoryDataset data, long heldOut, Generator? generator = null)
     {
-        using var held = StratifiedIndices(data, heldOut, generator);
+        // Every class keeps at least one training image, and gives one to the held-out set where it has two or more.
+        using var held = StratifiedIndices(data, heldOut, generator, count => Math.Min(1, Math.Max(0, count - 1)), count => Math.Max(0, count - 1));
         Tensor rest;
         using (var scope = torch.NewDisposeScope())
         {
@@ -69,7 +71,12 @@ public static class DatasetTransforms
         }
     }
 
-    private static Tensor StratifiedIndices(InMemoryDataset data, long total, Generator? generator)
+    /// <summary>
+    /// Largest-remainder rounding of each class's share of <paramref name="total"/>, kept within per-class bounds (a
+    /// class of n images takes between <paramref name="least"/>(n) and <paramref name="most"/>(n)). Where the bounds do
+    /// not bite, this is plain largest-remainder rounding, so balanced data gives the draws it always gave.
+    /// </summary>
+    private static Tensor StratifiedIndices(InMemoryDataset data, long total, Generator? generator, Func<long, long> least, Func<long, long> most)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (total < data.NumClasses || total > data.Count)
@@ -79,10 +86,24 @@ public static class DatasetTransforms
 
         long[] counts = data.ClassCounts();
         double[] exact = counts.Select(c => (double)c * total / data.Count).ToArray();
-        long[] take = exact.Select(e => (long)Math.Floor(e)).ToArray();
-        foreach (int c in Enumerable.Range(0, counts.Length).OrderByDescending(c => exact[c] - take[c]).ThenBy(c => c).Take((int)(total - take.Sum())))
+        long[] lo = counts.Select(least).ToArray(), hi = counts.Select(most).ToArray();
+        if (lo.Sum() > total || hi.Sum() < total)
         {
+            int tight = lo.Sum() > total ? Array.FindIndex(lo, l => l > 0) : Array.FindIndex(hi, h => h == 0);
+            throw new ArgumentOutOfRangeException(nameof(total), total, $"{total} of {data.Count} images cannot be drawn by class so that every class keeps one image where it belongs (class '{data.ClassNames[Math.Max(0, tight)]}' has {counts[Math.Max(0, tight)]}).");
+        }
+
+        long[] take = exact.Select((e, c) => Math.Clamp((long)Math.Floor(e), lo[c], hi[c])).ToArray();
+        for (long missing = total - take.Sum(); missing > 0; missing--)
+        {
+            int c = Enumerable.Range(0, counts.Length).Where(k => take[k] < hi[k]).OrderByDescending(k => exact[k] - take[k]).ThenBy(k => k).First();
             take[c]++;
+        }
+
+        for (long surplus = take.Sum() - total; surplus > 0; surplus--)
+        {
+            int c = Enumerable.Range(0, counts.Length).Where(k => take[k] > lo[k]).OrderBy(k => exact[k] - take[k]).ThenBy(k => k).First();
+            take[c]--;
         }
 
         using var scope = torch.NewDisposeScope();

@@ -138,7 +138,6 @@ public static class ImageFolder
         return new InMemoryDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), images, labelTensor, names.ToArray());
     }
 
-    /// <summary>Decodes and resizes one image to RGBA bytes [size, size, 4]; null (with the reason) when it cannot be read.</summary>
     /// <summary>
     /// One image file as uint8 [C, size, size] (RGB, or grey with <paramref name="grayscale"/>), decoded and resized as
     /// <see cref="Load"/> does; a file that cannot be read is a <see cref="DatasetFormatException"/> naming it.
@@ -154,6 +153,7 @@ public static class ImageFolder
         return image.contiguous().MoveToOuterDisposeScope();
     }
 
+    /// <summary>Decodes and resizes one image to RGBA bytes [size, size, 4]; null (with the reason) when it cannot be read.</summary>
     private static byte[]? Decode(string file, int size, long maxPixels, out string? problem)
     {
         problem = null;
@@ -173,10 +173,21 @@ public static class ImageFolder
             return null;
         }
 
-        using var decoded = SKBitmap.Decode(codec);
-        if (decoded is null)
+        // SKBitmap.Decode takes a partial decode (IncompleteInput: a truncated file) as success and fills the missing
+        // rows; only a complete decode is an image here. The decode info is the one SKBitmap.Decode uses.
+        var decodeInfo = codec.Info;
+        if (decodeInfo.AlphaType == SKAlphaType.Unpremul)
         {
-            problem = "not a readable PNG or JPEG image (corrupt or truncated)";
+            decodeInfo.AlphaType = SKAlphaType.Premul;
+        }
+
+        using var decoded = new SKBitmap(decodeInfo);
+        var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
+        if (result != SKCodecResult.Success)
+        {
+            problem = result == SKCodecResult.IncompleteInput
+                ? "truncated: only part of the image could be decoded"
+                : $"not a readable PNG or JPEG image ({result})";
             return null;
         }
 
