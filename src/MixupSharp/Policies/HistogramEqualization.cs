@@ -28,13 +28,14 @@ internal static class HistogramEqualization
         var table = (histogram.cumsum(1) - histogram + divisor.div(2, rounding_mode: RoundingMode.floor)).div(divisor, rounding_mode: RoundingMode.floor).clamp(0, 255);
         var equalized = table.gather(1, levels).to_type(images.dtype) / 255.0;
 
-        // A channel with step 0 (one level, or almost) is left as it came, as torchvision returns it unchanged.
+        // A channel with step 0 (one level, or almost) keeps its 8-bit levels, as torchvision returns its uint8 input
+        // unchanged: round(255 x) / 255, not the raw floats, which may lie between levels after a blend or a warp.
         var unchanged = step == 0;
         if (!unchanged.any().item<bool>())
         {
             return equalized.reshape(images.shape);
         }
 
-        return torch.where(unchanged, images.reshape(rows, pixels), equalized).reshape(images.shape);
+        return torch.where(unchanged, levels.to_type(images.dtype) / 255.0, equalized).reshape(images.shape);
     }
 }

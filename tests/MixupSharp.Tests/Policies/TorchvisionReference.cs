@@ -24,11 +24,14 @@ public sealed class TorchvisionReference
         _blob = blob;
         Rgb = Read(manifest.GetProperty("inputs").GetProperty("rgb")) / 255.0;
         Grey = Read(manifest.GetProperty("inputs").GetProperty("grey")) / 255.0;
+        RgbOffGrid = Read(manifest.GetProperty("inputs").GetProperty("rgb_offgrid"));
+        GreyOffGrid = Read(manifest.GetProperty("inputs").GetProperty("grey_offgrid"));
         Cases = manifest.GetProperty("cases").EnumerateArray().Select(c => new Case(
             Enum.Parse<PolicyOp>(c.GetProperty("op").GetString()!),
             c.GetProperty("magnitude").GetDouble(),
             c.GetProperty("interpolation").GetString() == "nearest" ? MixupSharp.Distortion.Interpolation.Nearest : MixupSharp.Distortion.Interpolation.Bilinear,
             c.GetProperty("input").GetString() == "uint8",
+            c.GetProperty("input").GetString() == "offgrid",
             Read(c.GetProperty("rgb")),
             Read(c.GetProperty("grey")))).ToList();
     }
@@ -40,6 +43,12 @@ public sealed class TorchvisionReference
 
     /// <summary>The grey inputs [2, 1, 16, 16].</summary>
     public Tensor Grey { get; }
+
+    /// <summary>The RGB inputs moved off the 8-bit grid by 0.05–0.4 of a level (what a blend or a warp leaves).</summary>
+    public Tensor RgbOffGrid { get; }
+
+    /// <summary>The grey inputs moved off the 8-bit grid.</summary>
+    public Tensor GreyOffGrid { get; }
 
     public IReadOnlyList<Case> Cases { get; }
 
@@ -72,10 +81,10 @@ public sealed class TorchvisionReference
     }
 
     /// <summary>One case: torchvision's output for the RGB and the grey inputs.</summary>
-    public sealed record Case(PolicyOp Op, double Magnitude, MixupSharp.Distortion.Interpolation Interpolation, bool Uint8Input, Tensor Rgb, Tensor Grey)
+    public sealed record Case(PolicyOp Op, double Magnitude, MixupSharp.Distortion.Interpolation Interpolation, bool Uint8Input, bool OffGrid, Tensor Rgb, Tensor Grey)
     {
         public bool Geometric => Op is PolicyOp.ShearX or PolicyOp.ShearY or PolicyOp.TranslateX or PolicyOp.TranslateY or PolicyOp.Rotate;
 
-        public override string ToString() => $"{Op}({Magnitude}, {Interpolation}, {(Uint8Input ? "uint8" : "float")})";
+        public override string ToString() => $"{Op}({Magnitude}, {Interpolation}, {(Uint8Input ? "uint8" : OffGrid ? "off-grid float" : "float")})";
     }
 }
