@@ -29,6 +29,27 @@ public static class CompareCommand
         {"seeds": [1, 2, 3], "shared": {"epochs": 15}, "variants": [..., {"name": "x", ..., "seeds": [1, 2]}]}.
         """;
 
+    /// <summary>
+    /// Refuses, before anything trains, variant names that would collide with the grid's report files (each variant is
+    /// a folder beside them) or that no file system takes (over 255 bytes).
+    /// </summary>
+    private static void CheckNames(string variantsFile, IEnumerable<string> names)
+    {
+        var reserved = ComparisonTables.FileNames.Concat(MixupSharp.Training.Reports.ComparisonPlots.FileNames).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (string name in names)
+        {
+            if (reserved.Contains(name))
+            {
+                throw new UsageException($"{variantsFile}: variant '{name}' is named like a report file of the grid ({string.Join(", ", reserved)}); rename it.");
+            }
+
+            if (System.Text.Encoding.UTF8.GetByteCount(name) > 255)
+            {
+                throw new UsageException($"{variantsFile}: variant '{name[..40]}…' has a name of {System.Text.Encoding.UTF8.GetByteCount(name)} bytes; a folder name takes at most 255.");
+            }
+        }
+    }
+
     /// <summary>The verb's own option table (for help and shell completion; shared train options come on top).</summary>
     public static OptionTable Table() => Table(new Settings());
 
@@ -101,6 +122,12 @@ public static class CompareCommand
             }
 
             perVariant.Add((variant.Name, options, (seedsText is null ? variant.Seeds : null) ?? defaultSeeds));
+        }
+
+        CheckNames(variantsFile, grid.Variants.Select(v => v.Name));
+        if (s.SelectBy is not null && perVariant.FirstOrDefault(v => v.Options.Validation is null) is { Variant: { } unvalidated })
+        {
+            throw new UsageException($"--select-by chooses on the validation set, but variant '{unvalidated}' holds none out; give --validation N (shared) or leave out --select-by.");
         }
 
         var groups = grid.Variants.ToDictionary(v => v.Name, v => v.Group);

@@ -14,7 +14,7 @@ namespace MixupSharp.Cli;
 public static class EvalCommand
 {
     /// <summary>The option table, bound to the given setters.</summary>
-    public static OptionTable Options(Action<string> run, Action<string> split, Action<string> fgsm, Action<string> dataDir, Action<string> device, Action<string> threads, Action<string> json, Action calibrate, Action<string> calibrateOn) =>
+    public static OptionTable Options(Action<string> run, Action<string> split, Action<string> fgsm, Action<string> dataDir, Action<string> device, Action<string> threads, Action<string> json, Action calibrate, Action<string> calibrateOn, Action? overwrite = null) =>
         new OptionTable("eval", "Evaluate a run's checkpoint on a split of its dataset: error, NLL, ECE and per-class accuracy; --fgsm adds the error under fast-gradient-sign attacks; --calibrate fits a temperature (Guo et al. 2017) and reports ECE before and after.")
             .Add("--run", "DIR", "the run folder (with config.json and checkpoint.bin); required", run)
             .Add("--split", "NAME", "test (default) or train (the full clean training split)", split)
@@ -24,7 +24,8 @@ public static class EvalCommand
             .Add("--threads", "N", "torch threads (default: all cores)", threads)
             .Add("--json", "FILE", "also write the results as JSON", json)
             .Switch("--calibrate", "temperature scaling: fit T on held-out images by NLL, report the split before and after", calibrate)
-            .Add("--calibrate-on", "SET", "validation (default: the run's --validation set) or test-half (fit on a stratified half of the test set, report the other half)", calibrateOn);
+            .Add("--calibrate-on", "SET", "validation (default: the run's --validation set) or test-half (fit on a stratified half of the test set, report the other half)", calibrateOn)
+            .Switch("--overwrite", "replace an existing --json file", overwrite ?? (() => { }));
 
     /// <summary>The verb's option table (for help and shell completion).</summary>
     public static OptionTable Table() => Options(_ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, _ => { }, () => { }, _ => { });
@@ -35,10 +36,10 @@ public static class EvalCommand
         string? runDir = null, json = null, dataDir = null;
         string split = "test", device = "cpu";
         string? calibrateOn = null;
-        bool calibrate = false;
+        bool calibrate = false, overwrite = false;
         double[] epsilons = Array.Empty<double>();
         int threads = 0;
-        var table = Options(v => runDir = v, v => split = v, v => epsilons = v.Split(',').Select(ParseEpsilon).ToArray(), v => dataDir = v, v => device = v, v => threads = OptionTable.Int(v), v => json = v, () => calibrate = true, v => calibrateOn = v);
+        var table = Options(v => runDir = v, v => split = v, v => epsilons = v.Split(',').Select(ParseEpsilon).ToArray(), v => dataDir = v, v => device = v, v => threads = OptionTable.Int(v), v => json = v, () => calibrate = true, v => calibrateOn = v, () => overwrite = true);
         if (args.Contains("--help") || args.Contains("-h"))
         {
             output.Write(table.Help());
@@ -71,9 +72,9 @@ public static class EvalCommand
             throw new UsageException($"--calibrate-on test-half splits the test set; it cannot report --split {split}.");
         }
 
-        if (json is not null && Directory.Exists(json))
+        if (json is not null)
         {
-            throw new UsageException($"--json {json} is a folder; give the path of a file to write.");
+            OutputFile.Check("--json", json, overwrite);
         }
 
         if (threads < 0 || threads > Environment.ProcessorCount)
@@ -111,7 +112,7 @@ public static class EvalCommand
                 var report = Calibrate(runDir, options, model, data, normalize, target, calibrateOn ?? "validation", output);
                 calibration = new Dictionary<string, object>
                 {
-                    ["temperature"] = report.Temperature, ["fitted_on"] = calibrateOn ?? "validation", ["fit_images"] = report.FittedOn, ["report_images"] = report.Before.Count,
+                    ["temperature"] = report.Temperature, ["temperature_at_bound"] = TemperatureScaling.BoundNote(report.Temperature) is not null, ["fitted_on"] = calibrateOn ?? "validation", ["fit_images"] = report.FittedOn, ["report_images"] = report.Before.Count,
                     ["ece_before"] = report.Before.Ece, ["ece_after"] = report.After.Ece, ["nll_before"] = report.Before.Nll, ["nll_after"] = report.After.Nll, ["error"] = report.After.Error,
                 };
             }
@@ -184,6 +185,10 @@ public static class EvalCommand
         }
 
         output.WriteLine(string.Create(c, $"temperature scaling: T = {report.Temperature:F4}, fitted on {where}: ECE {report.Before.Ece:F4} -> {report.After.Ece:F4}, NLL {report.Before.Nll:F4} -> {report.After.Nll:F4}, error {report.After.Error:P2} (unchanged)"));
+        if (TemperatureScaling.BoundNote(report.Temperature) is { } bound)
+        {
+            output.WriteLine($"warning: {bound}.");
+        }
         return report;
     }
 

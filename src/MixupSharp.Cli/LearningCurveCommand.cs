@@ -23,6 +23,11 @@ public static class LearningCurveCommand
             return 0;
         }
 
+        if (s.Grids.GroupBy(g => Path.GetFullPath(g).TrimEnd('/')).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new UsageException($"--grid {twice.First()} is given twice; give each grid once.");
+        }
+
         if (s.Grids.Count == 0)
         {
             throw new UsageException("learning-curve needs --grid DIR (a folder written by ./mixup compare), once per grid.");

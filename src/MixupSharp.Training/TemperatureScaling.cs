@@ -21,6 +21,21 @@ public sealed record CalibrationReport(double Temperature, long FittedOn, Evalua
 /// </summary>
 public static class TemperatureScaling
 {
+    /// <summary>The smallest temperature the search considers.</summary>
+    public const double MinTemperature = 0.01;
+
+    /// <summary>The largest temperature the search considers.</summary>
+    public const double MaxTemperature = 100;
+
+    /// <summary>
+    /// When <paramref name="temperature"/> is at a bound of the search, what that means (the data asked for a more
+    /// extreme temperature, so the fit is limited by the bound); null inside the range.
+    /// </summary>
+    public static string? BoundNote(double temperature) =>
+        Math.Abs(Math.Log(temperature / MinTemperature)) < 1e-6 ? $"T is at the search's lower bound {MinTemperature}: the logits ask for a sharper temperature still, so the calibration stops short of it"
+        : Math.Abs(Math.Log(temperature / MaxTemperature)) < 1e-6 ? $"T is at the search's upper bound {MaxTemperature}: the logits ask for a flatter temperature still (near-uniform predictions), so the calibration stops short of it"
+        : null;
+
     /// <summary>
     /// The T minimizing the mean NLL of <paramref name="logits"/> / T. NLL(β·z) is convex in β = 1/T (log-sum-exp is
     /// convex, the label's term linear), so a golden-section search over log β in [ln 0.01, ln 100] finds it (to 1e-9
@@ -42,7 +57,7 @@ public static class TemperatureScaling
         var y = labels.to_type(ScalarType.Int64).cpu();
         double Nll(double logBeta) => nn.functional.cross_entropy(z * Math.Exp(logBeta), y).item<double>();
 
-        double golden = (Math.Sqrt(5) - 1) / 2, low = Math.Log(0.01), high = Math.Log(100);
+        double golden = (Math.Sqrt(5) - 1) / 2, low = Math.Log(MinTemperature), high = Math.Log(MaxTemperature);
         double a = high - (golden * (high - low)), b = low + (golden * (high - low));
         double fa = Nll(a), fb = Nll(b);
         while (high - low > 1e-9)

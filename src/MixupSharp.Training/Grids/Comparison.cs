@@ -50,7 +50,7 @@ public sealed record VariantSummary(string Variant, string Method, int Runs, int
 /// <see cref="Summarize"/> and <see cref="WriteReport"/> give mean ± standard deviation per metric, Welch p-values against
 /// the baseline variant, Markdown and CSV tables, and overlay plots.
 /// </summary>
-public sealed class Comparison
+public sealed partial class Comparison
 {
     /// <summary>The metrics compared, as named in summary.json (memorized_fraction comes from the last metrics.csv row).</summary>
     public static readonly string[] MetricNames =
@@ -74,6 +74,9 @@ public sealed class Comparison
 
     private readonly string _outDir;
     private readonly IReadOnlyList<ComparisonRun> _runs;
+    private IReadOnlyList<(ComparisonRun Run, Dictionary<string, double>? Values)>? _reportReads;
+    private int _summaryReads;
+
 
     /// <summary>Creates the grid; every run's <c>OutDir</c> must be its own folder.</summary>
     /// <param name="outDir">The grid's folder (reports are written there).</param>
@@ -229,57 +232,6 @@ public sealed class Comparison
     public IReadOnlyList<(ComparisonRun Run, bool Running)> Unfinished(TimeSpan lockTimeout) =>
         _runs.Where(r => ReadRun(r) is null).Select(r => (r, RunLock.IsHeld(r.Options.OutDir, lockTimeout))).ToList();
 
-    /// <summary>Per-variant statistics over the completed runs (variants in the order they first appear in the grid).</summary>
-    public IReadOnlyList<VariantSummary> Summarize()
-    {
-        var perRun = _runs.Select(r => (Run: r, Values: ReadRun(r))).ToList();
-        Dictionary<string, double[]> ValuesOf(string variant) =>
-            MetricNames.ToDictionary(m => m, m => perRun.Where(p => p.Run.Variant == variant && p.Values is not null && p.Values.TryGetValue(m, out var v) && double.IsFinite(v)).Select(p => p.Values![m]).ToArray());
-
-        var baseline = perRun.Any(p => p.Run.Variant == Baseline) ? ValuesOf(Baseline) : null;
-        var summaries = new List<VariantSummary>();
-        foreach (var group in _runs.GroupBy(r => r.Variant))
-        {
-            var values = ValuesOf(group.Key);
-            var metrics = MetricNames.Select(m =>
-            {
-                var v = values[m];
-                double p = baseline is null || group.Key == Baseline ? double.NaN : Statistics.WelchTTest(v, baseline[m]).PValue;
-                return new MetricSummary(m, v.Length, Statistics.Mean(v), Statistics.StandardDeviation(v), p, v);
-            }).ToList();
-            int completed = perRun.Count(p => p.Run.Variant == group.Key && p.Values is not null);
-            summaries.Add(new VariantSummary(group.Key, group.First().Options.Method.Name, group.Count(), completed, metrics));
-        }
-
-        return summaries;
-    }
-
-    /// <summary>
-    /// Writes results.md, results.csv (one row per variant and metric), runs.csv (one row per run) and the overlay
-    /// plots test-error.png, train-loss.png, reliability.png (and memorized.png with noisy labels) into the grid's folder.
-    /// </summary>
-    /// <returns>The Markdown table and the names of the files written.</returns>
-    public (string Markdown, IReadOnlyList<string> Files) WriteReport()
-    {
-        Directory.CreateDirectory(_outDir);
-        var summaries = Summarize();
-        var selections = Select(summaries);
-        string markdown = ComparisonTables.Markdown(summaries, _runs, Baseline) + ComparisonTables.SelectionMarkdown(selections)
-            + (_runs.Any(r => r.Variant == Baseline) ? ComparisonTables.PairedMarkdown(this) : string.Empty);
-        File.WriteAllText(Path.Combine(_outDir, "results.md"), markdown);
-        File.WriteAllText(Path.Combine(_outDir, "results.csv"), ComparisonTables.Csv(summaries));
-        File.WriteAllText(Path.Combine(_outDir, "runs.csv"), ComparisonTables.RunsCsv(_runs, _outDir));
-        var written = new List<string> { "results.md", "results.csv", "runs.csv" };
-        if (SelectBy is not null)
-        {
-            File.WriteAllText(Path.Combine(_outDir, "selection.csv"), ComparisonTables.SelectionCsv(selections));
-            written.Add("selection.csv");
-        }
-
-        var plots = ComparisonPlots.Write(_outDir, _runs.GroupBy(r => r.Variant).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(r => r.Options.OutDir).ToList())).ToList());
-        return (markdown, written.Concat(plots).ToList());
-    }
-
     /// <summary>A completed run's metrics, or null when it has not completed its epochs.</summary>
     internal static Dictionary<string, double>? ReadRun(ComparisonRun run)
     {
@@ -345,53 +297,8 @@ public sealed class Comparison
         return values;
     }
 
-    /// <summary>
-    /// Each variant against the baseline on <paramref name="metric"/>, paired by seed (runs with one seed share their
-    /// training subset), with Holm's adjustment across the grid's variants: (variant, test, Holm-adjusted p).
-    /// </summary>
-    public IReadOnlyList<(string Variant, PairedResult Test, double Holm)> Paired(string metric)
-    {
-        var values = _runs.Select(r => (r.Variant, r.Options.Seed, Values: ReadRun(r))).Where(x => x.Values is not null && x.Values.TryGetValue(metric, out double v) && double.IsFinite(v))
-            .ToDictionary(x => (x.Variant, x.Seed), x => x.Values![metric]);
-        var tests = _runs.Select(r => r.Variant).Distinct().Where(v => v != Baseline).Select(v =>
-        {
-            var seeds = _runs.Where(r => r.Variant == v).Select(r => r.Options.Seed).Where(s => values.ContainsKey((v, s)) && values.ContainsKey((Baseline, s))).ToList();
-            return (Variant: v, Test: Statistics.PairedTTest(seeds.Select(s => values[(v, s)]).ToList(), seeds.Select(s => values[(Baseline, s)]).ToList()));
-        }).ToList();
-        var holm = Statistics.Holm(tests.Select(t => t.Test.PValue).ToList());
-        return tests.Select((t, i) => (t.Variant, t.Test, holm[i])).ToList();
-    }
-
     /// <summary>Whether a run has nothing left to train: all its epochs, or fewer because <c>--early-stop</c> ended it.</summary>
     private static bool Finished(RunSummary summary, TrainingOptions o) =>
         summary.Completed && (summary.Epochs == o.Epochs || (summary.Validation?.StoppedEarlyAfter is { } after && after == summary.Epochs));
 
-    /// <summary>
-    /// Each group's pick (<see cref="SelectBy"/>): the variant with the lowest mean over its completed runs, ties to the
-    /// first in the grid; none without <see cref="SelectBy"/>. Groups whose variants have no completed run are left out.
-    /// </summary>
-    public IReadOnlyList<GroupSelection> Select(IReadOnlyList<VariantSummary> summaries)
-    {
-        ArgumentNullException.ThrowIfNull(summaries);
-        if (SelectBy is null)
-        {
-            return Array.Empty<GroupSelection>();
-        }
-
-        var selections = new List<GroupSelection>();
-        foreach (var group in _runs.Where(r => r.Group is not null).GroupBy(r => r.Group!))
-        {
-            var candidates = group.Select(r => r.Variant).Distinct()
-                .Select(v => (Variant: v, Metric: summaries.First(s => s.Variant == v)[SelectBy]!))
-                .Select(c => (c.Variant, Runs: c.Metric.Count, c.Metric.Mean))
-                .ToList();
-            var measured = candidates.Where(c => c.Runs > 0).ToList();
-            if (measured.Count > 0)
-            {
-                selections.Add(new GroupSelection(group.Key, SelectBy, measured.OrderBy(c => c.Mean).First().Variant, candidates));
-            }
-        }
-
-        return selections;
-    }
 }

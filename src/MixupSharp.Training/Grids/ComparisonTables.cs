@@ -45,7 +45,7 @@ public static class ComparisonTables
         sb.Append("|---|---|---|---|---|---|---|---|---|---|---|").Append(noisy ? "---|---|" : string.Empty).Append(validated ? "---|---|---|" : string.Empty).AppendLine("---|---|");
         foreach (var s in summaries)
         {
-            sb.Append(c, $"| {s.Variant} | {s.Method} | {s.Completed}/{s.Runs} | {Cell(s, "test_error", 100, "F2")} | {P(s, "test_error")} | {Cell(s, "test_nll", 1, "F4")} | {P(s, "test_nll")} | ");
+            sb.Append(c, $"| {MarkdownText(s.Variant)} | {s.Method} | {s.Completed}/{s.Runs} | {Cell(s, "test_error", 100, "F2")} | {P(s, "test_error")} | {Cell(s, "test_nll", 1, "F4")} | {P(s, "test_nll")} | ");
             sb.Append(c, $"{Cell(s, "test_ece", 100, "F2")} | {P(s, "test_ece")} | {Cell(s, "best_test_error", 100, "F2")} | {Cell(s, "best_epoch", 1, "F1")} |");
             if (noisy)
             {
@@ -80,7 +80,7 @@ public static class ComparisonTables
         foreach (var s in selections)
         {
             string sweep = string.Join(", ", s.Candidates.Select(k => k.Runs == 0 ? $"{k.Variant} –" : string.Create(c, $"{k.Variant} {k.Mean:G4} ({k.Runs} run{(k.Runs == 1 ? "" : "s")})")));
-            sb.AppendLine(c, $"- **{s.Group}**: {s.Chosen} (of {sweep})");
+            sb.AppendLine(c, $"- **{MarkdownText(s.Group)}**: {MarkdownText(s.Chosen)} (of {MarkdownText(sweep)})");
         }
 
         return sb.ToString();
@@ -111,7 +111,7 @@ public static class ComparisonTables
                 string P(double p) => double.IsNaN(p) ? "–" : p < 0.001 ? "<0.001" : p.ToString("F3", c);
                 string ci = double.IsNaN(t.Low) ? "–" : string.Create(c, $"[{t.Low * 100:+0.00;-0.00}, {t.High * 100:+0.00;-0.00}]");
                 string diff = double.IsNaN(t.MeanDifference) ? "–" : (t.MeanDifference * 100).ToString("+0.00;-0.00", c);
-                sb.AppendLine(c, $"| {variant} | {t.Pairs} | {diff} | {ci} | {P(t.PValue)} | {P(holm)} |");
+                sb.AppendLine(c, $"| {MarkdownText(variant)} | {t.Pairs} | {diff} | {ci} | {P(t.PValue)} | {P(holm)} |");
             }
         }
 
@@ -167,4 +167,10 @@ public static class ComparisonTables
     }
 
     internal static string Format(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+
+    /// <summary>A name as a Markdown table cell: '|' escaped and line breaks as spaces, so a variant's name cannot break the table.</summary>
+    internal static string MarkdownText(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ');
+
+    /// <summary>The report files of a grid's folder (besides the plots, <see cref="Reports.ComparisonPlots.FileNames"/>): no variant may be named like one.</summary>
+    public static readonly string[] FileNames = { "results.md", "results.csv", "runs.csv", "selection.csv" };
 }

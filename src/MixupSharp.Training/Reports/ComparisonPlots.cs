@@ -76,7 +76,7 @@ public static class ComparisonPlots
         plot.Axes.Left.Label.Text = yLabel;
         plot.Title(title);
         plot.ShowLegend(ScottPlot.Edge.Right);   // outside the axes: the last epochs, the ones that matter, stay visible
-        plot.SavePng(path, 1000, 560);
+        SaveAtomically(plot, path, 1000, 560);
     }
 
     private static void Reliability(IReadOnlyList<(string Variant, IReadOnlyList<string> RunDirs)> variants, string path)
@@ -106,6 +106,13 @@ public static class ComparisonPlots
         plot.Axes.Left.Label.Text = "accuracy in bin";
         plot.Title($"Reliability at the last epoch ({Evaluation.EceBins} bins, pooled over seeds)");
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        plot.SavePng(path, 700, 620);
+        SaveAtomically(plot, path, 700, 620);
     }
+
+    /// <summary>The overlay plots a grid's folder may hold.</summary>
+    public static readonly string[] FileNames = { "test-error.png", "test-nll.png", "train-loss.png", "memorized.png", "reliability.png" };
+
+    /// <summary>Writes the PNG beside its target and renames it over it, so a kill mid-write never leaves a truncated picture.</summary>
+    private static void SaveAtomically(ScottPlot.Plot plot, string path, int width, int height) =>
+        Runs.AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png));
 }
