@@ -51,7 +51,7 @@ public static class LearningCurveCommand
 
         if (!Directory.Exists(png))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(png))!);   // its folder is made, as before
+            Training.Runs.Folders.Create("the folder of --out", Path.GetDirectoryName(Path.GetFullPath(png))!);   // made, as before
         }
 
         OutputFile.Check("--out", png, overwrite: true);

@@ -76,7 +76,7 @@ public sealed class DatasetDownloader
     public async Task<string> DownloadFileAsync(DatasetFile file, string targetDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
-        Directory.CreateDirectory(targetDirectory);
+        Runs.Folders.Create("the data folder", targetDirectory);
         string final = Path.Combine(targetDirectory, file.FileName);
         string partial = final + $".{Guid.NewGuid():N}.partial";
         try

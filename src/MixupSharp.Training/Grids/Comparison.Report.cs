@@ -74,7 +74,7 @@ public sealed partial class Comparison
 
     private (string Markdown, IReadOnlyList<string> Files) WriteReportFiles()
     {
-        Directory.CreateDirectory(_outDir);
+        Folders.Create("the grid folder", _outDir);
         var summaries = Summarize();
         var selections = Select(summaries);
         string markdown = ComparisonTables.Markdown(summaries, _runs, Baseline) + ComparisonTables.SelectionMarkdown(selections)

@@ -56,18 +56,9 @@ public sealed class RunFolder
     /// <summary>Creates the folder if needed; an <see cref="IOException"/> says plainly why it cannot be.</summary>
     public void Create()
     {
-        string full = System.IO.Path.GetFullPath(Path);
-        for (string? dir = full; dir is not null; dir = System.IO.Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(dir))
-            {
-                throw new IOException($"the run folder {Path} cannot be created: {dir} is a file, not a folder.");
-            }
-        }
-
+        Folders.Create("the run folder", Path);
         try
         {
-            Directory.CreateDirectory(Path);
             string probe = Combine(".write-test");
             File.WriteAllText(probe, string.Empty);
             File.Delete(probe);

@@ -111,4 +111,24 @@ public sealed class R2FileTests : IDisposable
         Assert.Equal(2, result.Code);
         Assert.Contains("--out names the PNG (its table goes beside it as .md)", result.Err);
     }
+
+    [Fact]
+    public void R2_Item20_AFolderThatCannotBeMadeBecauseAFileStandsInItsPathIsNamed()
+    {
+        string file = Path.Combine(_dir, "a-file");
+        File.WriteAllText(file, "x");
+        string grid = Path.Combine(RepoPaths.RepoRoot, "tests", "fixtures", "old-grid.json");
+        foreach (var (args, expected) in new[]
+        {
+            (new[] { "compare", "--variants", grid, "--out", Path.Combine(file, "g"), "--report-only" }, $"the grid folder {Path.Combine(file, "g")} cannot be created: {file} is a file, not a folder."),
+            (new[] { "learning-curve", "--grid", Path.Combine(RepoPaths.RepoRoot, "tests", "fixtures", "old-grid"), "--out", Path.Combine(file, "x.png") }, $"{file} is a file, not a folder."),
+            (new[] { "datasets", "--download", "mnist", "--data-dir", Path.Combine(file, "d") }, $"the data folder {Path.Combine(file, "d")} cannot be created: {file} is a file, not a folder."),
+        })
+        {
+            var result = CliRunner.Run(args);
+            Assert.True(result.Code == 1, $"{string.Join(' ', args)}: exit {result.Code}: {result.Err}");
+            Assert.Contains(expected, result.Err);
+            Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+        }
+    }
 }
