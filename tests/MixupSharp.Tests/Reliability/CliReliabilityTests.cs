@@ -39,14 +39,7 @@ public sealed class CliReliabilityTests : IDisposable
     private string[] Train(string outDir, params string[] more) =>
         new[] { "train", "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--out", outDir }.Concat(more).ToArray();
 
-    private static void OneLineError((int Code, string Out, string Err) result, int code, string expected)
-    {
-        Assert.True(result.Code == code, $"exit {result.Code}, expected {code}: {result.Err}{result.Out}");
-        Assert.StartsWith("error: ", result.Err);
-        Assert.Contains(expected, result.Err);
-        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
-        Assert.DoesNotContain("   at ", result.Err);
-    }
+    private static void OneLineError((int Code, string Out, string Err) result, int code, string expected) => CliAssert.OneLineError(result, code, expected);
 
     [Fact]
     public void Item1_AnExplicitDataFolderIsUsedOrTheRunFailsNamingIt()
@@ -274,31 +267,17 @@ public sealed class CliReliabilityTests : IDisposable
         }
     }
 
-    private sealed class Silent : ITrainingObserver
-    {
-        public void OnStep(int epoch, int epochs, long step, long steps, double loss, double imagesPerSecond, TimeSpan elapsed)
-        {
-        }
-
-        public void OnEpoch(EpochMetrics metrics, int epochs)
-        {
-        }
-
-        public void Info(string message)
-        {
-        }
-    }
 
     [Fact]
     public void Item12_ACheckpointThatCannotBeWrittenSaysSoAndThePreviousOneStaysIntact()
     {
         string run = Path.Combine(_dir, "blocked");
         var options = new TrainingOptions { Dataset = TrainingDataset.Cifar10, DataDir = _data, Model = "fast-resnet", BatchSize = 16, Epochs = 2, Threads = 1, OutDir = run };
-        var e = Assert.Throws<IOException>(() => new Trainer(options, new Silent(), new BlockSecondCheckpoint(run)).Run(resume: false));
+        var e = Assert.Throws<IOException>(() => new Trainer(options, new SilentObserver(), new BlockSecondCheckpoint(run)).Run(resume: false));
         Assert.Contains("the checkpoint of epoch 2 was not saved", e.Message);
         Assert.Contains($"the previous checkpoint in {Path.Combine(run, "checkpoint.bin")} is intact", e.Message);
         Directory.Delete(Path.Combine(run, ".checkpoint.bin.tmp"));
-        Assert.Equal(RunOutcome.Completed, new Trainer(options, new Silent()).Run(resume: true));   // epoch 1's checkpoint resumes
+        Assert.Equal(RunOutcome.Completed, new Trainer(options, new SilentObserver()).Run(resume: true));   // epoch 1's checkpoint resumes
         Assert.Equal(2, new RunFolder(run).ReadSummary()!.Epochs);
     }
 

@@ -24,12 +24,6 @@ public sealed class R2ClusterScriptTests : IDisposable
     private string[] Emit(string outDir, string variants, params string[] more) =>
         new[] { "compare", "--variants", variants, "--out", outDir, "--dataset", "cifar10", "--data-dir", _tiny.Data, "--epochs", "1", "--emit", "slurm", "--tasks", "2" }.Concat(more).ToArray();
 
-    private static void UsageError((int Code, string Out, string Err) result, string expected)
-    {
-        Assert.True(result.Code == 2, $"exit {result.Code}: {result.Err}{result.Out}");
-        Assert.Contains(expected, result.Err);
-        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
-    }
 
     private string CopyVariants(string folderName)
     {
@@ -42,10 +36,10 @@ public sealed class R2ClusterScriptTests : IDisposable
     [Fact]
     public void R2_Item13_ANewlineInAnyPathIsRefusedBeforeAScriptIsWritten()
     {
-        UsageError(CliRunner.Run(Emit(Path.Combine(_tiny.Dir, "grid\nSBATCH\ntouch /tmp/pwned"), _tiny.VariantsFile)), "--out holds a control character");
+        CliAssert.UsageError(CliRunner.Run(Emit(Path.Combine(_tiny.Dir, "grid\nSBATCH\ntouch /tmp/pwned"), _tiny.VariantsFile)), "--out holds a control character");
         string variants = CopyVariants("v\nSBATCH\ntouch pwned\n");
-        UsageError(CliRunner.Run(Emit(Path.Combine(_tiny.Dir, "grid"), variants)), "the value of --variants holds a control character");
-        UsageError(CliRunner.Run(Emit(Path.Combine(_tiny.Dir, "grid"), _tiny.VariantsFile, "--cli", "mixup\nid")), "--cli holds a control character");
+        CliAssert.UsageError(CliRunner.Run(Emit(Path.Combine(_tiny.Dir, "grid"), variants)), "the value of --variants holds a control character");
+        CliAssert.UsageError(CliRunner.Run(Emit(Path.Combine(_tiny.Dir, "grid"), _tiny.VariantsFile, "--cli", "mixup\nid")), "--cli holds a control character");
     }
 
     [Theory]
@@ -54,7 +48,7 @@ public sealed class R2ClusterScriptTests : IDisposable
     [InlineData("50%")]
     public void R2_Item14_AnOutputFolderThatASbatchDirectiveCannotCarryIsRefusedUpFront(string name)
     {
-        UsageError(CliRunner.Run(Emit(Path.Combine(_tiny.Dir, name), _tiny.VariantsFile)), "which a #SBATCH directive cannot carry");
+        CliAssert.UsageError(CliRunner.Run(Emit(Path.Combine(_tiny.Dir, name), _tiny.VariantsFile)), "which a #SBATCH directive cannot carry");
     }
 
     [Fact]
@@ -109,8 +103,8 @@ public sealed class R2ClusterScriptTests : IDisposable
         Assert.Equal("8000Mi", ClusterScripts.KubernetesMemory("8000"));
         Assert.Throws<UsageException>(() => ClusterScripts.KubernetesMemory("8Gi"));
         string[] k8s = { "compare", "--variants", _tiny.VariantsFile, "--out", "/grid", "--emit", "k8s", "--image", "img", "--pvc", "pvc" };
-        UsageError(CliRunner.Run(k8s.Concat(new[] { "--mem", "8Gi" }).ToArray()), "--mem must be a whole number with an optional unit K, M, G or T");
-        UsageError(CliRunner.Run(k8s.Concat(new[] { "--time", "4h" }).ToArray()), "--time must be [D-]HH:MM:SS");
+        CliAssert.UsageError(CliRunner.Run(k8s.Concat(new[] { "--mem", "8Gi" }).ToArray()), "--mem must be a whole number with an optional unit K, M, G or T");
+        CliAssert.UsageError(CliRunner.Run(k8s.Concat(new[] { "--time", "4h" }).ToArray()), "--time must be [D-]HH:MM:SS");
         var emitted = CliRunner.Run(k8s);
         Assert.True(emitted.Code == 0, emitted.Err);
         using var list = JsonDocument.Parse(emitted.Out);
@@ -120,7 +114,7 @@ public sealed class R2ClusterScriptTests : IDisposable
 
         string big = Path.Combine(_tiny.Dir, "big.json");
         File.WriteAllText(big, "[" + string.Join(",", Enumerable.Range(0, 30000).Select(i => $$"""{"name": "v{{i}}", "method": "erm", "alpha": 1}""")) + "]");
-        UsageError(CliRunner.Run(new[] { "compare", "--variants", big, "--out", "/grid", "--emit", "k8s", "--image", "img", "--pvc", "pvc" }), "a Kubernetes ConfigMap holds at most 1 MiB");
+        CliAssert.UsageError(CliRunner.Run(new[] { "compare", "--variants", big, "--out", "/grid", "--emit", "k8s", "--image", "img", "--pvc", "pvc" }), "a Kubernetes ConfigMap holds at most 1 MiB");
     }
 
     private static void WriteExecutable(string path, string text)

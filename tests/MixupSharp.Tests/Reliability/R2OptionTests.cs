@@ -27,19 +27,12 @@ public sealed class R2OptionTests : IDisposable
     private string[] Train(string outDir, params string[] more) =>
         new[] { "train", "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--threads", "1", "--out", outDir }.Concat(more).ToArray();
 
-    private static void UsageError((int Code, string Out, string Err) result, string expected)
-    {
-        Assert.True(result.Code == 2, $"exit {result.Code}: {result.Err}{result.Out}");
-        Assert.StartsWith("error: ", result.Err);
-        Assert.Contains(expected, result.Err);
-        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
-    }
 
     [Fact]
     public void R2_Item4_TwoRecipesAreAnError()
     {
         string run = Path.Combine(_dir, "two");
-        UsageError(CliRunner.Run(Train(run, "--epochs", "1", "--recipe", "noisy-labels", "--alpha", "2", "--recipe", "little-data")), "--recipe is given twice (noisy-labels, little-data)");
+        CliAssert.UsageError(CliRunner.Run(Train(run, "--epochs", "1", "--recipe", "noisy-labels", "--alpha", "2", "--recipe", "little-data")), "--recipe is given twice (noisy-labels, little-data)");
         Assert.False(Directory.Exists(run) && Directory.EnumerateFileSystemEntries(run).Any());
     }
 
@@ -77,7 +70,7 @@ public sealed class R2OptionTests : IDisposable
         Assert.Equal(2, new RunFolder(Path.Combine(outDir, "little-a2", "s1")).ReadConfig().Options.Alpha);
 
         File.WriteAllText(grid, """{"shared": {"recipe": "noisy-labels"}, "variants": [{"name": "x", "recipe": "little-data"}]}""");
-        UsageError(CliRunner.Run("compare", "--variants", grid, "--out", Path.Combine(_dir, "cmp2")), "variant 'x': --recipe is given twice (noisy-labels, little-data)");
+        CliAssert.UsageError(CliRunner.Run("compare", "--variants", grid, "--out", Path.Combine(_dir, "cmp2")), "variant 'x': --recipe is given twice (noisy-labels, little-data)");
     }
 
     [Theory]
@@ -89,10 +82,10 @@ public sealed class R2OptionTests : IDisposable
     [InlineData("--validation-seed", "0", "--validation-seed needs --validation N")]
     public void R2_Item26_AnOptionThatWouldDoNothingIsRefusedEvenAtItsDefault(string flag, string value, string expected)
     {
-        UsageError(CliRunner.Run(Train(Path.Combine(_dir, "dep"), "--epochs", "1", flag, value)), expected);
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "dep"), "--epochs", "1", flag, value)), expected);
         string grid = Path.Combine(_dir, "dep.json");
         File.WriteAllText(grid, $$"""[{"name": "a", "method": "erm", "{{flag[2..]}}": "{{value}}"}]""");
-        UsageError(CliRunner.Run("compare", "--variants", grid, "--out", Path.Combine(_dir, "dep-cmp")), $"variant 'a': {expected}");
+        CliAssert.UsageError(CliRunner.Run("compare", "--variants", grid, "--out", Path.Combine(_dir, "dep-cmp")), $"variant 'a': {expected}");
     }
 
     [Fact]
@@ -123,7 +116,7 @@ public sealed class R2OptionTests : IDisposable
     public void R2_Item20_OptionsThatDisagreeAreUsageErrorsNamingTheFlagsBeforeAnythingIsWritten(string method, string flag, string value, string expected)
     {
         string run = Path.Combine(_dir, "cross-" + method);
-        UsageError(CliRunner.Run(Train(run, "--epochs", "1", "--method", method, flag, value)), expected);
+        CliAssert.UsageError(CliRunner.Run(Train(run, "--epochs", "1", "--method", method, flag, value)), expected);
         Assert.False(File.Exists(Path.Combine(run, "config.json")));
     }
 
@@ -139,8 +132,8 @@ public sealed class R2OptionTests : IDisposable
     {
         string run = Path.Combine(_dir, "paths");
         Assert.Equal(0, CliRunner.Run(Train(run, "--epochs", "1")).Code);
-        UsageError(CliRunner.Run("export", "--run", run, "--out", Path.Combine(_dir, "no", "such", "x.pt"), "--format", "pt"), $"the folder {Path.Combine(_dir, "no", "such")} does not exist.");
-        UsageError(CliRunner.Run("predict", "--run", run, "--json", _dir, Path.Combine(_data, "test_batch.bin")), $"--json {_dir} is a folder; give the path of a file to write.");
-        UsageError(CliRunner.Run("learning-curve", "--grid", _dir, "--out", _dir), "--out names the PNG");
+        CliAssert.UsageError(CliRunner.Run("export", "--run", run, "--out", Path.Combine(_dir, "no", "such", "x.pt"), "--format", "pt"), $"the folder {Path.Combine(_dir, "no", "such")} does not exist.");
+        CliAssert.UsageError(CliRunner.Run("predict", "--run", run, "--json", _dir, Path.Combine(_data, "test_batch.bin")), $"--json {_dir} is a folder; give the path of a file to write.");
+        CliAssert.UsageError(CliRunner.Run("learning-curve", "--grid", _dir, "--out", _dir), "--out names the PNG");
     }
 }

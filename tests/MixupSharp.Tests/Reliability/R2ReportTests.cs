@@ -33,12 +33,6 @@ public sealed class R2ReportTests : IDisposable
         return CliRunner.Run(new[] { "compare", "--variants", grid, "--out", Path.Combine(_dir, "cmp"), "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--seeds", "1" }.Concat(more).ToArray());
     }
 
-    private static void UsageError((int Code, string Out, string Err) result, string expected)
-    {
-        Assert.True(result.Code == 2, $"exit {result.Code}: {result.Err}{result.Out}");
-        Assert.Contains(expected, result.Err);
-        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
-    }
 
     [Theory]
     [InlineData("results.md")]
@@ -46,15 +40,15 @@ public sealed class R2ReportTests : IDisposable
     [InlineData("test-error.png")]
     public void R2_Item18_AVariantNamedLikeAReportFileIsRefusedBeforeTraining(string name)
     {
-        UsageError(Compare($$"""[{"name": "erm", "method": "erm"}, {"name": "{{name}}", "method": "mixup"}]"""), $"variant '{name}' is named like a report file of the grid");
+        CliAssert.UsageError(Compare($$"""[{"name": "erm", "method": "erm"}, {"name": "{{name}}", "method": "mixup"}]"""), $"variant '{name}' is named like a report file of the grid");
         Assert.False(Directory.Exists(Path.Combine(_dir, "cmp", "erm")));
     }
 
     [Fact]
     public void R2_Item18_ANameTooLongForAFolderAndSelectByWithoutValidationAreRefusedBeforeTraining()
     {
-        UsageError(Compare($$"""[{"name": "{{new string('x', 300)}}", "method": "erm"}]"""), "has a name of 300 bytes; a folder name takes at most 255");
-        UsageError(Compare("""[{"name": "erm", "method": "erm"}, {"name": "a", "method": "mixup", "group": "g"}]""", "--select-by", "val_error"), "--select-by chooses on the validation set, but variant 'erm' holds none out");
+        CliAssert.UsageError(Compare($$"""[{"name": "{{new string('x', 300)}}", "method": "erm"}]"""), "has a name of 300 bytes; a folder name takes at most 255");
+        CliAssert.UsageError(Compare("""[{"name": "erm", "method": "erm"}, {"name": "a", "method": "mixup", "group": "g"}]""", "--select-by", "val_error"), "--select-by chooses on the validation set, but variant 'erm' holds none out");
         Assert.False(Directory.Exists(Path.Combine(_dir, "cmp", "erm")));
     }
 
@@ -74,7 +68,7 @@ public sealed class R2ReportTests : IDisposable
     [Fact]
     public void R2_Item18_LearningCurveRefusesTheSameGridTwice()
     {
-        UsageError(CliRunner.Run("learning-curve", "--grid", _dir, "--grid", _dir + "/", "--out", Path.Combine(_dir, "x.png")), $"--grid {_dir} is given twice");
+        CliAssert.UsageError(CliRunner.Run("learning-curve", "--grid", _dir, "--grid", _dir + "/", "--out", Path.Combine(_dir, "x.png")), $"--grid {_dir} is given twice");
     }
 
     [Fact]
@@ -98,7 +92,7 @@ public sealed class R2ReportTests : IDisposable
         Assert.Equal(0, CliRunner.Run("train", "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--out", run).Code);
         string json = Path.Combine(_dir, "eval.json");
         File.WriteAllText(json, "mine");
-        UsageError(CliRunner.Run("eval", "--run", run, "--json", json), $"--json {json} already exists; pass --overwrite to replace it.");
+        CliAssert.UsageError(CliRunner.Run("eval", "--run", run, "--json", json), $"--json {json} already exists; pass --overwrite to replace it.");
         Assert.Equal("mine", File.ReadAllText(json));
         Assert.Equal(0, CliRunner.Run("eval", "--run", run, "--json", json, "--overwrite").Code);
         Assert.StartsWith("{", File.ReadAllText(json));

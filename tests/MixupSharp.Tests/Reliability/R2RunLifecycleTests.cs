@@ -115,11 +115,11 @@ public sealed class R2RunLifecycleTests : IDisposable
     public void R2_Item1_ARunKilledAnywhereBetweenItsLastStepAndItsSummaryResumesIntoTheSameFinalSummary(KillPoint point, int epochs)
     {
         string reference = Path.Combine(_dir, "reference");
-        Assert.Equal(RunOutcome.Completed, new Trainer(Options(reference, epochs), new Quiet()).Run(resume: false));
+        Assert.Equal(RunOutcome.Completed, new Trainer(Options(reference, epochs), new SilentObserver()).Run(resume: false));
         var expected = new RunFolder(reference).ReadSummary()!;
 
         string run = Path.Combine(_dir, $"killed-{point}");
-        Assert.Throws<Killed>(() => new Trainer(Options(run, epochs), new Quiet(), new KillIn(run, epochs, point)).Run(resume: false));
+        Assert.Throws<Killed>(() => new Trainer(Options(run, epochs), new SilentObserver(), new KillIn(run, epochs, point)).Run(resume: false));
         Assert.False(File.Exists(RunLock.PathOf(run)));
 
         var resumed = CliRunner.Run("train", "--resume", run);
@@ -167,7 +167,7 @@ public sealed class R2RunLifecycleTests : IDisposable
     public void R2_Item2_AMissingOrCorruptBestValidationFileIsNamedBeforeAnyEpochIsTrained()
     {
         string run = Path.Combine(_dir, "best");
-        Assert.Throws<Killed>(() => new Trainer(Options(run, 3), new Quiet(), new KillIn(run, 1, KillPoint.AfterSummary)).Run(resume: false));
+        Assert.Throws<Killed>(() => new Trainer(Options(run, 3), new SilentObserver(), new KillIn(run, 1, KillPoint.AfterSummary)).Run(resume: false));
         string best = Path.Combine(run, "best-validation.bin");
         byte[] good = File.ReadAllBytes(best);
         byte[] checkpoint = File.ReadAllBytes(Path.Combine(run, "checkpoint.bin"));
@@ -223,7 +223,7 @@ public sealed class R2RunLifecycleTests : IDisposable
         {
             try
             {
-                first = new Trainer(Options(run, 1), new Quiet(), hold).Run(resume: false);
+                first = new Trainer(Options(run, 1), new SilentObserver(), hold).Run(resume: false);
             }
             catch (Exception e)
             {
@@ -299,7 +299,7 @@ public sealed class R2RunLifecycleTests : IDisposable
     {
         string run = Path.Combine(_dir, "early");
         var options = Options(run, 6) with { EarlyStop = 1, LearningRate = 1e-12 };   // no learning: validation never improves after epoch 1
-        Assert.Equal(RunOutcome.Completed, new Trainer(options, new Quiet()).Run(resume: false));
+        Assert.Equal(RunOutcome.Completed, new Trainer(options, new SilentObserver()).Run(resume: false));
         Assert.Equal(2, new RunFolder(run).ReadSummary()!.Validation!.StoppedEarlyAfter);
         var more = CliRunner.Run("train", "--resume", run, "--epochs", "10");
         Assert.True(more.Code == 0, more.Err);
@@ -312,7 +312,7 @@ public sealed class R2RunLifecycleTests : IDisposable
         string run = Path.Combine(_dir, "full-disk");
         Directory.CreateDirectory(run);
         Directory.CreateDirectory(Path.Combine(run, "best-validation.bin"));   // the rename over it fails, as on a full disk
-        var e = Assert.Throws<IOException>(() => new Trainer(Options(run, 1), new Quiet()).Run(resume: false));
+        var e = Assert.Throws<IOException>(() => new Trainer(Options(run, 1), new SilentObserver()).Run(resume: false));
         Assert.Contains($"{Path.Combine(run, "best-validation.bin")} of epoch 1 was not saved", e.Message);
         Assert.Contains("no checkpoint exists yet", e.Message);
         Assert.False(File.Exists(Path.Combine(run, ".best-validation.bin.tmp")));
@@ -326,18 +326,4 @@ public sealed class R2RunLifecycleTests : IDisposable
         return child.Id;
     }
 
-    private sealed class Quiet : ITrainingObserver
-    {
-        public void OnStep(int epoch, int epochs, long step, long steps, double loss, double imagesPerSecond, TimeSpan elapsed)
-        {
-        }
-
-        public void OnEpoch(EpochMetrics metrics, int epochs)
-        {
-        }
-
-        public void Info(string message)
-        {
-        }
-    }
 }

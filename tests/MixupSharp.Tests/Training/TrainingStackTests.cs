@@ -202,20 +202,6 @@ public sealed class TrainingStackTests : IDisposable
         public void Dispose() => Calls.Add("disposed");
     }
 
-    private sealed class Silent : ITrainingObserver
-    {
-        public void OnStep(int epoch, int epochs, long step, long steps, double loss, double imagesPerSecond, TimeSpan elapsed)
-        {
-        }
-
-        public void OnEpoch(EpochMetrics metrics, int epochs)
-        {
-        }
-
-        public void Info(string message)
-        {
-        }
-    }
 
     [Fact]
     public void SinksHearTheStartEveryStepAndEachEpochBeforeAndAfterItsCheckpoint()
@@ -223,7 +209,7 @@ public sealed class TrainingStackTests : IDisposable
         string outDir = Path.Combine(_dir, "sinks");
         var sink = new RecordingSink { _outDir = outDir };
         var options = new TrainingOptions { Dataset = TrainingDataset.Cifar10, DataDir = _data, Model = "fast-resnet", Epochs = 2, BatchSize = 16, OutDir = outDir, Threads = 2 };
-        Assert.Equal(RunOutcome.Completed, new Trainer(options, new Silent(), sink).Run(resume: false));
+        Assert.Equal(RunOutcome.Completed, new Trainer(options, new SilentObserver(), sink).Run(resume: false));
         Assert.Equal(new[] { "start 0", "step", "step", "step", "epoch 1 checkpoint False", "saved 1 checkpoint True", "step", "step", "step", "epoch 2 checkpoint True", "saved 2 checkpoint True", "disposed" }, sink.Calls);
         var folder = new RunFolder(outDir);
         Assert.Equal(2, folder.ReadMetrics().Count);
