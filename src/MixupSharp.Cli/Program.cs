@@ -97,7 +97,7 @@ namespace MixupSharp.Cli
 
         /// <summary>The versions of mixup, the library, TorchSharp and .NET.</summary>
         public static string Version() =>
-            $"mixup {typeof(Cli).Assembly.GetName().Version} (MixupSharp {typeof(MixupSharp.Mixing.Mixup).Assembly.GetName().Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, .NET {Environment.Version})";
+            $"mixup {BuildInfo.Version} (commit {BuildInfo.Commit}; TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, .NET {Environment.Version})";
 
         private static int Completion(string[] args, TextWriter output)
         {

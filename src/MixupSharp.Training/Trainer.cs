@@ -318,7 +318,8 @@ public sealed partial class Trainer
             Normalization = new NormalizationRecord(normalize.Mean, normalize.Std),
             Versions = new Dictionary<string, string>
             {
-                ["mixupsharp"] = typeof(Trainer).Assembly.GetName().Version?.ToString() ?? "?",
+                ["mixupsharp"] = BuildInfo.Version,
+                ["commit"] = BuildInfo.Commit,
                 ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString() ?? "?",
                 ["dotnet"] = Environment.Version.ToString(),
             },

@@ -25,7 +25,12 @@ public sealed class CliConventionsTests : IDisposable
     {
         var version = Run("--version");
         Assert.Equal(0, version.Code);
-        Assert.Matches(@"^mixup \d+\.\d+\.\d+\.\d+ \(MixupSharp \d+\.\d+\.\d+\.\d+, TorchSharp 0\.107\.0\.0, \.NET \d+\.", version.Out);
+        // One version for every assembly (Directory.Build.props) and the commit the build came from, which this
+        // repository holds.
+        var match = System.Text.RegularExpressions.Regex.Match(version.Out, @"^mixup 0\.2\.0 \(commit ([0-9a-f]{12}); TorchSharp 0\.107\.0\.0, \.NET \d+\.");
+        Assert.True(match.Success, version.Out);
+        Assert.Equal(0, ProcessRunner.Run("git", $"cat-file -e {match.Groups[1].Value}^{{commit}}", RepoPaths.RepoRoot, TimeSpan.FromSeconds(30)).ExitCode);
+        Assert.Equal("0.2.0", typeof(MixupSharp.Mixing.Mixup).Assembly.GetName().Version!.ToString(3));
 
         var bare = Run();
         Assert.Equal(2, bare.Code);

@@ -70,6 +70,8 @@ public sealed class TrainingStackTests : IDisposable
         Assert.True(trained.Code == 0, trained.Err + trained.Out);
         var config = new RunFolder(run).ReadConfig();
         Assert.Same(KnownMethods.Find("toy-shift"), config.Options.Method);
+        Assert.Equal("0.2.0", config.Versions!["mixupsharp"]);                     // not the SDK's default 1.0.0.0
+        Assert.Matches("^([0-9a-f]{12}|unknown)$", config.Versions["commit"]);
         Assert.Equal(0.5, config.Options.Get(ToyShiftMethod.Shift));
 
         string grid = Path.Combine(_dir, "grid.json");
