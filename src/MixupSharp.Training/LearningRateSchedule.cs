@@ -15,12 +15,14 @@ public static class LearningRateSchedule
         {
             ScheduleKind.Step => options.LearningRate * Math.Pow(options.Gamma, epoch / Math.Max(1, options.StepSize)),
             ScheduleKind.MultiStep => options.LearningRate * Math.Pow(options.Gamma, options.Milestones.Count(m => epoch >= m)),
-            ScheduleKind.Cosine => options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress / options.Epochs))),
+            // With the default --min-lr 0 this is the formula's first form to the bit: 0 + (lr − 0)·… = lr·….
+            ScheduleKind.Cosine => options.MinLearningRate + ((options.LearningRate - options.MinLearningRate) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress / options.Epochs)))),
             _ => options.LearningRate,
         };
         if (options.WarmupEpochs > 0 && progress < options.WarmupEpochs)
         {
-            rate *= progress / options.WarmupEpochs;
+            // Linear from --warmup-lr to the scheduled rate; with the default 0 it is rate·(progress / warm-up), as before.
+            rate = options.WarmupLearningRate + ((rate - options.WarmupLearningRate) * (progress / options.WarmupEpochs));
         }
 
         return rate;

@@ -110,7 +110,7 @@ public sealed partial class Trainer
         }
 
         model.to(device);
-        using var optimizer = optim.SGD(model.parameters(), o.LearningRate, o.Momentum, weight_decay: o.WeightDecay, nesterov: o.Nesterov);
+        using var optimizer = Optimizers.Create(o, model);
         using var dataRng = new Generator((ulong)((o.Seed * 2) + 1));
         using var augmentationRng = new Generator((ulong)((o.Seed * 2) + 2));
         string hash = ConfigFingerprint.Of(o);
@@ -208,6 +208,11 @@ public sealed partial class Trainer
 
                     optimizer.zero_grad();
                     loss.backward();
+                    if (o.ClipGrad is { } maxNorm)
+                    {
+                        nn.utils.clip_grad_norm_(model.parameters(), maxNorm);
+                    }
+
                     optimizer.step();
                     lossSum += value;
                     steps++;

@@ -107,8 +107,30 @@ public sealed record TrainingOptions
     /// <summary>Decay factor of step schedules.</summary>
     public double Gamma { get; init; } = 0.1;
 
-    /// <summary>Linear warm-up epochs (from 0 to the initial rate).</summary>
+    /// <summary>Linear warm-up epochs (from <see cref="WarmupLearningRate"/> to the scheduled rate).</summary>
     public double WarmupEpochs { get; init; }
+
+    /// <summary>The rate warm-up starts from (timm's <c>--warmup-lr</c>); 0 by default, as before it existed.</summary>
+    public double WarmupLearningRate { get; init; }
+
+    /// <summary>The rate the cosine schedule ends at (timm's <c>--min-lr</c>).</summary>
+    public double MinLearningRate { get; init; }
+
+    /// <summary>The optimizer: SGD (default) or AdamW.</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<OptimizerKind>))]
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>AdamW's β1 and β2 (<c>--opt-betas</c>, timm's defaults).</summary>
+    public IReadOnlyList<double> OptimizerBetas { get; init; } = new[] { 0.9, 0.999 };
+
+    /// <summary>AdamW's ε (<c>--opt-eps</c>).</summary>
+    public double OptimizerEps { get; init; } = 1e-8;
+
+    /// <summary>No weight decay on biases and normalization weights (one-dimensional parameters), as DeiT and ConvNeXt train.</summary>
+    public bool NoDecayNormBias { get; init; }
+
+    /// <summary>Clip the gradients' global ℓ2 norm to this value before each step; null: no clipping.</summary>
+    public double? ClipGrad { get; init; }
 
     /// <summary>Train on a stratified subset of this many images; null: all.</summary>
     public long? TrainSubset { get; init; }
@@ -254,6 +276,12 @@ public sealed record TrainingOptions
             ("augmix-width", Policy == TrainingPolicy.AugMix || JsdViews == JsdViews.AugMix, $"applies to --policy augmix or --jsd-views augmix; got --policy {policy}."),
             ("jsd-views", JsdWeight > 0, "needs --jsd-weight > 0 (the views feed the Jensen–Shannon term)."),
             ("validation-seed", Validation is not null, "needs --validation N (it seeds the validation draw)."),
+            ("opt-betas", Optimizer == OptimizerKind.AdamW, "applies to --optimizer adamw."),
+            ("opt-eps", Optimizer == OptimizerKind.AdamW, "applies to --optimizer adamw."),
+            ("momentum", Optimizer == OptimizerKind.Sgd, "applies to --optimizer sgd (AdamW has --opt-betas)."),
+            ("nesterov", Optimizer == OptimizerKind.Sgd, "applies to --optimizer sgd."),
+            ("min-lr", Schedule == ScheduleKind.Cosine, "applies to --schedule cosine."),
+            ("warmup-lr", WarmupEpochs > 0, "needs --warmup-epochs > 0 (it is where the warm-up starts)."),
         };
         var names = given.Select(g => g.Replace('_', '-')).ToHashSet(StringComparer.Ordinal);
         foreach (var (option, acts, needs) in dependent)
@@ -281,6 +309,14 @@ public sealed record TrainingOptions
         Require(LearningRate > 0 && !double.IsInfinity(LearningRate), "lr", $"must be positive; got {LearningRate}.");
         Require(Momentum >= 0 && Momentum < 1, "momentum", $"must be in [0, 1); got {Momentum}.");
         Require(WeightDecay >= 0, "weight-decay", $"must be ≥ 0; got {WeightDecay}.");
+        Require(WarmupLearningRate >= 0 && double.IsFinite(WarmupLearningRate), "warmup-lr", $"must be ≥ 0; got {WarmupLearningRate}.");
+        Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, "min-lr", $"must be between 0 and --lr ({LearningRate}); got {MinLearningRate}.");
+        Require(MinLearningRate == 0 || Schedule == ScheduleKind.Cosine, "min-lr", "applies to --schedule cosine.");
+        Require(System.Enum.IsDefined(Optimizer), "optimizer", $"must be sgd or adamw; got {Optimizer}.");
+        Require(OptimizerBetas.Count == 2 && OptimizerBetas.All(b => b >= 0 && b < 1), "opt-betas", $"must be two numbers in [0, 1), e.g. 0.9,0.999; got {string.Join(",", OptimizerBetas)}.");
+        Require(OptimizerEps > 0 && double.IsFinite(OptimizerEps), "opt-eps", $"must be positive; got {OptimizerEps}.");
+        Require(Optimizer == OptimizerKind.AdamW || (OptimizerBetas.SequenceEqual(new[] { 0.9, 0.999 }) && OptimizerEps == 1e-8), OptimizerBetas.SequenceEqual(new[] { 0.9, 0.999 }) ? "opt-eps" : "opt-betas", "applies to --optimizer adamw.");
+        Require(ClipGrad is null || (ClipGrad > 0 && double.IsFinite(ClipGrad.Value)), "clip-grad", $"must be a positive norm; got {ClipGrad}.");
         Require(Alpha >= 0, "alpha", $"must be ≥ 0; got {Alpha}.");
         Require(Probability >= 0 && Probability <= 1, "prob", $"must be in [0, 1]; got {Probability}.");
         Require(SwitchProbability >= 0 && SwitchProbability <= 1, "switch-prob", $"must be in [0, 1]; got {SwitchProbability}.");

@@ -1,0 +1,49 @@
+using System.Collections.Generic;
+using System.Linq;
+using MixupSharp.Training.Models;
+using MixupSharp.Training.Options;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MixupSharp.Training;
+
+/// <summary>
+/// The optimizer of a run: SGD (momentum, Nesterov, L2 weight decay) or AdamW (decoupled weight decay, betas, ε), with
+/// the weight decay off for biases and normalization weights when <see cref="TrainingOptions.NoDecayNormBias"/> is set.
+/// </summary>
+public static class Optimizers
+{
+    /// <summary>The optimizer over <paramref name="model"/>'s parameters.</summary>
+    public static OptimizerHelper Create(TrainingOptions o, StagedModel model)
+    {
+        double beta1 = o.OptimizerBetas[0], beta2 = o.OptimizerBetas[1];
+        if (!o.NoDecayNormBias)
+        {
+            // One group, exactly as runs were always built (the golden runs pin SGD's bytes).
+            return o.Optimizer == OptimizerKind.AdamW
+                ? optim.AdamW(model.parameters(), o.LearningRate, beta1, beta2, o.OptimizerEps, o.WeightDecay)
+                : optim.SGD(model.parameters(), o.LearningRate, o.Momentum, weight_decay: o.WeightDecay, nesterov: o.Nesterov);
+        }
+
+        var (decay, noDecay) = Split(model);
+        return o.Optimizer == OptimizerKind.AdamW
+            ? optim.AdamW(
+                new[] { new AdamW.ParamGroup(decay, new AdamW.Options { weight_decay = o.WeightDecay }), new AdamW.ParamGroup(noDecay, new AdamW.Options { weight_decay = 0 }) },
+                o.LearningRate, beta1, beta2, o.OptimizerEps, o.WeightDecay)
+            : optim.SGD(
+                new[] { new SGD.ParamGroup(decay, new SGD.Options { weight_decay = o.WeightDecay }), new SGD.ParamGroup(noDecay, new SGD.Options { weight_decay = 0 }) },
+                o.LearningRate, o.Momentum, weight_decay: o.WeightDecay, nesterov: o.Nesterov);
+    }
+
+    /// <summary>
+    /// The parameters that take weight decay (weights of convolutions and linear layers) and those that do not: every
+    /// one-dimensional parameter (biases, BatchNorm/LayerNorm weights), as timm's <c>param_groups_weight_decay</c> splits them.
+    /// </summary>
+    public static (IReadOnlyList<Parameter> Decay, IReadOnlyList<Parameter> NoDecay) Split(StagedModel model)
+    {
+        var all = model.named_parameters().Select(p => (Name: p.name, Value: p.parameter)).ToList();
+        bool exempt((string Name, Parameter Value) p) => p.Value.dim() <= 1 || p.Name.EndsWith(".bias", System.StringComparison.Ordinal);
+        return (all.Where(p => !exempt(p)).Select(p => p.Value).ToList(), all.Where(exempt).Select(p => p.Value).ToList());
+    }
+}
