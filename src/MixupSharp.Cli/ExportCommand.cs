@@ -31,7 +31,7 @@ public static class ExportCommand
         var format = TrainCommand.Choice<ExportFormat>("format", s.Format);
         string path = s.Out ?? Path.Combine(s.Run, "model" + ModelExport.Extension(format));
         OutputFile.Check("--out", path, s.Overwrite);
-        var trained = TrainedModel.Load(s.Run, CPU);
+        var trained = TrainedModel.Load(s.Run, CPU, ema: s.Ema);
         using (trained.Model)
         {
             ModelExport.Save(trained.Model, format, path);
@@ -47,6 +47,7 @@ public static class ExportCommand
             .Add("--run", "DIR", "the run folder (with config.json and checkpoint.bin); required", v => s.Run = v)
             .Add("--format", "NAME", "safetensors (default) or pt", v => s.Format = v)
             .Add("--out", "FILE", "the file to write (default DIR/model.safetensors or DIR/model.pt)", v => s.Out = v)
+            .Switch("--ema", "export the moving average of the weights (a run trained with --model-ema) instead of the weights", () => s.Ema = true)
             .Switch("--overwrite", "replace an existing file (never anything that is not a regular file)", () => s.Overwrite = true);
 
     private sealed class Settings
@@ -58,5 +59,7 @@ public static class ExportCommand
         public string? Out { get; set; }
 
         public bool Overwrite { get; set; }
+
+        public bool Ema { get; set; }
     }
 }

@@ -50,6 +50,7 @@ public static class TrainCommand
             .Add("--opt-betas", "B1,B2", "adamw: beta1,beta2 (default 0.9,0.999)", v => Set(o => o with { OptimizerBetas = v.Split(',').Select(OptionTable.Double).ToArray() }))
             .Add("--opt-eps", "E", "adamw: epsilon (default 1e-8)", v => Set(o => o with { OptimizerEps = OptionTable.Double(v) }))
             .Switch("--no-decay-norm-bias", "no weight decay on biases and normalization weights (DeiT/ConvNeXt practice)", () => Set(o => o with { NoDecayNormBias = true }))
+            .Add("--model-ema", "DECAY", "keep a moving average of the weights (decay per step, e.g. 0.9998), evaluated every epoch beside them (ema_* columns), checkpointed, exported with export --ema", v => Set(o => o with { ModelEma = OptionTable.Double(v) }))
             .Add("--clip-grad", "NORM", "clip the gradients' global L2 norm to NORM before each step (default: off)", v => Set(o => o with { ClipGrad = OptionTable.Double(v) }))
             .Add("--schedule", "NAME", "cosine (default), step, multistep, constant", v => Set(o => o with { Schedule = Choice<ScheduleKind>("--schedule", v) }))
             .Add("--milestones", "E1,E2", "multistep: epochs after which lr is multiplied by --gamma", v => Set(o => o with { Milestones = v.Split(',').Select(OptionTable.Int).ToArray() }))

@@ -88,8 +88,8 @@ public static class Checkpoint
     // NaN is a legal state (no best test error before the first epoch ends), so named literals are allowed.
     private static readonly JsonSerializerOptions StateJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    /// <summary>Writes a checkpoint atomically.</summary>
-    public static void Save(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state)
+    /// <summary>Writes a checkpoint atomically; with <paramref name="ema"/>, the weights' moving average as a last block.</summary>
+    public static void Save(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state, nn.Module? ema = null)
     {
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
@@ -106,6 +106,12 @@ public static class Checkpoint
             }
 
             WriteBlock(writer, optimizerBytes.ToArray());
+            if (ema is not null)
+            {
+                using var emaBytes = new MemoryStream();
+                ema.save(emaBytes);
+                WriteBlock(writer, emaBytes.ToArray());
+            }
         }
 
         byte[] content = body.ToArray();
@@ -136,7 +142,11 @@ public static class Checkpoint
 
     /// <summary>Reads a checkpoint into <paramref name="model"/> and <paramref name="optimizer"/>, returning the training state.</summary>
     /// <exception cref="CheckpointException">Missing, truncated, not a checkpoint, or its checksum does not match.</exception>
-    public static TrainingState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
+    /// <param name="path">checkpoint.bin.</param>
+    /// <param name="model">The model, whose weights are read.</param>
+    /// <param name="optimizer">The run's optimizer, whose state is read.</param>
+    /// <param name="ema">The run's moving average (<c>--model-ema</c>), read from the checkpoint's last block.</param>
+    public static TrainingState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, nn.Module? ema = null)
     {
         if (!File.Exists(path))
         {
@@ -169,6 +179,17 @@ public static class Checkpoint
             using (var optimizerReader = new BinaryReader(new MemoryStream(ReadBlock(reader))))
             {
                 optimizer.load_state_dict(optimizerReader);
+            }
+
+            if (ema is not null)
+            {
+                if (reader.BaseStream.Position >= reader.BaseStream.Length)
+                {
+                    throw new CheckpointException($"{path} holds no moving average of the weights (the run was not trained with --model-ema).");
+                }
+
+                using var emaStream = new MemoryStream(ReadBlock(reader));
+                ema.load(emaStream);
             }
 
             return state;

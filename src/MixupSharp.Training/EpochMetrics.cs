@@ -11,6 +11,7 @@ namespace MixupSharp.Training;
 /// <param name="MemorizedFraction">With label noise: the fraction of flipped labels the model reproduces.</param>
 /// <param name="Validation">The validation set's metrics (<c>--validation</c>); null without one.</param>
 /// <param name="TrainError">The error on the training sample (<c>--train-error-every</c>): NaN in epochs it skips; null when off.</param>
+/// <param name="Ema">With <c>--model-ema</c>: the averaged weights' test metrics (not evaluated in the epochs the raw ones are not) and validation metrics; null without.</param>
 public sealed record EpochMetrics(
     int Epoch,
     double LearningRate,
@@ -21,4 +22,10 @@ public sealed record EpochMetrics(
     double PeakMemoryMb,
     double? MemorizedFraction,
     EvaluationResult? Validation = null,
-    double? TrainError = null);
+    double? TrainError = null,
+    EmaMetrics? Ema = null);
+
+/// <summary>The metrics of the weights' moving average in one epoch (<c>--model-ema</c>).</summary>
+/// <param name="Test">The test set's metrics (<see cref="EvaluationResult.NotEvaluated"/> when the raw weights' are too).</param>
+/// <param name="Validation">The validation set's metrics; null without a validation set.</param>
+public sealed record EmaMetrics(EvaluationResult Test, EvaluationResult? Validation);

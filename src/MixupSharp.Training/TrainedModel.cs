@@ -15,7 +15,10 @@ namespace MixupSharp.Training;
 public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, Normalize Normalize)
 {
     /// <summary>The model of a run folder (config.json and the weights of checkpoint.bin) on <paramref name="device"/>.</summary>
-    public static TrainedModel Load(string runDir, Device device)
+    /// <param name="runDir">The run folder.</param>
+    /// <param name="device">Where the model goes.</param>
+    /// <param name="ema">Load the weights' moving average instead (a run trained with <c>--model-ema</c>).</param>
+    public static TrainedModel Load(string runDir, Device device, bool ema = false)
     {
         var folder = new RunFolder(runDir);
         var config = folder.ReadConfig();
@@ -27,8 +30,26 @@ public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, No
         var model = ModelFactory.Create(options.Model, channels, size, config.Classes.Count);
         try
         {
-            using var optimizer = optim.SGD(model.parameters(), options.LearningRate, options.Momentum);
-            Checkpoint.Load(folder.CheckpointPath, model, optimizer);
+            if (ema && options.ModelEma is null)
+            {
+                throw new ArgumentException($"{runDir} was not trained with --model-ema, so it has no moving average to load.");
+            }
+
+            // The run's own optimizer reads the checkpoint's optimizer block (an AdamW state does not fit SGD).
+            using var optimizer = Optimizers.Create(options, model);
+            using var average = ema ? ModelFactory.Create(options.Model, channels, size, config.Classes.Count) : null;
+            Checkpoint.Load(folder.CheckpointPath, model, optimizer, average);
+            if (average is not null)
+            {
+                using (torch.no_grad())
+                {
+                    foreach (var (name, tensor) in model.state_dict())
+                    {
+                        tensor.copy_(average.state_dict()[name]);
+                    }
+                }
+            }
+
             model.to(device);
             model.eval();
             return new TrainedModel(options, model, normalize);

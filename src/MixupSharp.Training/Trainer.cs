@@ -111,6 +111,7 @@ public sealed partial class Trainer
 
         model.to(device);
         using var optimizer = Optimizers.Create(o, model);
+        using var ema = o.ModelEma is { } decay ? new ModelEma(model, () => ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)imageSize, train.NumClasses), decay) : null;
         using var dataRng = new Generator((ulong)((o.Seed * 2) + 1));
         using var augmentationRng = new Generator((ulong)((o.Seed * 2) + 2));
         string hash = ConfigFingerprint.Of(o);
@@ -118,7 +119,7 @@ public sealed partial class Trainer
         var state = new TrainingState { ConfigHash = hash };
         if (resume)
         {
-            state = Checkpoint.Load(folder.CheckpointPath, model, optimizer);
+            state = Checkpoint.Load(folder.CheckpointPath, model, optimizer, ema?.Model);
             if (state.ConfigHash != hash)
             {
                 throw new CheckpointException($"{folder.CheckpointPath} was written by a run with configuration {state.ConfigHash}; this one is {hash}. Resume with the run's own config.json.");
@@ -176,7 +177,7 @@ public sealed partial class Trainer
                             Epoch = epoch, Step = step, Order = order, EpochLossSum = lossSum, EpochSteps = steps, EpochImages = images,
                             EpochSeconds = seconds + clock.Elapsed.TotalSeconds,
                         };
-                        Save(folder, model, optimizer, Checkpoint.WithGenerators(partial, dataRng, augmentationRng), $"at epoch {epoch + 1}, step {step}");
+                        Save(folder, model, optimizer, ema, Checkpoint.WithGenerators(partial, dataRng, augmentationRng), $"at epoch {epoch + 1}, step {step}");
                         WriteSummary(folder, hash, partial, null, completed: false);
                         Info($"stopped at epoch {epoch + 1}, step {step}; checkpoint saved in {folder.CheckpointPath}");
                         return RunOutcome.Interrupted;
@@ -214,6 +215,7 @@ public sealed partial class Trainer
                     }
 
                     optimizer.step();
+                    ema?.Update(model);
                     lossSum += value;
                     steps++;
                     images += augmented.Inputs.shape[0];
@@ -245,7 +247,10 @@ public sealed partial class Trainer
             double? memorized = data.Flipped is { } flipped ? Evaluator.Memorized(model, train, flipped, normalize, device) : null;
             double? trainError = data.TrainSample is not { } sample ? null
                 : (epoch + 1) % o.TrainErrorEvery == 0 || last ? Evaluator.Evaluate(model, sample, normalize, device).Error : double.NaN;
-            var metrics = new EpochMetrics(epoch + 1, lr, lossSum / Math.Max(1, steps), evaluation, images / Math.Max(epochSeconds, 1e-9), epochSeconds, PeakMemoryMb(), memorized, validated, trainError);
+            var averaged = ema is null ? null : new EmaMetrics(
+                evaluation.Evaluated ? Evaluator.Evaluate(ema.Model, test, normalize, device) : EvaluationResult.NotEvaluated(train.NumClasses),
+                validation is null ? null : Evaluator.Evaluate(ema.Model, validation, normalize, device));
+            var metrics = new EpochMetrics(epoch + 1, lr, lossSum / Math.Max(1, steps), evaluation, images / Math.Max(epochSeconds, 1e-9), epochSeconds, PeakMemoryMb(), memorized, validated, trainError, averaged);
             bool best = evaluation.Evaluated && (double.IsNaN(state.BestTestError) || evaluation.Error < state.BestTestError);
             state = state with
             {
@@ -261,7 +266,7 @@ public sealed partial class Trainer
                 sink.OnEpoch(epochReport);
             }
 
-            Save(folder, model, optimizer, Checkpoint.WithGenerators(state, dataRng, augmentationRng), $"of epoch {epoch + 1}");
+            Save(folder, model, optimizer, ema, Checkpoint.WithGenerators(state, dataRng, augmentationRng), $"of epoch {epoch + 1}");
             var bestTest = last && validation is not null ? EvaluateBestValidation(folder, o, train, test, normalize, device) : null;
             WriteSummary(folder, hash, state, metrics, completed: last, validation?.Count, bestTest);
             foreach (var sink in sinks)
@@ -274,12 +279,12 @@ public sealed partial class Trainer
     }
 
     /// <summary>Writes the checkpoint; a failure says which one was not saved and that the previous one is intact.</summary>
-    private static void Save(RunFolder folder, StagedModel model, optim.Optimizer optimizer, TrainingState state, string which)
+    private static void Save(RunFolder folder, StagedModel model, optim.Optimizer optimizer, ModelEma? ema, TrainingState state, string which)
     {
         bool previous = folder.HasCheckpoint;
         try
         {
-            Checkpoint.Save(folder.CheckpointPath, model, (TorchSharp.Modules.OptimizerHelper)optimizer, state);
+            Checkpoint.Save(folder.CheckpointPath, model, (TorchSharp.Modules.OptimizerHelper)optimizer, state, ema?.Model);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -132,6 +132,9 @@ public sealed record TrainingOptions
     /// <summary>Clip the gradients' global ℓ2 norm to this value before each step; null: no clipping.</summary>
     public double? ClipGrad { get; init; }
 
+    /// <summary>Keep an exponential moving average of the weights with this decay per step (<see cref="ModelEma"/>); null: none.</summary>
+    public double? ModelEma { get; init; }
+
     /// <summary>Train on a stratified subset of this many images; null: all.</summary>
     public long? TrainSubset { get; init; }
 
@@ -317,6 +320,7 @@ public sealed record TrainingOptions
         Require(OptimizerEps > 0 && double.IsFinite(OptimizerEps), "opt-eps", $"must be positive; got {OptimizerEps}.");
         Require(Optimizer == OptimizerKind.AdamW || (OptimizerBetas.SequenceEqual(new[] { 0.9, 0.999 }) && OptimizerEps == 1e-8), OptimizerBetas.SequenceEqual(new[] { 0.9, 0.999 }) ? "opt-eps" : "opt-betas", "applies to --optimizer adamw.");
         Require(ClipGrad is null || (ClipGrad > 0 && double.IsFinite(ClipGrad.Value)), "clip-grad", $"must be a positive norm; got {ClipGrad}.");
+        Require(ModelEma is null || (ModelEma > 0 && ModelEma < 1), "model-ema", $"must be a decay in (0, 1), e.g. 0.9998; got {ModelEma}.");
         Require(Alpha >= 0, "alpha", $"must be ≥ 0; got {Alpha}.");
         Require(Probability >= 0 && Probability <= 1, "prob", $"must be in [0, 1]; got {Probability}.");
         Require(SwitchProbability >= 0 && SwitchProbability <= 1, "switch-prob", $"must be in [0, 1]; got {SwitchProbability}.");

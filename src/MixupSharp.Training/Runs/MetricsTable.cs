@@ -25,6 +25,12 @@ public static class MetricsTable
     /// <summary>The training-error column (runs with <c>--train-error-every</c>), after the validation columns.</summary>
     public const string TrainErrorColumn = "train_error";
 
+    /// <summary>The weights' moving average (runs with <c>--model-ema</c>), after the training error: test, then validation.</summary>
+    public static readonly string[] EmaColumns = { "ema_test_error", "ema_test_nll", "ema_test_ece" };
+
+    /// <summary>The moving average's validation columns (runs with <c>--model-ema</c> and a validation set).</summary>
+    public static readonly string[] EmaValidationColumns = { "ema_val_error", "ema_val_nll", "ema_val_ece" };
+
     /// <summary>The rows of <paramref name="path"/> as numbers by column (empty cells are NaN); none when there is no file.</summary>
     public static IReadOnlyList<Dictionary<string, double>> Read(string path)
     {
@@ -80,6 +86,8 @@ public static class MetricsTable
         string.Join(",", Columns
             .Concat(m.Validation is not null ? ValidationColumns : Array.Empty<string>())
             .Concat(m.TrainError is not null ? new[] { TrainErrorColumn } : Array.Empty<string>())
+            .Concat(m.Ema is not null ? EmaColumns : Array.Empty<string>())
+            .Concat(m.Ema?.Validation is not null ? EmaValidationColumns : Array.Empty<string>())
             .Concat(classNames.Select(n => "acc_" + n.Replace(',', ' ').Replace(' ', '_'))));
 
     private static string Cells(EpochMetrics m)
@@ -99,6 +107,15 @@ public static class MetricsTable
         if (m.TrainError is { } t)
         {
             cells.Add(Number(t));
+        }
+
+        if (m.Ema is { } ema)
+        {
+            cells.AddRange(new[] { Number(ema.Test.Error), Number(ema.Test.Nll), Number(ema.Test.Ece) });
+            if (ema.Validation is { } ev)
+            {
+                cells.AddRange(new[] { Number(ev.Error), Number(ev.Nll), Number(ev.Ece) });
+            }
         }
 
         cells.AddRange(m.Test.PerClassAccuracy.Select(a => double.IsNaN(a) ? string.Empty : a.ToString("g6", c)));

@@ -131,4 +131,62 @@ public sealed class OptimizationTests : IDisposable
         CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "x"), "--epochs", "1", "--optimizer", "adamw", "--momentum", "0.8")), "--momentum applies to --optimizer sgd");
         CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "x"), "--epochs", "1", "--warmup-lr", "0.01")), "--warmup-lr needs --warmup-epochs > 0");
     }
+
+    [Fact]
+    public void TheMovingAverageStepsAsTimmsModelEmaV2()
+    {
+        using var model = ModelFactory.Create("fast-resnet", 3, 32, 10);
+        using var ema = new ModelEma(model, () => ModelFactory.Create("fast-resnet", 3, 32, 10), 0.75);
+        var start = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        using (torch.no_grad())
+        {
+            foreach (var p in model.parameters())
+            {
+                p.add_(1.0);
+            }
+        }
+
+        ema.Update(model);
+        foreach (var (name, averaged) in ema.Model.state_dict())
+        {
+            var expected = torch.is_floating_point(averaged) ? (start[name] * 0.75) + (model.state_dict()[name] * 0.25) : model.state_dict()[name];
+            Assert.True(torch.allclose(averaged, expected, rtol: 1e-6, atol: 1e-6), name);
+        }
+    }
+
+    [Fact]
+    public void AnEmaRunRecordsItsColumnsResumesExactlyAndExportsTheAverage()
+    {
+        string straight = Path.Combine(_dir, "ema");
+        var whole = CliRunner.Run(Train(straight, "--epochs", "2", "--model-ema", "0.9", "--validation", "10"));
+        Assert.True(whole.Code == 0, whole.Err);
+        var rows = new RunFolder(straight).ReadMetrics();
+        Assert.All(new[] { "ema_test_error", "ema_test_nll", "ema_test_ece", "ema_val_error" }, c => Assert.True(rows[^1].ContainsKey(c), c));
+        Assert.True(double.IsFinite(rows[^1]["ema_test_error"]) && double.IsFinite(rows[0]["ema_val_error"]));
+        Assert.Contains("val_ece,ema_test_error,ema_test_nll,ema_test_ece,ema_val_error,ema_val_nll,ema_val_ece,acc_", File.ReadAllLines(Path.Combine(straight, "metrics.csv"))[0]);
+
+        // Stopped after its first epoch, then resumed: the same metrics, the average's included.
+        var config = new RunFolder(straight).ReadConfig().Options;
+        string split = Path.Combine(_dir, "ema-split");
+        using (var stop = new System.Threading.CancellationTokenSource())
+        {
+            Assert.Equal(RunOutcome.Interrupted, new Trainer(config with { OutDir = split }, new SilentObserver(), new StopAfterFirstEpoch(stop)).Run(resume: false, stop.Token));
+        }
+
+        Assert.Equal(0, CliRunner.Run("train", "--resume", split).Code);
+        Assert.Equal(Grids.TinyGrid.MetricsWithoutTiming(_dir, "ema"), Grids.TinyGrid.MetricsWithoutTiming(_dir, "ema-split"));
+
+        // export --ema writes the average, which is not the raw weights.
+        Assert.Equal(0, CliRunner.Run("export", "--run", straight, "--format", "pt", "--out", Path.Combine(_dir, "raw.pt")).Code);
+        Assert.Equal(0, CliRunner.Run("export", "--run", straight, "--format", "pt", "--ema", "--out", Path.Combine(_dir, "ema.pt")).Code);
+        var raw = MixupSharp.Training.Interop.ModelImport.Read(Path.Combine(_dir, "raw.pt"));
+        var averaged = MixupSharp.Training.Interop.ModelImport.Read(Path.Combine(_dir, "ema.pt"));
+        Assert.Equal(raw.Keys.OrderBy(k => k), averaged.Keys.OrderBy(k => k));
+        Assert.Contains(raw.Keys, k => !torch.equal(raw[k], averaged[k]).all().item<bool>());
+
+        string plain = Path.Combine(_dir, "plain");
+        Assert.Equal(0, CliRunner.Run(Train(plain, "--epochs", "1")).Code);
+        CliAssert.OneLineError(CliRunner.Run("export", "--run", plain, "--ema", "--out", Path.Combine(_dir, "none.pt")), 1, "was not trained with --model-ema");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "bad-ema"), "--epochs", "1", "--model-ema", "1")), "--model-ema must be a decay in (0, 1)");
+    }
 }
