@@ -35,6 +35,7 @@ public static class TrainCommand
             .Add("--policy", "NAME", "per-sample policy augmentation before the method: none (default), randaugment, trivialaugment, autoaugment, augmix", v => Set(o => o with { Policy = Choice<TrainingPolicy>("policy", v) }))
             .Add("--ra-ops", "N", "randaugment: operations per sample (default 2)", v => Set(o => o with { RaOps = OptionTable.Int(v) }))
             .Add("--ra-magnitude", "M", "randaugment: magnitude bin 0-30 (default 9)", v => Set(o => o with { RaMagnitude = OptionTable.Int(v) }))
+            .Add("--ra-mstd", "S", "randaugment: std of the magnitude's normal noise in bins (default 0; timm's mstd 0.5 is about 1.5 of our 31 bins)", v => Set(o => o with { RaMagnitudeStd = OptionTable.Double(v) }))
             .Add("--aa-policy", "NAME", "autoaugment: imagenet (default), cifar10, svhn", v => Set(o => o with { AaPolicy = Choice<MixupSharp.Policies.AutoAugmentPolicy>("aa-policy", v) }))
             .Add("--augmix-severity", "S", "augmix (policy or jsd views): severity 1-10 (default 3)", v => Set(o => o with { AugmixSeverity = OptionTable.Int(v) }))
             .Add("--augmix-width", "K", "augmix (policy or jsd views): chains mixed (default 3)", v => Set(o => o with { AugmixWidth = OptionTable.Int(v) }))
@@ -47,7 +48,7 @@ public static class TrainCommand
             .Switch("--nesterov", "Nesterov momentum", () => Set(o => o with { Nesterov = true }))
             .Add("--weight-decay", "X", "weight decay (default 5e-4; decoupled from the gradient with adamw)", v => Set(o => o with { WeightDecay = OptionTable.Double(v) }))
             .Add("--optimizer", "NAME", "sgd (default) or adamw", v => Set(o => o with { Optimizer = Choice<OptimizerKind>("optimizer", v) }))
-            .Add("--opt-betas", "B1,B2", "adamw: beta1,beta2 (default 0.9,0.999)", v => Set(o => o with { OptimizerBetas = v.Split(',').Select(OptionTable.Double).ToArray() }))
+            .Add("--opt-betas", "B1,B2", "adamw: beta1,beta2 (default 0.9,0.999)", v => Set(o => Betas(o, v)))
             .Add("--opt-eps", "E", "adamw: epsilon (default 1e-8)", v => Set(o => o with { OptimizerEps = OptionTable.Double(v) }))
             .Switch("--no-decay-norm-bias", "no weight decay on biases and normalization weights (DeiT/ConvNeXt practice)", () => Set(o => o with { NoDecayNormBias = true }))
             .Add("--model-ema", "DECAY", "keep a moving average of the weights (decay per step, e.g. 0.9998), evaluated every epoch beside them (ema_* columns), checkpointed, exported with export --ema", v => Set(o => o with { ModelEma = OptionTable.Double(v) }))
@@ -83,6 +84,15 @@ public static class TrainCommand
         }
 
         return table;
+    }
+
+    /// <summary>--opt-betas B1,B2: two numbers, or a usage error naming the flag.</summary>
+    private static TrainingOptions Betas(TrainingOptions o, string value)
+    {
+        var parts = value.Split(',');
+        return parts.Length == 2
+            ? o with { AdamBeta1 = OptionTable.Double(parts[0]), AdamBeta2 = OptionTable.Double(parts[1]) }
+            : throw new InvalidOptionException("opt-betas", $"must be two numbers in [0, 1), e.g. 0.9,0.999; got '{value}'.");
     }
 
     /// <summary>The verb's full option table (for help and shell completion).</summary>

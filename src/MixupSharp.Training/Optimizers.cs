@@ -17,7 +17,7 @@ public static class Optimizers
     /// <summary>The optimizer over <paramref name="model"/>'s parameters.</summary>
     public static OptimizerHelper Create(TrainingOptions o, StagedModel model)
     {
-        double beta1 = o.OptimizerBetas[0], beta2 = o.OptimizerBetas[1];
+        double beta1 = o.AdamBeta1, beta2 = o.AdamBeta2;
         if (!o.NoDecayNormBias)
         {
             // One group, exactly as runs were always built (the golden runs pin SGD's bytes).

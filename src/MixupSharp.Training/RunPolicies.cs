@@ -13,7 +13,7 @@ public static class RunPolicies
         System.ArgumentNullException.ThrowIfNull(options);
         return options.Policy switch
         {
-            TrainingPolicy.RandAugment => PipelineStep.Of(new RandAugment(new RandAugmentOptions { NumOps = options.RaOps, Magnitude = options.RaMagnitude })),
+            TrainingPolicy.RandAugment => PipelineStep.Of(new RandAugment(new RandAugmentOptions { NumOps = options.RaOps, Magnitude = options.RaMagnitude, MagnitudeStd = options.RaMagnitudeStd })),
             TrainingPolicy.TrivialAugment => PipelineStep.Of(new TrivialAugmentWide()),
             TrainingPolicy.AutoAugment => PipelineStep.Of(new AutoAugment(new AutoAugmentOptions { Policy = options.AaPolicy })),
             TrainingPolicy.AugMix => PipelineStep.Of(AugMix(options)),

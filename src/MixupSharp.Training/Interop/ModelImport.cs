@@ -17,7 +17,7 @@ namespace MixupSharp.Training.Interop;
 public static class ModelImport
 {
     /// <summary>The tensors of a state-dict file by name; an <see cref="ArgumentException"/> names a file that is not one.</summary>
-    public static Dictionary<string, Tensor> Read(string path)
+    public static Dictionary<string, Tensor> Read(string path, Action<string>? note = null)
     {
         if (Directory.Exists(path))
         {
@@ -45,17 +45,7 @@ public static class ModelImport
             }
 
             var loaded = PyTorchUnpickler.UnpickleStateDict(path);
-            var state = new Dictionary<string, Tensor>();
-            foreach (DictionaryEntry entry in loaded)
-            {
-                if (entry.Key is not string name)
-                {
-                    throw new InvalidDataException($"it holds a key of type {entry.Key?.GetType().Name ?? "null"}; a state dict maps names to tensors");
-                }
-
-                state[name] = entry.Value as Tensor ?? throw new InvalidDataException($"'{name}' is not a tensor ({entry.Value?.GetType().Name ?? "None"})");
-            }
-
+            var state = StateDictIn(loaded, note, path);
             return state;
         }
         catch (Exception e)
@@ -75,7 +65,7 @@ public static class ModelImport
     public static IReadOnlyList<string> Load(StagedModel model, string path, Func<string, bool>? skip = null, Action<string>? note = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var file = Read(path);
+        var file = Read(path, note);
         var ours = model.state_dict().ToDictionary(kv => ModelExport.PyTorchName(kv.Key), kv => kv.Value);
         var skipped = new List<string>();
         foreach (var (name, tensor) in ours)
@@ -168,4 +158,46 @@ public static class ModelImport
         ScalarType.ComplexFloat64 => "complex128",
         _ => dtype.ToString().ToLowerInvariant(),
     };
+
+    // Where training scripts keep the weights inside a checkpoint dict, in the order they are looked for.
+    private static readonly string[] CheckpointKeys = { "state_dict", "model", "model_state_dict", "module", "model_ema" };
+
+    /// <summary>
+    /// The state dict in what <c>torch.load</c> would give: the dict itself when its values are tensors, or, in a training
+    /// checkpoint ({"model": ..., "optimizer": ..., "epoch": 3, "args": Namespace(...)}), the dict under the first of
+    /// <see cref="CheckpointKeys"/> that holds tensors, its other entries skipped. A "module." prefix on every name (a
+    /// model saved from DataParallel/DDP) is dropped. <paramref name="note"/> hears which key was used and what was skipped.
+    /// </summary>
+    private static Dictionary<string, Tensor> StateDictIn(Hashtable loaded, Action<string>? note, string path)
+    {
+        var entries = loaded.Cast<DictionaryEntry>().ToList();
+        if (entries.Any(e => e.Key is not string))
+        {
+            throw new InvalidDataException($"it holds a key of type {entries.First(e => e.Key is not string).Key?.GetType().Name ?? "null"}; a state dict maps names to tensors");
+        }
+
+        Hashtable source = loaded;
+        if (!entries.All(e => e.Value is Tensor))
+        {
+            string? key = CheckpointKeys.FirstOrDefault(k => loaded[k] is Hashtable inner && inner.Count > 0 && inner.Values.Cast<object>().All(v => v is Tensor));
+            if (key is null)
+            {
+                var odd = entries.First(e => e.Value is not Tensor);
+                throw new InvalidDataException($"'{odd.Key}' is not a tensor ({odd.Value?.GetType().Name ?? "None"}), and no entry {string.Join(", ", CheckpointKeys.Select(k => $"'{k}'"))} holds a state dict");
+            }
+
+            source = (Hashtable)loaded[key]!;
+            var skipped = entries.Where(e => (string)e.Key != key).Select(e => (string)e.Key).OrderBy(k => k, StringComparer.Ordinal).ToList();
+            note?.Invoke($"{path} is a training checkpoint: using its state dict under '{key}'{(skipped.Count == 0 ? string.Empty : $" (skipped: {string.Join(", ", skipped)})")}");
+        }
+
+        var state = source.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (Tensor)e.Value!);
+        if (state.Count > 0 && state.Keys.All(k => k.StartsWith("module.", StringComparison.Ordinal)))
+        {
+            note?.Invoke($"{path}: dropped the 'module.' prefix of every name (a model saved from DataParallel)");
+            state = state.ToDictionary(kv => kv.Key["module.".Length..], kv => kv.Value);
+        }
+
+        return state;
+    }
 }

@@ -120,8 +120,11 @@ public sealed record TrainingOptions
     [JsonConverter(typeof(KebabCaseEnumConverter<OptimizerKind>))]
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
-    /// <summary>AdamW's β1 and β2 (<c>--opt-betas</c>, timm's defaults).</summary>
-    public IReadOnlyList<double> OptimizerBetas { get; init; } = new[] { 0.9, 0.999 };
+    /// <summary>AdamW's β1 (<c>--opt-betas B1,B2</c>; timm's default 0.9).</summary>
+    public double AdamBeta1 { get; init; } = 0.9;
+
+    /// <summary>AdamW's β2 (timm's default 0.999).</summary>
+    public double AdamBeta2 { get; init; } = 0.999;
 
     /// <summary>AdamW's ε (<c>--opt-eps</c>).</summary>
     public double OptimizerEps { get; init; } = 1e-8;
@@ -176,6 +179,12 @@ public sealed record TrainingOptions
 
     /// <summary>RandAugment's M: the magnitude bin, 0–30.</summary>
     public int RaMagnitude { get; init; } = 9;
+
+    /// <summary>
+    /// RandAugment: the standard deviation, in bins, of the normal noise added to the magnitude per operation (timm's
+    /// <c>mstd</c>; 0: none). timm's m9 of 10 levels is about our bin 27 of 31, and its mstd 0.5 about 1.5 bins.
+    /// </summary>
+    public double RaMagnitudeStd { get; init; }
 
     /// <summary>AutoAugment's learned policy.</summary>
     [JsonConverter(typeof(KebabCaseEnumConverter<AutoAugmentPolicy>))]
@@ -274,6 +283,7 @@ public sealed record TrainingOptions
         {
             ("ra-ops", Policy == TrainingPolicy.RandAugment, $"applies to --policy randaugment; got --policy {policy}."),
             ("ra-magnitude", Policy == TrainingPolicy.RandAugment, $"applies to --policy randaugment; got --policy {policy}."),
+            ("ra-mstd", Policy == TrainingPolicy.RandAugment, $"applies to --policy randaugment; got --policy {policy}."),
             ("aa-policy", Policy == TrainingPolicy.AutoAugment, $"applies to --policy autoaugment; got --policy {policy}."),
             ("augmix-severity", Policy == TrainingPolicy.AugMix || JsdViews == JsdViews.AugMix, $"applies to --policy augmix or --jsd-views augmix; got --policy {policy}."),
             ("augmix-width", Policy == TrainingPolicy.AugMix || JsdViews == JsdViews.AugMix, $"applies to --policy augmix or --jsd-views augmix; got --policy {policy}."),
@@ -316,9 +326,10 @@ public sealed record TrainingOptions
         Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, "min-lr", $"must be between 0 and --lr ({LearningRate}); got {MinLearningRate}.");
         Require(MinLearningRate == 0 || Schedule == ScheduleKind.Cosine, "min-lr", "applies to --schedule cosine.");
         Require(System.Enum.IsDefined(Optimizer), "optimizer", $"must be sgd or adamw; got {Optimizer}.");
-        Require(OptimizerBetas.Count == 2 && OptimizerBetas.All(b => b >= 0 && b < 1), "opt-betas", $"must be two numbers in [0, 1), e.g. 0.9,0.999; got {string.Join(",", OptimizerBetas)}.");
+        Require(AdamBeta1 >= 0 && AdamBeta1 < 1 && AdamBeta2 >= 0 && AdamBeta2 < 1, "opt-betas", $"must be two numbers in [0, 1), e.g. 0.9,0.999; got {AdamBeta1},{AdamBeta2}.");
         Require(OptimizerEps > 0 && double.IsFinite(OptimizerEps), "opt-eps", $"must be positive; got {OptimizerEps}.");
-        Require(Optimizer == OptimizerKind.AdamW || (OptimizerBetas.SequenceEqual(new[] { 0.9, 0.999 }) && OptimizerEps == 1e-8), OptimizerBetas.SequenceEqual(new[] { 0.9, 0.999 }) ? "opt-eps" : "opt-betas", "applies to --optimizer adamw.");
+        bool defaultBetas = AdamBeta1 == 0.9 && AdamBeta2 == 0.999;
+        Require(Optimizer == OptimizerKind.AdamW || (defaultBetas && OptimizerEps == 1e-8), defaultBetas ? "opt-eps" : "opt-betas", "applies to --optimizer adamw.");
         Require(ClipGrad is null || (ClipGrad > 0 && double.IsFinite(ClipGrad.Value)), "clip-grad", $"must be a positive norm; got {ClipGrad}.");
         Require(ModelEma is null || (ModelEma > 0 && ModelEma < 1), "model-ema", $"must be a decay in (0, 1), e.g. 0.9998; got {ModelEma}.");
         Require(Alpha >= 0, "alpha", $"must be ≥ 0; got {Alpha}.");
@@ -336,6 +347,8 @@ public sealed record TrainingOptions
         Require(Dataset != TrainingDataset.Folder || !string.IsNullOrEmpty(DataDir), "dataset", "folder needs --data-dir naming a folder with train/ and test/ class folders.");
         Require(RaOps >= 0 && RaOps <= 10, "ra-ops", $"must be 0–10; got {RaOps}.");
         Require(RaMagnitude >= 0 && RaMagnitude <= 30, "ra-magnitude", $"must be a bin 0–30 (of 31); got {RaMagnitude}.");
+        Require(RaMagnitudeStd >= 0 && double.IsFinite(RaMagnitudeStd), "ra-mstd", $"must be ≥ 0 bins; got {RaMagnitudeStd}.");
+        Require(RaMagnitudeStd == 0 || Policy == TrainingPolicy.RandAugment, "ra-mstd", "applies to --policy randaugment.");
         Require(AugmixSeverity >= 1 && AugmixSeverity <= 10, "augmix-severity", $"must be 1–10; got {AugmixSeverity}.");
         Require(AugmixWidth >= 1 && AugmixWidth <= 10, "augmix-width", $"must be 1–10; got {AugmixWidth}.");
         Require(System.Enum.IsDefined(AaPolicy), "aa-policy", $"must be one of {string.Join(", ", KebabCaseEnumConverter<AutoAugmentPolicy>.Names())}; got {AaPolicy}.");

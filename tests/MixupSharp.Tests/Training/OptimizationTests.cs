@@ -85,7 +85,7 @@ public sealed class OptimizationTests : IDisposable
         Assert.True(whole.Code == 0, whole.Err);
         var config = new RunFolder(straight).ReadConfig().Options;
         Assert.Equal(OptimizerKind.AdamW, config.Optimizer);
-        Assert.Equal(new[] { 0.9, 0.98 }, config.OptimizerBetas);
+        Assert.Equal((0.9, 0.98), (config.AdamBeta1, config.AdamBeta2));
         Assert.Equal(1, config.ClipGrad);
         Assert.True(config.NoDecayNormBias);
         Assert.Contains("\"Optimizer\": \"adamw\"", File.ReadAllText(Path.Combine(straight, "config.json")));
@@ -188,5 +188,16 @@ public sealed class OptimizationTests : IDisposable
         Assert.Equal(0, CliRunner.Run(Train(plain, "--epochs", "1")).Code);
         CliAssert.OneLineError(CliRunner.Run("export", "--run", plain, "--ema", "--out", Path.Combine(_dir, "none.pt")), 1, "was not trained with --model-ema");
         CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "bad-ema"), "--epochs", "1", "--model-ema", "1")), "--model-ema must be a decay in (0, 1)");
+    }
+
+    [Fact]
+    public void RandAugmentsMagnitudeNoiseIsAnOptionOfItsPolicy()
+    {
+        string run = Path.Combine(_dir, "mstd");
+        var result = CliRunner.Run(Train(run, "--epochs", "1", "--policy", "randaugment", "--ra-magnitude", "27", "--ra-mstd", "1.5"));
+        Assert.True(result.Code == 0, result.Err);
+        Assert.Equal(1.5, new RunFolder(run).ReadConfig().Options.RaMagnitudeStd);
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "mstd-alone"), "--epochs", "1", "--ra-mstd", "0.5")), "--ra-mstd applies to --policy randaugment");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "mstd-neg"), "--epochs", "1", "--policy", "randaugment", "--ra-mstd", "-1")), "--ra-mstd must be ≥ 0 bins");
     }
 }
