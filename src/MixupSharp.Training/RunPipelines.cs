@@ -34,6 +34,10 @@ public sealed class RunPipelines
         var standard = options.StandardAugmentation ? RunData.StandardSteps(options) : Array.Empty<PipelineStep>();
         _standardSteps = standard.Count;
         var before = RunPolicies.Step(options) is { } policy ? standard.Append(policy).ToList() : standard;
+        if (options.ReProb > 0)
+        {
+            before = before.Append(Erasing(options, normalize)).ToList();
+        }
         WithMethod = Build(options, numClasses, before, options.Method.Step(context), normalize);
         WithoutMethod = Build(options, numClasses, before, null, normalize);
         _forward = options.Method.Forward(context);
@@ -47,6 +51,26 @@ public sealed class RunPipelines
             JsdWeight = options.JsdWeight;
         }
     }
+    /// <summary>
+    /// timm's Random Erasing (<c>--reprob --remode --recount</c>): area 0.02–1/3, aspect 0.3–3.3, up to --recount
+    /// rectangles sharing the area, filled in the space of the normalization that follows (timm erases normalized images;
+    /// ours are normalized last, so the fill is the mean, or mean + std·N(0, 1), which normalizes to timm's values).
+    /// </summary>
+    private static PipelineStep Erasing(TrainingOptions options, Normalize normalize) =>
+        PipelineStep.Of(new MixupSharp.Masking.RandomErasing(new MixupSharp.Masking.RandomErasingOptions
+        {
+            Probability = options.ReProb,
+            AreaRange = (0.02, 1.0 / 3.0),
+            AspectRange = (0.3, 1 / 0.3),
+            CountRange = (1, options.ReCount),
+            Fill = options.ReMode switch
+            {
+                ErasingMode.Rand => MixupSharp.Masking.MaskFill.RandomPerChannel,
+                ErasingMode.Pixel => MixupSharp.Masking.MaskFill.RandomPerPixel,
+                _ => MixupSharp.Masking.MaskFill.Constant,
+            },
+            NormalizedFill = new MixupSharp.Masking.NormalizedFill(normalize.Mean, normalize.Std),
+        }), "reprob");
 
     /// <summary>Crop/flip, the method, normalization.</summary>
     public AugmentationPipeline WithMethod { get; }

@@ -135,6 +135,19 @@ public sealed record TrainingOptions
     /// <summary>Clip the gradients' global ℓ2 norm to this value before each step; null: no clipping.</summary>
     public double? ClipGrad { get; init; }
 
+    /// <summary>
+    /// Random Erasing beside any method (timm's <c>--reprob</c>): the probability an image is erased, after crop/flip
+    /// and the policy, before the method; 0 (default): off. <c>--method random-erasing</c> is the same op as a method.
+    /// </summary>
+    public double ReProb { get; init; }
+
+    /// <summary>What <see cref="ReProb"/>'s erasing fills with (timm's <c>--remode</c>).</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<ErasingMode>))]
+    public ErasingMode ReMode { get; init; } = ErasingMode.Const;
+
+    /// <summary>At most this many rectangles per erased image, the area split between them (timm's <c>--recount</c>).</summary>
+    public int ReCount { get; init; } = 1;
+
     /// <summary>Keep an exponential moving average of the weights with this decay per step (<see cref="ModelEma"/>); null: none.</summary>
     public double? ModelEma { get; init; }
 
@@ -295,6 +308,8 @@ public sealed record TrainingOptions
             ("nesterov", Optimizer == OptimizerKind.Sgd, "applies to --optimizer sgd."),
             ("min-lr", Schedule == ScheduleKind.Cosine, "applies to --schedule cosine."),
             ("warmup-lr", WarmupEpochs > 0, "needs --warmup-epochs > 0 (it is where the warm-up starts)."),
+            ("remode", ReProb > 0, "applies with --reprob P > 0."),
+            ("recount", ReProb > 0, "applies with --reprob P > 0."),
         };
         var names = given.Select(g => g.Replace('_', '-')).ToHashSet(StringComparer.Ordinal);
         foreach (var (option, acts, needs) in dependent)
@@ -331,6 +346,10 @@ public sealed record TrainingOptions
         bool defaultBetas = AdamBeta1 == 0.9 && AdamBeta2 == 0.999;
         Require(Optimizer == OptimizerKind.AdamW || (defaultBetas && OptimizerEps == 1e-8), defaultBetas ? "opt-eps" : "opt-betas", "applies to --optimizer adamw.");
         Require(ClipGrad is null || (ClipGrad > 0 && double.IsFinite(ClipGrad.Value)), "clip-grad", $"must be a positive norm; got {ClipGrad}.");
+        Require(ReProb >= 0 && ReProb <= 1, "reprob", $"must be a probability in [0, 1]; got {ReProb}.");
+        Require(ReCount >= 1 && ReCount <= 16, "recount", $"must be 1–16 rectangles; got {ReCount}.");
+        Require((ReMode == ErasingMode.Const && ReCount == 1) || ReProb > 0, ReCount != 1 ? "recount" : "remode", "applies with --reprob P > 0.");
+        Require(ReProb == 0 || Method.Name != "random-erasing", "reprob", "adds Random Erasing beside another method; with --method random-erasing give its --prob instead, not both.");
         Require(ModelEma is null || (ModelEma > 0 && ModelEma < 1), "model-ema", $"must be a decay in (0, 1), e.g. 0.9998; got {ModelEma}.");
         Require(Alpha >= 0, "alpha", $"must be ≥ 0; got {Alpha}.");
         Require(Probability >= 0 && Probability <= 1, "prob", $"must be in [0, 1]; got {Probability}.");

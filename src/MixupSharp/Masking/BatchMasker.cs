@@ -63,14 +63,17 @@ public abstract class BatchMasker : InputAugmentation<MaskParameters>
             regions = regions * applied.reshape(n, 1, 1).to_type(ScalarType.Int64);
         }
 
-        var fill = FillMode switch
-        {
-            MaskFill.RandomPerChannel => torch.rand(new[] { n, c, 1L, 1L }, dtype: ScalarType.Float32, device: CPU, generator: generator),
-            MaskFill.RandomPerPixel => torch.rand(new[] { n, c, h, w }, dtype: ScalarType.Float32, device: CPU, generator: generator),
-            _ => torch.tensor((float)FillValue, dtype: ScalarType.Float32),
-        };
+        var fill = DrawFill(n, c, h, w, generator);
         return new MaskParameters(keep, fill, applied, regions).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The fill of a batch [N, C, H, W], drawn after the gate and the mask: a scalar, [N, C, 1, 1] or [N, C, H, W].</summary>
+    private protected virtual Tensor DrawFill(long n, long c, long h, long w, Generator? generator) => FillMode switch
+    {
+        MaskFill.RandomPerChannel => torch.rand(new[] { n, c, 1L, 1L }, dtype: ScalarType.Float32, device: CPU, generator: generator),
+        MaskFill.RandomPerPixel => torch.rand(new[] { n, c, h, w }, dtype: ScalarType.Float32, device: CPU, generator: generator),
+        _ => torch.tensor((float)FillValue, dtype: ScalarType.Float32),
+    };
 
     /// <summary>Computes x∘M + fill∘(1 − M) for given parameters (exactly: kept elements keep their bytes).</summary>
     /// <param name="inputs">Images [N, C, H, W].</param>

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using MixupSharp.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,6 +30,15 @@ public sealed record RandomErasingOptions
 
     /// <summary>The constant fill value. Default 0.</summary>
     public double FillValue { get; init; }
+
+    /// <summary>
+    /// The per-channel mean and standard deviation of the normalization that follows, to fill as timm's Random Erasing
+    /// does on normalized images (Zhong et al.'s code and timm erase after <c>Normalize</c>): <see cref="MaskFill.Constant"/>
+    /// fills the mean (0 once normalized), <see cref="MaskFill.RandomPerChannel"/> and <see cref="MaskFill.RandomPerPixel"/>
+    /// draw mean + std·N(0, 1) (a standard normal once normalized). Null (default): fills in [0, 1] as
+    /// <see cref="MaskFill"/> describes.
+    /// </summary>
+    public NormalizedFill? NormalizedFill { get; init; }
 }
 
 /// <summary>
@@ -62,6 +73,11 @@ public sealed class RandomErasing : BatchMasker
             throw new ArgumentOutOfRangeException(nameof(options), $"RandomErasingOptions.Attempts must be at least 1; got {Options.Attempts}.");
         }
 
+        if (Options.NormalizedFill is { } fill && (fill.Mean.Count != fill.Std.Count || fill.Mean.Count == 0 || fill.Std.Any(v => !(v > 0) || double.IsInfinity(v)) || fill.Mean.Any(v => !double.IsFinite(v))))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "RandomErasingOptions.NormalizedFill needs as many finite means as positive deviations, one per channel.");
+        }
+
         var (cMin, cMax) = Options.CountRange;
         if (!(cMin >= 1 && cMin <= cMax))
         {
@@ -71,6 +87,28 @@ public sealed class RandomErasing : BatchMasker
 
     /// <summary>The options in force.</summary>
     public RandomErasingOptions Options { get; }
+
+    private protected override Tensor DrawFill(long n, long c, long h, long w, Generator? generator)
+    {
+        if (Options.NormalizedFill is not { } stats)
+        {
+            return base.DrawFill(n, c, h, w, generator);
+        }
+
+        if (stats.Mean.Count != c || stats.Std.Count != c)
+        {
+            throw new ArgumentException($"RandomErasingOptions.NormalizedFill has {stats.Mean.Count} means and {stats.Std.Count} deviations for images of {c} channels.", nameof(c));
+        }
+
+        var mean = torch.tensor(stats.Mean.Select(v => (float)v).ToArray(), new[] { 1L, c, 1, 1 });
+        var std = torch.tensor(stats.Std.Select(v => (float)v).ToArray(), new[] { 1L, c, 1, 1 });
+        return FillMode switch
+        {
+            MaskFill.RandomPerChannel => mean + (std * torch.randn(new[] { n, c, 1L, 1L }, dtype: ScalarType.Float32, device: CPU, generator: generator)),
+            MaskFill.RandomPerPixel => mean + (std * torch.randn(new[] { n, c, h, w }, dtype: ScalarType.Float32, device: CPU, generator: generator)),
+            _ => mean.expand(n, c, 1, 1).contiguous(),
+        };
+    }
 
     private protected override (Tensor Keep, Tensor? Regions) DrawKeep(long n, long c, long h, long w, Generator? generator)
     {
@@ -99,3 +137,8 @@ public sealed class RandomErasing : BatchMasker
         return (Regions.Inside(boxes, h, w).logical_not(), boxes);
     }
 }
+
+/// <summary>The statistics of the normalization after a masking op, for fills drawn in normalized space (timm).</summary>
+/// <param name="Mean">The per-channel mean.</param>
+/// <param name="Std">The per-channel standard deviation (each &gt; 0).</param>
+public sealed record NormalizedFill(IReadOnlyList<double> Mean, IReadOnlyList<double> Std);

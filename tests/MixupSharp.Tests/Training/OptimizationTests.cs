@@ -200,4 +200,28 @@ public sealed class OptimizationTests : IDisposable
         CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "mstd-alone"), "--epochs", "1", "--ra-mstd", "0.5")), "--ra-mstd applies to --policy randaugment");
         CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "mstd-neg"), "--epochs", "1", "--policy", "randaugment", "--ra-mstd", "-1")), "--ra-mstd must be ≥ 0 bins");
     }
+
+    [Fact]
+    public void RandomErasingRunsBesideAMethodBeforeItAndIsRefusedTwice()
+    {
+        string run = Path.Combine(_dir, "reprob");
+        var result = CliRunner.Run(Train(run, "--epochs", "1", "--method", "mixup", "--reprob", "0.25", "--remode", "pixel", "--recount", "3"));
+        Assert.True(result.Code == 0, result.Err);
+        var o = new RunFolder(run).ReadConfig().Options;
+        Assert.Equal((0.25, ErasingMode.Pixel, 3), (o.ReProb, o.ReMode, o.ReCount));
+
+        // The pipeline: crop/flip, then the erasing, then the method, then Normalize (which stays last).
+        var pipelines = new RunPipelines(o, 10, 32, new MixupSharp.Distortion.Normalize(new[] { 0.5, 0.5, 0.5 }, new[] { 0.25, 0.25, 0.25 }));
+        using (var images = torch.rand(new long[] { 8, 3, 32, 32 }, generator: new Generator(1)))
+        using (var labels = torch.arange(8, dtype: ScalarType.Int64))
+        using (var result2 = pipelines.WithMethod.Apply(images, labels, new Generator(2)))
+        {
+            var steps = result2.Parameters.Steps.Select(p => p.Step).ToList();
+            Assert.True(steps.IndexOf("reprob") > 0 && steps.IndexOf("reprob") < steps.IndexOf("Normalize"), string.Join(", ", steps));
+        }
+
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "twice"), "--epochs", "1", "--method", "random-erasing", "--reprob", "0.5")), "--reprob adds Random Erasing beside another method; with --method random-erasing give its --prob instead");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "mode"), "--epochs", "1", "--remode", "pixel")), "--remode applies with --reprob P > 0");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "prob"), "--epochs", "1", "--reprob", "1.5")), "--reprob must be a probability in [0, 1]");
+    }
 }
