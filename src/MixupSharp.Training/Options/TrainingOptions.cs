@@ -137,7 +137,7 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// Random Erasing beside any method (timm's <c>--reprob</c>): the probability an image is erased, after crop/flip
-    /// and the policy, before the method; 0 (default): off. <c>--method random-erasing</c> is the same op as a method.
+    /// and the policy, before the method; 0 (default): off. <see cref="Methods.RandomErasingMethod"/> is the same op as a method.
     /// </summary>
     public double ReProb { get; init; }
 
@@ -349,7 +349,7 @@ public sealed record TrainingOptions
         Require(ReProb >= 0 && ReProb <= 1, "reprob", $"must be a probability in [0, 1]; got {ReProb}.");
         Require(ReCount >= 1 && ReCount <= 16, "recount", $"must be 1–16 rectangles; got {ReCount}.");
         Require((ReMode == ErasingMode.Const && ReCount == 1) || ReProb > 0, ReCount != 1 ? "recount" : "remode", "applies with --reprob P > 0.");
-        Require(ReProb == 0 || Method.Name != "random-erasing", "reprob", "adds Random Erasing beside another method; with --method random-erasing give its --prob instead, not both.");
+        Require(ReProb == 0 || Method is not Methods.RandomErasingMethod, "reprob", $"adds Random Erasing beside another method; with --method {Method.Name} give its --prob instead, not both.");
         Require(ModelEma is null || (ModelEma > 0 && ModelEma < 1), "model-ema", $"must be a decay in (0, 1), e.g. 0.9998; got {ModelEma}.");
         Require(Alpha >= 0, "alpha", $"must be ≥ 0; got {Alpha}.");
         Require(Probability >= 0 && Probability <= 1, "prob", $"must be in [0, 1]; got {Probability}.");
