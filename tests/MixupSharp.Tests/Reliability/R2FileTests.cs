@@ -17,19 +17,11 @@ namespace MixupSharp.Tests.Reliability;
 [Collection(TorchGlobalState.Name)]
 public sealed class R2FileTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-r2-files-").FullName;
-    private readonly string _data;
+    private readonly TinyCifar _cifar = new("mixupsharp-r2-files-");
 
-    public R2FileTests()
-    {
-        _data = Path.Combine(_dir, "data");
-        DataFiles.WriteCifar10(_data, perBatch: 8, testCount: 12);
-    }
+    public void Dispose() => _cifar.Dispose();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string[] Train(string outDir, params string[] more) =>
-        new[] { "train", "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--out", outDir }.Concat(more).ToArray();
+    private string[] Train(string outDir, params string[] more) => _cifar.Train(outDir, new[] { "--epochs", "1" }.Concat(more).ToArray());
 
     /// <summary>A fast-resnet state dict with one tensor replaced by <paramref name="change"/> of it, saved as a .pt file.</summary>
     private string StateDictWith(string name, string tensorName, Func<Tensor, Tensor> change)
@@ -38,7 +30,7 @@ public sealed class R2FileTests : IDisposable
         using var model = ModelFactory.Create("fast-resnet", 3, 32, 10);
         var state = ModelExport.StateDict(model);
         state[tensorName] = change(state[tensorName]);
-        string path = Path.Combine(_dir, name + ".pt");
+        string path = Path.Combine(_cifar.Dir, name + ".pt");
         PyTorchPickler.PickleStateDict(path, state);
         return path;
     }
@@ -59,7 +51,7 @@ public sealed class R2FileTests : IDisposable
             "nan" => t.index_fill(0, torch.tensor(new long[] { 0 }), double.NaN),
             _ => t.index_fill(0, torch.tensor(new long[] { 0 }), double.PositiveInfinity),
         });
-        string run = Path.Combine(_dir, "run-" + kind);
+        string run = Path.Combine(_cifar.Dir, "run-" + kind);
         var result = CliRunner.Run(Train(run, "--init-from", file));
         Assert.Equal(1, result.Code);
         Assert.StartsWith($"error: {file}: {expected}", result.Err);
@@ -71,7 +63,7 @@ public sealed class R2FileTests : IDisposable
     public void R2_Item5_Float64WeightsAreConvertedAndTheRunSaysSo()
     {
         string file = StateDictWith("float64", "stage1.0.conv1.weight", t => t.to_type(ScalarType.Float64));
-        var result = CliRunner.Run(Train(Path.Combine(_dir, "run-f64"), "--init-from", file));
+        var result = CliRunner.Run(Train(Path.Combine(_cifar.Dir, "run-f64"), "--init-from", file));
         Assert.True(result.Code == 0, result.Err);
         Assert.Contains($"converted 1 tensors of {file} to float32: stage1.0.conv1.weight (float64)", result.Out);
     }
@@ -79,9 +71,9 @@ public sealed class R2FileTests : IDisposable
     [Fact]
     public void R2_Item22_ExportAndPredictNeverReplaceAFileWithoutOverwriteNorAnythingThatIsNotAFile()
     {
-        string run = Path.Combine(_dir, "run");
+        string run = Path.Combine(_cifar.Dir, "run");
         Assert.Equal(0, CliRunner.Run(Train(run)).Code);
-        string target = Path.Combine(_dir, "model.pt");
+        string target = Path.Combine(_cifar.Dir, "model.pt");
         File.WriteAllText(target, "mine");
         var refused = CliRunner.Run("export", "--run", run, "--format", "pt", "--out", target);
         Assert.Equal(2, refused.Code);
@@ -95,9 +87,9 @@ public sealed class R2FileTests : IDisposable
         Assert.Contains("--out /dev/full exists and is not a regular file", device.Err);
         Assert.True(File.Exists("/dev/full"));
 
-        string json = Path.Combine(_dir, "predictions.json");
+        string json = Path.Combine(_cifar.Dir, "predictions.json");
         File.WriteAllText(json, "[]");
-        string image = Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories).First(f => f.EndsWith(".bin", StringComparison.Ordinal));
+        string image = Directory.EnumerateFiles(_cifar.Dir, "*", SearchOption.AllDirectories).First(f => f.EndsWith(".bin", StringComparison.Ordinal));
         var predict = CliRunner.Run("predict", "--run", run, "--json", json, image);
         Assert.Equal(2, predict.Code);
         Assert.Contains($"--json {json} already exists; pass --overwrite", predict.Err);
@@ -107,7 +99,7 @@ public sealed class R2FileTests : IDisposable
     [Fact]
     public void R2_Item18_LearningCurveOutMustNameAPng()
     {
-        var result = CliRunner.Run("learning-curve", "--grid", _dir, "--out", Path.Combine(_dir, "x.md"));
+        var result = CliRunner.Run("learning-curve", "--grid", _cifar.Dir, "--out", Path.Combine(_cifar.Dir, "x.md"));
         Assert.Equal(2, result.Code);
         Assert.Contains("--out names the PNG (its table goes beside it as .md)", result.Err);
     }
@@ -115,7 +107,7 @@ public sealed class R2FileTests : IDisposable
     [Fact]
     public void R2_Item20_AFolderThatCannotBeMadeBecauseAFileStandsInItsPathIsNamed()
     {
-        string file = Path.Combine(_dir, "a-file");
+        string file = Path.Combine(_cifar.Dir, "a-file");
         File.WriteAllText(file, "x");
         string grid = Path.Combine(RepoPaths.RepoRoot, "tests", "fixtures", "old-grid.json");
         foreach (var (args, expected) in new[]

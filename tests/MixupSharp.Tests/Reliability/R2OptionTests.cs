@@ -13,25 +13,16 @@ namespace MixupSharp.Tests.Reliability;
 [Collection(TorchGlobalState.Name)]
 public sealed class R2OptionTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-r2-options-").FullName;
-    private readonly string _data;
+    private readonly TinyCifar _cifar = new("mixupsharp-r2-options-");
 
-    public R2OptionTests()
-    {
-        _data = Path.Combine(_dir, "data");
-        DataFiles.WriteCifar10(_data, perBatch: 8, testCount: 12);
-    }
+    public void Dispose() => _cifar.Dispose();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string[] Train(string outDir, params string[] more) =>
-        new[] { "train", "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--threads", "1", "--out", outDir }.Concat(more).ToArray();
-
+    private string[] Train(string outDir, params string[] more) => _cifar.Train(outDir, more);
 
     [Fact]
     public void R2_Item4_TwoRecipesAreAnError()
     {
-        string run = Path.Combine(_dir, "two");
+        string run = Path.Combine(_cifar.Dir, "two");
         CliAssert.UsageError(CliRunner.Run(Train(run, "--epochs", "1", "--recipe", "noisy-labels", "--alpha", "2", "--recipe", "little-data")), "--recipe is given twice (noisy-labels, little-data)");
         Assert.False(Directory.Exists(run) && Directory.EnumerateFileSystemEntries(run).Any());
     }
@@ -39,7 +30,7 @@ public sealed class R2OptionTests : IDisposable
     [Fact]
     public void R2_Item4_ExplicitFlagsWinWhereverTheyStandAndTheRunSaysWhatItOverrode()
     {
-        string run = Path.Combine(_dir, "overridden");
+        string run = Path.Combine(_cifar.Dir, "overridden");
         var result = CliRunner.Run(Train(run, "--epochs", "1", "--recipe", "little-data", "--alpha", "2"));
         Assert.True(result.Code == 0, result.Err);
         Assert.Contains("recipe little-data: CutMix with α = 0.5 for 200 epochs. Overridden here: alpha 2 (recipe: 0.5), epochs 1 (recipe: 200).", result.Out);
@@ -54,10 +45,10 @@ public sealed class R2OptionTests : IDisposable
     [Fact]
     public void R2_Item4_AVariantsRecipeDoesNotOverrideSharedOptionsOrCommandLineFlags()
     {
-        string grid = Path.Combine(_dir, "grid.json");
+        string grid = Path.Combine(_cifar.Dir, "grid.json");
         File.WriteAllText(grid, """{"seeds": [1], "shared": {"batch-size": 16}, "variants": [{"name": "erm", "method": "erm"}, {"name": "little", "recipe": "little-data"}, {"name": "little-a2", "recipe": "little-data", "alpha": 2}]}""");
-        string outDir = Path.Combine(_dir, "cmp");
-        var result = CliRunner.Run("compare", "--variants", grid, "--out", outDir, "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--epochs", "1", "--threads", "1");
+        string outDir = Path.Combine(_cifar.Dir, "cmp");
+        var result = CliRunner.Run("compare", "--variants", grid, "--out", outDir, "--dataset", "cifar10", "--data-dir", _cifar.Data, "--model", "fast-resnet", "--epochs", "1", "--threads", "1");
         Assert.True(result.Code == 0, result.Err + result.Out);
         foreach (string variant in new[] { "erm", "little", "little-a2" })
         {
@@ -70,7 +61,7 @@ public sealed class R2OptionTests : IDisposable
         Assert.Equal(2, new RunFolder(Path.Combine(outDir, "little-a2", "s1")).ReadConfig().Options.Alpha);
 
         File.WriteAllText(grid, """{"shared": {"recipe": "noisy-labels"}, "variants": [{"name": "x", "recipe": "little-data"}]}""");
-        CliAssert.UsageError(CliRunner.Run("compare", "--variants", grid, "--out", Path.Combine(_dir, "cmp2")), "variant 'x': --recipe is given twice (noisy-labels, little-data)");
+        CliAssert.UsageError(CliRunner.Run("compare", "--variants", grid, "--out", Path.Combine(_cifar.Dir, "cmp2")), "variant 'x': --recipe is given twice (noisy-labels, little-data)");
     }
 
     [Theory]
@@ -82,16 +73,16 @@ public sealed class R2OptionTests : IDisposable
     [InlineData("--validation-seed", "0", "--validation-seed needs --validation N")]
     public void R2_Item26_AnOptionThatWouldDoNothingIsRefusedEvenAtItsDefault(string flag, string value, string expected)
     {
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "dep"), "--epochs", "1", flag, value)), expected);
-        string grid = Path.Combine(_dir, "dep.json");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "dep"), "--epochs", "1", flag, value)), expected);
+        string grid = Path.Combine(_cifar.Dir, "dep.json");
         File.WriteAllText(grid, $$"""[{"name": "a", "method": "erm", "{{flag[2..]}}": "{{value}}"}]""");
-        CliAssert.UsageError(CliRunner.Run("compare", "--variants", grid, "--out", Path.Combine(_dir, "dep-cmp")), $"variant 'a': {expected}");
+        CliAssert.UsageError(CliRunner.Run("compare", "--variants", grid, "--out", Path.Combine(_cifar.Dir, "dep-cmp")), $"variant 'a': {expected}");
     }
 
     [Fact]
     public void R2_Item26_ARunsOwnConfigFileWithEveryOptionStillResumes()
     {
-        string run = Path.Combine(_dir, "resumable");
+        string run = Path.Combine(_cifar.Dir, "resumable");
         Assert.Equal(0, CliRunner.Run(Train(run, "--epochs", "1", "--policy", "randaugment", "--ra-ops", "1")).Code);
         var more = CliRunner.Run("train", "--resume", run, "--epochs", "2");
         Assert.True(more.Code == 0, more.Err);
@@ -100,12 +91,12 @@ public sealed class R2OptionTests : IDisposable
     [Fact]
     public void R2_Item23_ARelativeDataFolderIsStoredAbsoluteSoEvalAndResumeWorkFromAnywhere()
     {
-        string relative = Path.GetRelativePath(Environment.CurrentDirectory, _data);
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, _cifar.Data);
         Assert.False(Path.IsPathRooted(relative));
-        string run = Path.Combine(_dir, "relative");
+        string run = Path.Combine(_cifar.Dir, "relative");
         var result = CliRunner.Run("train", "--dataset", "cifar10", "--data-dir", relative, "--model", "fast-resnet", "--batch-size", "16", "--threads", "1", "--epochs", "1", "--out", run);
         Assert.True(result.Code == 0, result.Err);
-        Assert.Equal(_data, new RunFolder(run).ReadConfig().Options.DataDir);
+        Assert.Equal(_cifar.Data, new RunFolder(run).ReadConfig().Options.DataDir);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
         Assert.True(Path.IsPathRooted(json.RootElement.GetProperty("options").GetProperty("DataDir").GetString()));
     }
@@ -115,7 +106,7 @@ public sealed class R2OptionTests : IDisposable
     [InlineData("resizemix", "--resize-min", "0.85", "--resize-min must be ≤ --resize-max (0.8); got 0.85.")]
     public void R2_Item20_OptionsThatDisagreeAreUsageErrorsNamingTheFlagsBeforeAnythingIsWritten(string method, string flag, string value, string expected)
     {
-        string run = Path.Combine(_dir, "cross-" + method);
+        string run = Path.Combine(_cifar.Dir, "cross-" + method);
         CliAssert.UsageError(CliRunner.Run(Train(run, "--epochs", "1", "--method", method, flag, value)), expected);
         Assert.False(File.Exists(Path.Combine(run, "config.json")));
     }
@@ -123,17 +114,17 @@ public sealed class R2OptionTests : IDisposable
     [Fact]
     public void R2_Item20_RandAugmentWithNoOperationsTrains()
     {
-        var result = CliRunner.Run(Train(Path.Combine(_dir, "ra0"), "--epochs", "1", "--policy", "randaugment", "--ra-ops", "0"));
+        var result = CliRunner.Run(Train(Path.Combine(_cifar.Dir, "ra0"), "--epochs", "1", "--policy", "randaugment", "--ra-ops", "0"));
         Assert.True(result.Code == 0, result.Err);
     }
 
     [Fact]
     public void R2_Item20_OutputPathsSayWhatIsWrongWithThem()
     {
-        string run = Path.Combine(_dir, "paths");
+        string run = Path.Combine(_cifar.Dir, "paths");
         Assert.Equal(0, CliRunner.Run(Train(run, "--epochs", "1")).Code);
-        CliAssert.UsageError(CliRunner.Run("export", "--run", run, "--out", Path.Combine(_dir, "no", "such", "x.pt"), "--format", "pt"), $"the folder {Path.Combine(_dir, "no", "such")} does not exist.");
-        CliAssert.UsageError(CliRunner.Run("predict", "--run", run, "--json", _dir, Path.Combine(_data, "test_batch.bin")), $"--json {_dir} is a folder; give the path of a file to write.");
-        CliAssert.UsageError(CliRunner.Run("learning-curve", "--grid", _dir, "--out", _dir), "--out names the PNG");
+        CliAssert.UsageError(CliRunner.Run("export", "--run", run, "--out", Path.Combine(_cifar.Dir, "no", "such", "x.pt"), "--format", "pt"), $"the folder {Path.Combine(_cifar.Dir, "no", "such")} does not exist.");
+        CliAssert.UsageError(CliRunner.Run("predict", "--run", run, "--json", _cifar.Dir, Path.Combine(_cifar.Data, "test_batch.bin")), $"--json {_cifar.Dir} is a folder; give the path of a file to write.");
+        CliAssert.UsageError(CliRunner.Run("learning-curve", "--grid", _cifar.Dir, "--out", _cifar.Dir), "--out names the PNG");
     }
 }

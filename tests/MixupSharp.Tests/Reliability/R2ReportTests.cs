@@ -15,24 +15,16 @@ namespace MixupSharp.Tests.Reliability;
 [Collection(TorchGlobalState.Name)]
 public sealed class R2ReportTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-r2-report-").FullName;
-    private readonly string _data;
+    private readonly TinyCifar _cifar = new("mixupsharp-r2-report-");
 
-    public R2ReportTests()
-    {
-        _data = Path.Combine(_dir, "data");
-        DataFiles.WriteCifar10(_data, perBatch: 8, testCount: 12);
-    }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _cifar.Dispose();
 
     private (int Code, string Out, string Err) Compare(string variantsJson, params string[] more)
     {
-        string grid = Path.Combine(_dir, "grid.json");
+        string grid = Path.Combine(_cifar.Dir, "grid.json");
         File.WriteAllText(grid, variantsJson);
-        return CliRunner.Run(new[] { "compare", "--variants", grid, "--out", Path.Combine(_dir, "cmp"), "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--seeds", "1" }.Concat(more).ToArray());
+        return CliRunner.Run(new[] { "compare", "--variants", grid, "--out", Path.Combine(_cifar.Dir, "cmp"), "--dataset", "cifar10", "--data-dir", _cifar.Data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--seeds", "1" }.Concat(more).ToArray());
     }
-
 
     [Theory]
     [InlineData("results.md")]
@@ -41,7 +33,7 @@ public sealed class R2ReportTests : IDisposable
     public void R2_Item18_AVariantNamedLikeAReportFileIsRefusedBeforeTraining(string name)
     {
         CliAssert.UsageError(Compare($$"""[{"name": "erm", "method": "erm"}, {"name": "{{name}}", "method": "mixup"}]"""), $"variant '{name}' is named like a report file of the grid");
-        Assert.False(Directory.Exists(Path.Combine(_dir, "cmp", "erm")));
+        Assert.False(Directory.Exists(Path.Combine(_cifar.Dir, "cmp", "erm")));
     }
 
     [Fact]
@@ -49,7 +41,7 @@ public sealed class R2ReportTests : IDisposable
     {
         CliAssert.UsageError(Compare($$"""[{"name": "{{new string('x', 300)}}", "method": "erm"}]"""), "has a name of 300 bytes; a folder name takes at most 255");
         CliAssert.UsageError(Compare("""[{"name": "erm", "method": "erm"}, {"name": "a", "method": "mixup", "group": "g"}]""", "--select-by", "val_error"), "--select-by chooses on the validation set, but variant 'erm' holds none out");
-        Assert.False(Directory.Exists(Path.Combine(_dir, "cmp", "erm")));
+        Assert.False(Directory.Exists(Path.Combine(_cifar.Dir, "cmp", "erm")));
     }
 
     [Fact]
@@ -57,18 +49,18 @@ public sealed class R2ReportTests : IDisposable
     {
         var result = Compare("""[{"name": "erm", "method": "erm"}, {"name": "a|b\nc", "method": "mixup"}]""");
         Assert.True(result.Code == 0, result.Err);
-        string markdown = File.ReadAllText(Path.Combine(_dir, "cmp", "results.md"));
+        string markdown = File.ReadAllText(Path.Combine(_cifar.Dir, "cmp", "results.md"));
         var rows = markdown.Split('\n').Where(l => l.StartsWith("| a", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(rows);
         Assert.All(rows, r => Assert.StartsWith("| a\\|b c | ", r));   // the summary table and the paired tables
         Assert.DoesNotContain(markdown.Split('\n'), l => l.StartsWith("c |", StringComparison.Ordinal));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dir, "cmp"), "*.tmp"));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_cifar.Dir, "cmp"), "*.tmp"));
     }
 
     [Fact]
     public void R2_Item18_LearningCurveRefusesTheSameGridTwice()
     {
-        CliAssert.UsageError(CliRunner.Run("learning-curve", "--grid", _dir, "--grid", _dir + "/", "--out", Path.Combine(_dir, "x.png")), $"--grid {_dir} is given twice");
+        CliAssert.UsageError(CliRunner.Run("learning-curve", "--grid", _cifar.Dir, "--grid", _cifar.Dir + "/", "--out", Path.Combine(_cifar.Dir, "x.png")), $"--grid {_cifar.Dir} is given twice");
     }
 
     [Fact]
@@ -78,7 +70,7 @@ public sealed class R2ReportTests : IDisposable
         {
             var perVariant = Enumerable.Range(0, variants).Select(i => ($"v{i}", new TrainingOptions { Dataset = TrainingDataset.Cifar10, Model = "fast-resnet" }, (System.Collections.Generic.IReadOnlyList<long>)new long[] { 1, 2 })).ToList();
             perVariant[0] = ("erm", perVariant[0].Item2, perVariant[0].Item3);
-            string outDir = Path.Combine(_dir, $"many{variants}");
+            string outDir = Path.Combine(_cifar.Dir, $"many{variants}");
             var comparison = new Comparison(outDir, Comparison.SeedMajor(outDir, perVariant));
             comparison.WriteReport();
             Assert.Equal(2 * variants, comparison.SummaryReads);   // before: once for the statistics and again for every paired metric
@@ -88,9 +80,9 @@ public sealed class R2ReportTests : IDisposable
     [Fact]
     public void R2_Item22_EvalJsonNeverReplacesAFileWithoutOverwrite()
     {
-        string run = Path.Combine(_dir, "run");
-        Assert.Equal(0, CliRunner.Run("train", "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--out", run).Code);
-        string json = Path.Combine(_dir, "eval.json");
+        string run = Path.Combine(_cifar.Dir, "run");
+        Assert.Equal(0, CliRunner.Run("train", "--dataset", "cifar10", "--data-dir", _cifar.Data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--out", run).Code);
+        string json = Path.Combine(_cifar.Dir, "eval.json");
         File.WriteAllText(json, "mine");
         CliAssert.UsageError(CliRunner.Run("eval", "--run", run, "--json", json), $"--json {json} already exists; pass --overwrite to replace it.");
         Assert.Equal("mine", File.ReadAllText(json));

@@ -21,26 +21,19 @@ namespace MixupSharp.Tests.Reliability;
 [Collection(TorchGlobalState.Name)]
 public sealed class R2RunLifecycleTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-r2-run-").FullName;
-    private readonly string _data;
+    private readonly TinyCifar _cifar = new("mixupsharp-r2-run-");
 
-    public R2RunLifecycleTests()
-    {
-        _data = Path.Combine(_dir, "data");
-        DataFiles.WriteCifar10(_data, perBatch: 8, testCount: 12);   // 40 train, 12 test images
-    }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _cifar.Dispose();
 
     private TrainingOptions Options(string run, int epochs = 2) => new()
     {
-        Dataset = TrainingDataset.Cifar10, DataDir = _data, Model = "fast-resnet", BatchSize = 16, Epochs = epochs, Threads = 1,
+        Dataset = TrainingDataset.Cifar10, DataDir = _cifar.Data, Model = "fast-resnet", BatchSize = 16, Epochs = epochs, Threads = 1,
         Validation = 10, OutDir = run,
     };
 
     private string[] TrainArgs(string run, int epochs = 2) => new[]
     {
-        "train", "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", epochs.ToString(),
+        "train", "--dataset", "cifar10", "--data-dir", _cifar.Data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", epochs.ToString(),
         "--threads", "1", "--validation", "10", "--out", run,
     };
 
@@ -114,11 +107,11 @@ public sealed class R2RunLifecycleTests : IDisposable
     [InlineData(KillPoint.AfterSummary, 2)]
     public void R2_Item1_ARunKilledAnywhereBetweenItsLastStepAndItsSummaryResumesIntoTheSameFinalSummary(KillPoint point, int epochs)
     {
-        string reference = Path.Combine(_dir, "reference");
+        string reference = Path.Combine(_cifar.Dir, "reference");
         Assert.Equal(RunOutcome.Completed, new Trainer(Options(reference, epochs), new SilentObserver()).Run(resume: false));
         var expected = new RunFolder(reference).ReadSummary()!;
 
-        string run = Path.Combine(_dir, $"killed-{point}");
+        string run = Path.Combine(_cifar.Dir, $"killed-{point}");
         Assert.Throws<Killed>(() => new Trainer(Options(run, epochs), new SilentObserver(), new KillIn(run, epochs, point)).Run(resume: false));
         Assert.False(File.Exists(RunLock.PathOf(run)));
 
@@ -166,7 +159,7 @@ public sealed class R2RunLifecycleTests : IDisposable
     [Fact]
     public void R2_Item2_AMissingOrCorruptBestValidationFileIsNamedBeforeAnyEpochIsTrained()
     {
-        string run = Path.Combine(_dir, "best");
+        string run = Path.Combine(_cifar.Dir, "best");
         Assert.Throws<Killed>(() => new Trainer(Options(run, 3), new SilentObserver(), new KillIn(run, 1, KillPoint.AfterSummary)).Run(resume: false));
         string best = Path.Combine(run, "best-validation.bin");
         byte[] good = File.ReadAllBytes(best);
@@ -215,7 +208,7 @@ public sealed class R2RunLifecycleTests : IDisposable
     [Fact]
     public void R2_Item3_ASecondTrainInTheSameFolderIsRefusedNamingTheHolderAndLeavesTheRunAlone()
     {
-        string run = Path.Combine(_dir, "shared");
+        string run = Path.Combine(_cifar.Dir, "shared");
         var hold = new HoldFirstStep();
         RunOutcome? first = null;
         Exception? failed = null;
@@ -254,14 +247,14 @@ public sealed class R2RunLifecycleTests : IDisposable
     [Fact]
     public void R2_Item3_ALockLeftByAKilledProcessIsTakenOverAndOneOfAnotherHostIsExplained()
     {
-        string run = Path.Combine(_dir, "stale");
+        string run = Path.Combine(_cifar.Dir, "stale");
         Directory.CreateDirectory(run);
         File.WriteAllText(RunLock.PathOf(run), $$"""{"Host": "{{Environment.MachineName}}", "Pid": {{DeadPid()}}, "Time": "2026-11-29T00:00:00Z"}""");
         var taken = CliRunner.Run(TrainArgs(run, 1));
         Assert.True(taken.Code == 0, taken.Err);
         Assert.Contains("taking over the lock of", taken.Out);
 
-        string other = Path.Combine(_dir, "other-host");
+        string other = Path.Combine(_cifar.Dir, "other-host");
         Directory.CreateDirectory(other);
         File.WriteAllText(RunLock.PathOf(other), """{"Host": "elsewhere", "Pid": 1, "Time": "2026-11-29T00:00:00Z"}""");
         var live = CliRunner.Run(TrainArgs(other, 1));
@@ -297,7 +290,7 @@ public sealed class R2RunLifecycleTests : IDisposable
     [Fact]
     public void R2_Item25_ResumingAnEarlyStoppedRunWithMoreEpochsSaysItStoppedEarly()
     {
-        string run = Path.Combine(_dir, "early");
+        string run = Path.Combine(_cifar.Dir, "early");
         var options = Options(run, 6) with { EarlyStop = 1, LearningRate = 1e-12 };   // no learning: validation never improves after epoch 1
         Assert.Equal(RunOutcome.Completed, new Trainer(options, new SilentObserver()).Run(resume: false));
         Assert.Equal(2, new RunFolder(run).ReadSummary()!.Validation!.StoppedEarlyAfter);
@@ -309,7 +302,7 @@ public sealed class R2RunLifecycleTests : IDisposable
     [Fact]
     public void R2_Item25_AFailedBestValidationWriteSaysTheCheckpointsStateAndLeavesNoTemporaryFile()
     {
-        string run = Path.Combine(_dir, "full-disk");
+        string run = Path.Combine(_cifar.Dir, "full-disk");
         Directory.CreateDirectory(run);
         Directory.CreateDirectory(Path.Combine(run, "best-validation.bin"));   // the rename over it fails, as on a full disk
         var e = Assert.Throws<IOException>(() => new Trainer(Options(run, 1), new SilentObserver()).Run(resume: false));

@@ -17,19 +17,11 @@ namespace MixupSharp.Tests.Training;
 [Collection(TorchGlobalState.Name)]
 public sealed class OptimizationTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-optim-").FullName;
-    private readonly string _data;
+    private readonly TinyCifar _cifar = new("mixupsharp-optim-");
 
-    public OptimizationTests()
-    {
-        _data = Path.Combine(_dir, "data");
-        DataFiles.WriteCifar10(_data, perBatch: 8, testCount: 12);
-    }
+    public void Dispose() => _cifar.Dispose();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string[] Train(string outDir, params string[] more) =>
-        new[] { "train", "--dataset", "cifar10", "--data-dir", _data, "--model", "fast-resnet", "--batch-size", "16", "--threads", "1", "--out", outDir }.Concat(more).ToArray();
+    private string[] Train(string outDir, params string[] more) => _cifar.Train(outDir, more);
 
     [Theory]
     [InlineData(OptimizerKind.AdamW)]
@@ -80,7 +72,7 @@ public sealed class OptimizationTests : IDisposable
     public void AdamWWithClippingAndNoDecayTrainsResumesExactlyAndIsRecorded()
     {
         string[] recipe = { "--optimizer", "adamw", "--lr", "0.001", "--weight-decay", "0.05", "--opt-betas", "0.9,0.98", "--no-decay-norm-bias", "--clip-grad", "1", "--warmup-epochs", "1", "--warmup-lr", "1e-5", "--min-lr", "1e-5" };
-        string straight = Path.Combine(_dir, "straight");
+        string straight = Path.Combine(_cifar.Dir, "straight");
         var whole = CliRunner.Run(Train(straight, recipe.Concat(new[] { "--epochs", "2" }).ToArray()));
         Assert.True(whole.Code == 0, whole.Err);
         var config = new RunFolder(straight).ReadConfig().Options;
@@ -92,7 +84,7 @@ public sealed class OptimizationTests : IDisposable
 
         // Stopped after its first epoch (as Ctrl-C would), then resumed: the same metrics, since AdamW's moments and
         // step counts are in the checkpoint.
-        string split = Path.Combine(_dir, "split");
+        string split = Path.Combine(_cifar.Dir, "split");
         using (var stop = new System.Threading.CancellationTokenSource())
         {
             var outcome = new Trainer(config with { OutDir = split }, new SilentObserver(), new StopAfterFirstEpoch(stop)).Run(resume: false, stop.Token);
@@ -101,7 +93,7 @@ public sealed class OptimizationTests : IDisposable
 
         var second = CliRunner.Run("train", "--resume", split);
         Assert.True(second.Code == 0, second.Err);
-        Assert.Equal(Grids.TinyGrid.MetricsWithoutTiming(_dir, "straight"), Grids.TinyGrid.MetricsWithoutTiming(_dir, "split"));
+        Assert.Equal(Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "straight"), Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "split"));
     }
 
     private sealed class StopAfterFirstEpoch : MixupSharp.Training.Sinks.ITrainingSink
@@ -121,15 +113,15 @@ public sealed class OptimizationTests : IDisposable
     public void BadOptimizationValuesAreUsageErrors(string flag, string value, string expected)
     {
         string[] adamw = flag == "--opt-betas" ? new[] { "--optimizer", "adamw" } : Array.Empty<string>();
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "bad"), adamw.Concat(new[] { "--epochs", "1", flag, value }).ToArray())), expected);
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "bad"), adamw.Concat(new[] { "--epochs", "1", flag, value }).ToArray())), expected);
     }
 
     [Fact]
     public void AdamWsOwnOptionsWithSgdAndSgdsWithAdamWAreRefused()
     {
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "x"), "--epochs", "1", "--opt-eps", "1e-6")), "--opt-eps applies to --optimizer adamw.");
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "x"), "--epochs", "1", "--optimizer", "adamw", "--momentum", "0.8")), "--momentum applies to --optimizer sgd");
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "x"), "--epochs", "1", "--warmup-lr", "0.01")), "--warmup-lr needs --warmup-epochs > 0");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "x"), "--epochs", "1", "--opt-eps", "1e-6")), "--opt-eps applies to --optimizer adamw.");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "x"), "--epochs", "1", "--optimizer", "adamw", "--momentum", "0.8")), "--momentum applies to --optimizer sgd");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "x"), "--epochs", "1", "--warmup-lr", "0.01")), "--warmup-lr needs --warmup-epochs > 0");
     }
 
     [Fact]
@@ -157,7 +149,7 @@ public sealed class OptimizationTests : IDisposable
     [Fact]
     public void AnEmaRunRecordsItsColumnsResumesExactlyAndExportsTheAverage()
     {
-        string straight = Path.Combine(_dir, "ema");
+        string straight = Path.Combine(_cifar.Dir, "ema");
         var whole = CliRunner.Run(Train(straight, "--epochs", "2", "--model-ema", "0.9", "--validation", "10"));
         Assert.True(whole.Code == 0, whole.Err);
         var rows = new RunFolder(straight).ReadMetrics();
@@ -167,44 +159,44 @@ public sealed class OptimizationTests : IDisposable
 
         // Stopped after its first epoch, then resumed: the same metrics, the average's included.
         var config = new RunFolder(straight).ReadConfig().Options;
-        string split = Path.Combine(_dir, "ema-split");
+        string split = Path.Combine(_cifar.Dir, "ema-split");
         using (var stop = new System.Threading.CancellationTokenSource())
         {
             Assert.Equal(RunOutcome.Interrupted, new Trainer(config with { OutDir = split }, new SilentObserver(), new StopAfterFirstEpoch(stop)).Run(resume: false, stop.Token));
         }
 
         Assert.Equal(0, CliRunner.Run("train", "--resume", split).Code);
-        Assert.Equal(Grids.TinyGrid.MetricsWithoutTiming(_dir, "ema"), Grids.TinyGrid.MetricsWithoutTiming(_dir, "ema-split"));
+        Assert.Equal(Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "ema"), Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "ema-split"));
 
         // export --ema writes the average, which is not the raw weights.
-        Assert.Equal(0, CliRunner.Run("export", "--run", straight, "--format", "pt", "--out", Path.Combine(_dir, "raw.pt")).Code);
-        Assert.Equal(0, CliRunner.Run("export", "--run", straight, "--format", "pt", "--ema", "--out", Path.Combine(_dir, "ema.pt")).Code);
-        var raw = MixupSharp.Training.Interop.ModelImport.Read(Path.Combine(_dir, "raw.pt"));
-        var averaged = MixupSharp.Training.Interop.ModelImport.Read(Path.Combine(_dir, "ema.pt"));
+        Assert.Equal(0, CliRunner.Run("export", "--run", straight, "--format", "pt", "--out", Path.Combine(_cifar.Dir, "raw.pt")).Code);
+        Assert.Equal(0, CliRunner.Run("export", "--run", straight, "--format", "pt", "--ema", "--out", Path.Combine(_cifar.Dir, "ema.pt")).Code);
+        var raw = MixupSharp.Training.Interop.ModelImport.Read(Path.Combine(_cifar.Dir, "raw.pt"));
+        var averaged = MixupSharp.Training.Interop.ModelImport.Read(Path.Combine(_cifar.Dir, "ema.pt"));
         Assert.Equal(raw.Keys.OrderBy(k => k), averaged.Keys.OrderBy(k => k));
         Assert.Contains(raw.Keys, k => !torch.equal(raw[k], averaged[k]).all().item<bool>());
 
-        string plain = Path.Combine(_dir, "plain");
+        string plain = Path.Combine(_cifar.Dir, "plain");
         Assert.Equal(0, CliRunner.Run(Train(plain, "--epochs", "1")).Code);
-        CliAssert.OneLineError(CliRunner.Run("export", "--run", plain, "--ema", "--out", Path.Combine(_dir, "none.pt")), 1, "was not trained with --model-ema");
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "bad-ema"), "--epochs", "1", "--model-ema", "1")), "--model-ema must be a decay in (0, 1)");
+        CliAssert.OneLineError(CliRunner.Run("export", "--run", plain, "--ema", "--out", Path.Combine(_cifar.Dir, "none.pt")), 1, "was not trained with --model-ema");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "bad-ema"), "--epochs", "1", "--model-ema", "1")), "--model-ema must be a decay in (0, 1)");
     }
 
     [Fact]
     public void RandAugmentsMagnitudeNoiseIsAnOptionOfItsPolicy()
     {
-        string run = Path.Combine(_dir, "mstd");
+        string run = Path.Combine(_cifar.Dir, "mstd");
         var result = CliRunner.Run(Train(run, "--epochs", "1", "--policy", "randaugment", "--ra-magnitude", "27", "--ra-mstd", "1.5"));
         Assert.True(result.Code == 0, result.Err);
         Assert.Equal(1.5, new RunFolder(run).ReadConfig().Options.RaMagnitudeStd);
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "mstd-alone"), "--epochs", "1", "--ra-mstd", "0.5")), "--ra-mstd applies to --policy randaugment");
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "mstd-neg"), "--epochs", "1", "--policy", "randaugment", "--ra-mstd", "-1")), "--ra-mstd must be ≥ 0 bins");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "mstd-alone"), "--epochs", "1", "--ra-mstd", "0.5")), "--ra-mstd applies to --policy randaugment");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "mstd-neg"), "--epochs", "1", "--policy", "randaugment", "--ra-mstd", "-1")), "--ra-mstd must be ≥ 0 bins");
     }
 
     [Fact]
     public void RandomErasingRunsBesideAMethodBeforeItAndIsRefusedTwice()
     {
-        string run = Path.Combine(_dir, "reprob");
+        string run = Path.Combine(_cifar.Dir, "reprob");
         var result = CliRunner.Run(Train(run, "--epochs", "1", "--method", "mixup", "--reprob", "0.25", "--remode", "pixel", "--recount", "3"));
         Assert.True(result.Code == 0, result.Err);
         var o = new RunFolder(run).ReadConfig().Options;
@@ -220,8 +212,8 @@ public sealed class OptimizationTests : IDisposable
             Assert.True(steps.IndexOf("reprob") > 0 && steps.IndexOf("reprob") < steps.IndexOf("Normalize"), string.Join(", ", steps));
         }
 
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "twice"), "--epochs", "1", "--method", "random-erasing", "--reprob", "0.5")), "--reprob adds Random Erasing beside another method; with --method random-erasing give its --prob instead");
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "mode"), "--epochs", "1", "--remode", "pixel")), "--remode applies with --reprob P > 0");
-        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_dir, "prob"), "--epochs", "1", "--reprob", "1.5")), "--reprob must be a probability in [0, 1]");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "twice"), "--epochs", "1", "--method", "random-erasing", "--reprob", "0.5")), "--reprob adds Random Erasing beside another method; with --method random-erasing give its --prob instead");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "mode"), "--epochs", "1", "--remode", "pixel")), "--remode applies with --reprob P > 0");
+        CliAssert.UsageError(CliRunner.Run(Train(Path.Combine(_cifar.Dir, "prob"), "--epochs", "1", "--reprob", "1.5")), "--reprob must be a probability in [0, 1]");
     }
 }
