@@ -20,6 +20,7 @@ public static class CompletionScripts
         ["datasets"] = DatasetsCommand.Table(),
         ["export"] = ExportCommand.Table(),
         ["predict"] = PredictCommand.Table(),
+        ["models"] = ModelsCommand.Table(),
     };
 
     /// <summary>A bash completion script: <c>source &lt;(./mixup completion bash)</c>.</summary>

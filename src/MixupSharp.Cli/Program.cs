@@ -30,6 +30,7 @@ namespace MixupSharp.Cli
               datasets   list where each dataset is found, or download one (--download NAME)
               export     write a run's trained model as a PyTorch state dict (.pt) or safetensors
               predict    a trained run's top classes for your own images: ./mixup predict --run DIR photo.png folder/
+              models     each built-in model's parameters and forward+backward time of one image, measured here
               completion print a shell completion script: source <(./mixup completion bash)   (or zsh)
 
             ./mixup <verb> --help shows every option of a verb; ./mixup --version the versions. Options take
@@ -72,8 +73,9 @@ namespace MixupSharp.Cli
                     "datasets" => DatasetsCommand.Run(rest, output),
                     "export" => ExportCommand.Run(rest, output),
                     "predict" => PredictCommand.Run(rest, output, error),
+                    "models" => ModelsCommand.Run(rest, output),
                     "completion" => Completion(rest, output),
-                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, learning-curve, bench, datasets, export, predict or completion (see ./mixup --help)"),
+                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, learning-curve, bench, datasets, export, predict, models or completion (see ./mixup --help)"),
                 };
             }
             catch (UsageException e)
