@@ -53,6 +53,8 @@ public sealed class PackageConsumptionTests : IDisposable
         string package = Path.Combine(feed, $"MixupSharp.{_version}.nupkg");
         Assert.True(File.Exists(package), "no package at " + package + "\n" + pack.Output);
         Assert.True(File.Exists(Path.Combine(feed, $"MixupSharp.{_version}.snupkg")), "no symbols package beside the package");
+        Assert.DoesNotContain("warning", pack.Output, StringComparison.OrdinalIgnoreCase);   // no SourceLink warning in a folder without a GitHub remote
+        AssertThePdbEmbedsEverySource(Path.Combine(feed, $"MixupSharp.{_version}.snupkg"), library);
         using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
         {
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
@@ -169,5 +171,30 @@ public sealed class PackageConsumptionTests : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(to)!);
         File.Copy(from, to);
+    }
+
+    /// <summary>The symbols package's PDB holds every C# file of the library as embedded source, so a debugger needs no repository.</summary>
+    private static void AssertThePdbEmbedsEverySource(string snupkg, string library)
+    {
+        var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+        using var zip = System.IO.Compression.ZipFile.OpenRead(snupkg);
+        using var pdb = new MemoryStream();
+        using (var entry = zip.GetEntry("lib/net10.0/MixupSharp.pdb")!.Open())
+        {
+            entry.CopyTo(pdb);
+        }
+
+        pdb.Position = 0;
+        using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(pdb);
+        var reader = provider.GetMetadataReader();
+        var embedded = reader.Documents
+            .Where(d => reader.GetCustomDebugInformation(d).Any(c => reader.GetGuid(reader.GetCustomDebugInformation(c).Kind) == embeddedSource))
+            .Select(d => Path.GetFileName(reader.GetString(reader.GetDocument(d).Name)))
+            .ToHashSet();
+        var sources = Directory.EnumerateFiles(library, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+            .Select(f => Path.GetFileName(f)!).ToList();
+        Assert.NotEmpty(sources);
+        Assert.All(sources, f => Assert.True(embedded.Contains(f), $"{f} is not embedded in MixupSharp.pdb"));
     }
 }
