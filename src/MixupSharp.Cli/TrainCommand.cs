@@ -166,8 +166,8 @@ public static class TrainCommand
     /// <summary>
     /// Parses layers of arguments, lowest precedence first (a variants file's shared options, shared flags, a variant):
     /// the one recipe among them first, wherever it stands, then every layer without it, so an explicit value always
-    /// wins over a recipe. Two different recipes are an error; so is a policy's own option typed without its policy,
-    /// even at its default value (it would do nothing), and --validation-seed without --validation.
+    /// wins over a recipe. Two different recipes are an error. (Options typed without the option they need are refused
+    /// by <see cref="CheckGiven"/>.)
     /// </summary>
     public static void ParseLayers(OptionTable table, params IReadOnlyList<string>[] layers)
     {

@@ -14,6 +14,9 @@ namespace MixupSharp.Training;
 /// </summary>
 public sealed class ModelEma : IDisposable
 {
+    private readonly StagedModel _source;
+    private readonly System.Collections.Generic.IReadOnlyList<(Tensor Mine, Tensor Theirs)> _pairs;
+
     /// <summary>Creates the average as a copy of <paramref name="source"/> (already on its device).</summary>
     public ModelEma(StagedModel source, Func<StagedModel> create, double decay)
     {
@@ -27,9 +30,11 @@ public sealed class ModelEma : IDisposable
         Decay = decay;
         Model = create();
         Model.to(source.parameters().First().device);
+        _source = source;
+        _pairs = Pairs(source);
         using (torch.no_grad())
         {
-            foreach (var (mine, theirs) in Pairs(source))
+            foreach (var (mine, theirs) in _pairs)
             {
                 mine.copy_(theirs);
             }
@@ -47,10 +52,14 @@ public sealed class ModelEma : IDisposable
     /// <summary>One step of the average towards <paramref name="source"/>'s current weights.</summary>
     public void Update(StagedModel source)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        // Every optimizer step calls this: the pairs of tensors are the source's own, updated in place, so they are
+        // paired once (and again only for another source).
+        var pairs = ReferenceEquals(source, _source) ? _pairs : Pairs(source);
         using var scope = torch.NewDisposeScope();
         using (torch.no_grad())
         {
-            foreach (var (mine, theirs) in Pairs(source))
+            foreach (var (mine, theirs) in pairs)
             {
                 if (torch.is_floating_point(mine))
                 {
@@ -67,9 +76,9 @@ public sealed class ModelEma : IDisposable
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
 
-    private System.Collections.Generic.IEnumerable<(Tensor Mine, Tensor Theirs)> Pairs(StagedModel source)
+    private System.Collections.Generic.IReadOnlyList<(Tensor Mine, Tensor Theirs)> Pairs(StagedModel source)
     {
         var theirs = source.state_dict();
-        return Model.state_dict().Select(kv => (kv.Value, theirs[kv.Key]));
+        return Model.state_dict().Select(kv => (kv.Value, theirs[kv.Key])).ToList();
     }
 }

@@ -41,11 +41,12 @@ public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, No
             Checkpoint.Load(folder.CheckpointPath, model, optimizer, average);
             if (average is not null)
             {
+                var averaged = average.state_dict();
                 using (torch.no_grad())
                 {
                     foreach (var (name, tensor) in model.state_dict())
                     {
-                        tensor.copy_(average.state_dict()[name]);
+                        tensor.copy_(averaged[name]);
                     }
                 }
             }

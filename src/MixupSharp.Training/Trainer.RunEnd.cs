@@ -35,11 +35,15 @@ public sealed partial class Trainer
     /// <summary>The test metrics of the best-validation weights, in a model of their own (the trained one is left as it is).</summary>
     private static EvaluationResult EvaluateBestValidation(RunFolder folder, TrainingOptions o, InMemoryDataset train, InMemoryDataset test, MixupSharp.Distortion.Normalize normalize, Device device)
     {
-        using var best = ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)train.ImageShape[1], train.NumClasses);
+        using var best = RunModel(o, train);
         BestValidationWeights.Load(folder.BestValidationModelPath, best);
         best.to(device);
         return Evaluator.Evaluate(best, test, normalize, device);
     }
+
+    /// <summary>A new model of the run's architecture, for the run's images and classes (random weights).</summary>
+    private static StagedModel RunModel(TrainingOptions o, InMemoryDataset train) =>
+        ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)train.ImageShape[1], train.NumClasses);
 
     /// <summary>Whether the checkpoint's run has nothing left to train: all its epochs, or stopped early.</summary>
     private static bool TrainingFinished(TrainingState state, TrainingOptions o) => state.Epoch >= o.Epochs || state.StoppedEarlyAfter > 0;
@@ -55,7 +59,7 @@ public sealed partial class Trainer
             return;
         }
 
-        using var probe = ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)train.ImageShape[1], train.NumClasses);
+        using var probe = RunModel(o, train);
         int? epoch;
         try
         {

@@ -103,7 +103,7 @@ public sealed partial class Trainer
         Info($"data: {train.Name} {train.Count} train{held} / {test.Count} test images of [{string.Join(", ", train.ImageShape)}], {train.NumClasses} classes");
         long imageSize = train.ImageShape[1];
 
-        using var model = ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)imageSize, train.NumClasses);
+        using var model = RunModel(o, train);
         if (!resume && o.InitFrom is { } weights)
         {
             InitializeFrom(model, weights, Info);
@@ -111,7 +111,7 @@ public sealed partial class Trainer
 
         model.to(device);
         using var optimizer = Optimizers.Create(o, model);
-        using var ema = o.ModelEma is { } decay ? new ModelEma(model, () => ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)imageSize, train.NumClasses), decay) : null;
+        using var ema = o.ModelEma is { } decay ? new ModelEma(model, () => RunModel(o, train), decay) : null;
         using var dataRng = new Generator((ulong)((o.Seed * 2) + 1));
         using var augmentationRng = new Generator((ulong)((o.Seed * 2) + 2));
         string hash = ConfigFingerprint.Of(o);
