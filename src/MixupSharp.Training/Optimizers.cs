@@ -36,14 +36,19 @@ public static class Optimizers
                 o.LearningRate, o.Momentum, weight_decay: o.WeightDecay, nesterov: o.Nesterov);
     }
 
+    // The parameters exempt by name, as timm's models list them in no_weight_decay(): a ViT's class token and position
+    // embeddings, and ConvNeXt's layer scales (one-dimensional in timm, [C, 1, 1] in torchvision).
+    private static readonly HashSet<string> NoDecayByName = new(System.StringComparer.Ordinal) { "class_token", "pos_embedding", "layer_scale" };
+
     /// <summary>
     /// The parameters that take weight decay (weights of convolutions and linear layers) and those that do not: every
-    /// one-dimensional parameter (biases, BatchNorm/LayerNorm weights), as timm's <c>param_groups_weight_decay</c> splits them.
+    /// one-dimensional parameter (biases, BatchNorm/LayerNorm weights) and the ones timm's models name in
+    /// <c>no_weight_decay()</c>, as timm's <c>param_groups_weight_decay</c> splits them.
     /// </summary>
     public static (IReadOnlyList<Parameter> Decay, IReadOnlyList<Parameter> NoDecay) Split(StagedModel model)
     {
         var all = model.named_parameters().Select(p => (Name: p.name, Value: p.parameter)).ToList();
-        bool exempt((string Name, Parameter Value) p) => p.Value.dim() <= 1 || p.Name.EndsWith(".bias", System.StringComparison.Ordinal);
+        bool exempt((string Name, Parameter Value) p) => p.Value.dim() <= 1 || p.Name.EndsWith(".bias", System.StringComparison.Ordinal) || NoDecayByName.Contains(p.Name[(p.Name.LastIndexOf('.') + 1)..].TrimStart('_'));
         return (all.Where(p => !exempt(p)).Select(p => p.Value).ToList(), all.Where(exempt).Select(p => p.Value).ToList());
     }
 }

@@ -27,7 +27,7 @@ public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, No
         int channels = config.ImageShape is { } shape ? (int)shape[0] : colour ? 3 : 1;
         int size = config.ImageShape is { } s ? (int)s[1] : colour ? 32 : 28;
         var normalize = config.Normalization is { } n ? new Normalize(n.Mean, n.Std) : RunData.RecomputedNormalization(options);
-        var model = ModelFactory.Create(options.Model, channels, size, config.Classes.Count);
+        var model = ModelFactory.Create(options.Model, channels, size, config.Classes.Count, dropPath: options.DropPath);
         try
         {
             if (ema && options.ModelEma is null)
@@ -37,7 +37,7 @@ public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, No
 
             // The run's own optimizer reads the checkpoint's optimizer block (an AdamW state does not fit SGD).
             using var optimizer = Optimizers.Create(options, model);
-            using var average = ema ? ModelFactory.Create(options.Model, channels, size, config.Classes.Count) : null;
+            using var average = ema ? ModelFactory.Create(options.Model, channels, size, config.Classes.Count, dropPath: options.DropPath) : null;
             Checkpoint.Load(folder.CheckpointPath, model, optimizer, average);
             if (average is not null)
             {

@@ -43,7 +43,7 @@ public sealed partial class Trainer
 
     /// <summary>A new model of the run's architecture, for the run's images and classes (random weights).</summary>
     private static StagedModel RunModel(TrainingOptions o, InMemoryDataset train) =>
-        ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)train.ImageShape[1], train.NumClasses);
+        ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)train.ImageShape[1], train.NumClasses, dropPath: o.DropPath);
 
     /// <summary>Whether the checkpoint's run has nothing left to train: all its epochs, or stopped early.</summary>
     private static bool TrainingFinished(TrainingState state, TrainingOptions o) => state.Epoch >= o.Epochs || state.StoppedEarlyAfter > 0;

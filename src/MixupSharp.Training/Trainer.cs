@@ -31,7 +31,7 @@ public sealed partial class Trainer
     /// <summary>Creates a trainer that records with the standard sinks, reports to <paramref name="observer"/>, and to <paramref name="sinks"/>.</summary>
     public Trainer(TrainingOptions options, ITrainingObserver observer, params ITrainingSink[] sinks)
     {
-        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _options = options?.WithScaledLearningRate() ?? throw new ArgumentNullException(nameof(options));
         _observer = observer ?? throw new ArgumentNullException(nameof(observer));
         _extraSinks = sinks ?? Array.Empty<ITrainingSink>();
         _options.Validate();
@@ -184,6 +184,13 @@ public sealed partial class Trainer
                     }
 
                     using var scope = torch.NewDisposeScope();
+                    if (o.DropPath > 0)
+                    {
+                        // Stochastic depth draws from torch's global generator, which no checkpoint holds: seeding it
+                        // from (seed, epoch, step) makes a resumed run drop the same blocks as an uninterrupted one.
+                        torch.manual_seed(StepSeed(o.Seed, epoch, step));
+                    }
+
                     lr = LearningRateSchedule.At(o, epoch, step, stepsPerEpoch);
                     foreach (var group in optimizer.ParamGroups)
                     {
@@ -299,13 +306,15 @@ public sealed partial class Trainer
     /// </summary>
     private static void InitializeFrom(StagedModel model, string path, Action<string> info)
     {
-        var ours = model.state_dict().ToDictionary(kv => Interop.ModelExport.PyTorchName(kv.Key), kv => kv.Value.shape);
-        string last = $"stage{model.MixablePoints - 1}.";
-        var skipped = Interop.ModelImport.Load(model, path, name => name.StartsWith(last, StringComparison.Ordinal), info);
+        var head = Interop.ModelExport.HeadNames(model);
+        var skipped = Interop.ModelImport.Load(model, path, head.Contains, info);
         info(skipped.Count == 0
             ? $"initialized from {path}"
             : $"initialized from {path}, except the classifier head ({string.Join(", ", skipped)}), which has another class count there and starts random");
     }
+
+    /// <summary>A seed for one training step, distinct for every (seed, epoch, step).</summary>
+    private static long StepSeed(long seed, int epoch, long step) => unchecked((seed * 1_000_003L + epoch) * 1_000_000_007L + step) & long.MaxValue;
 
     private static double PeakMemoryMb()
     {

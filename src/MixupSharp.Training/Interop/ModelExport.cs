@@ -66,10 +66,21 @@ public static class ModelExport
     /// <summary>The PyTorch-style name of one of our state-dict keys: each path part without its leading underscores.</summary>
     public static string PyTorchName(string key) => string.Join('.', key.Split('.').Select(part => part.TrimStart('_')));
 
-    /// <summary>The model's parameters and buffers by PyTorch-style name (the tensors themselves, not copies).</summary>
+    /// <summary>
+    /// The model's parameters and buffers by PyTorch-style name (the tensors themselves, not copies): for the
+    /// torchvision-compatible models, the names of torchvision's model (<c>layer1.0.conv1.weight</c>).
+    /// </summary>
     public static Dictionary<string, Tensor> StateDict(StagedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model.state_dict().ToDictionary(kv => PyTorchName(kv.Key), kv => kv.Value);
+        return model.state_dict().ToDictionary(kv => model.PublishedName(PyTorchName(kv.Key)), kv => kv.Value);
+    }
+
+    /// <summary>The published names of the classifier head's tensors (the last stage's).</summary>
+    public static IReadOnlySet<string> HeadNames(StagedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        string last = $"stage{model.MixablePoints - 1}.";
+        return model.state_dict().Keys.Select(PyTorchName).Where(k => k.StartsWith(last, StringComparison.Ordinal)).Select(model.PublishedName).ToHashSet();
     }
 }

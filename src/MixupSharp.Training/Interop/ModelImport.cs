@@ -65,8 +65,8 @@ public static class ModelImport
     public static IReadOnlyList<string> Load(StagedModel model, string path, Func<string, bool>? skip = null, Action<string>? note = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var file = Read(path, note);
-        var ours = model.state_dict().ToDictionary(kv => ModelExport.PyTorchName(kv.Key), kv => kv.Value);
+        var ours = ModelExport.StateDict(model);
+        var file = model.FromOtherConventions(Read(path, note), ours.ToDictionary(kv => kv.Key, kv => kv.Value.shape), note);
         var skipped = new List<string>();
         foreach (var (name, tensor) in ours)
         {

@@ -18,8 +18,8 @@ public sealed record ModelCost(string Name, long Parameters, long[] Input, IRead
     public double Median => Milliseconds.OrderBy(v => v).ElementAt(Milliseconds.Count / 2);
 
     /// <summary>
-    /// Measures every model of <see cref="ModelFactory.Names"/> at its native size (SeedNet on 1×28×28, the residual
-    /// models on 3×32×32): counts its parameters and times <paramref name="repeats"/> forward+backward passes of one
+    /// Measures every model of <see cref="ModelFactory.Names"/> at its native size (<see cref="ModelFactory.NativeSize"/>:
+    /// SeedNet on 1×28×28, our residual models on 3×32×32, torchvision's on 3×224×224): counts its parameters and times <paramref name="repeats"/> forward+backward passes of one
     /// random image in training mode, after two untimed ones. Nothing is hard-coded: the figures are this machine's now.
     /// </summary>
     public static IReadOnlyList<ModelCost> Measure(int repeats)
@@ -32,7 +32,8 @@ public sealed record ModelCost(string Name, long Parameters, long[] Input, IRead
         var costs = new List<ModelCost>();
         foreach (string name in ModelFactory.Names)
         {
-            long[] input = name == "seednet" ? new long[] { 1, 28, 28 } : new long[] { 3, 32, 32 };
+            int size = ModelFactory.NativeSize(name);
+            long[] input = { name == "seednet" ? 1 : 3, size, size };
             using var model = ModelFactory.Create(name, (int)input[0], (int)input[1], 10);
             model.train();
             long parameters = model.parameters().Sum(p => p.numel());

@@ -16,6 +16,9 @@ public abstract class StagedModel : Module<Tensor, Tensor>
 {
     private readonly List<Module<Tensor, Tensor>> _stages = new();
 
+    // Our state-dict prefixes and the names they have in the published model (torchvision's), longest first.
+    private readonly List<(string Ours, string Published)> _publishedNames = new();
+
     private protected StagedModel(string name)
         : base(name)
     {
@@ -70,6 +73,36 @@ public abstract class StagedModel : Module<Tensor, Tensor>
         {
             register_module($"stage{i}", stages[i]);
         }
+    }
+
+    /// <summary>
+    /// The name a tensor of ours has in the published model this one is weight-compatible with (torchvision's), given
+    /// its PyTorch-style name (<see cref="Interop.ModelExport.PyTorchName"/>); the name itself for our own models.
+    /// </summary>
+    internal string PublishedName(string name)
+    {
+        foreach (var (ours, published) in _publishedNames)
+        {
+            if (name.StartsWith(ours, StringComparison.Ordinal))
+            {
+                return published + name[ours.Length..];
+            }
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// A file's tensors in this model's published names: a hook for models whose weights also come under another
+    /// library's names (timm's DeiT) or at another size (a ViT's position embeddings). The default is the file as it is.
+    /// </summary>
+    internal virtual Dictionary<string, Tensor> FromOtherConventions(Dictionary<string, Tensor> file, IReadOnlyDictionary<string, long[]> ours, Action<string>? note) => file;
+
+    /// <summary>Publishes our tensors under <paramref name="ours"/> (a prefix or a whole name) as <paramref name="published"/>.</summary>
+    private protected void PublishAs(string ours, string published)
+    {
+        _publishedNames.Add((ours, published));
+        _publishedNames.Sort((a, b) => b.Ours.Length.CompareTo(a.Ours.Length));
     }
 
     private void CheckPoint(int point)

@@ -16,7 +16,7 @@ public sealed class ModelsCommandTests
         Assert.True(result.Code == 0, result.Err);
         foreach (string name in ModelFactory.Names)
         {
-            using var model = ModelFactory.Create(name, name == "seednet" ? 1 : 3, name == "seednet" ? 28 : 32, 10);
+            using var model = ModelFactory.Create(name, name == "seednet" ? 1 : 3, ModelFactory.NativeSize(name), 10);
             long parameters = model.parameters().Sum(p => p.numel());
             var row = result.Out.Split('\n').Single(l => l.StartsWith($"| {name} |", System.StringComparison.Ordinal));
             Assert.Contains($"| {parameters:N0} |", row);

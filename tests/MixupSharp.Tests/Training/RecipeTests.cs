@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json.Nodes;
 using MixupSharp.Tests.Data;
 using MixupSharp.Training.Methods;
@@ -47,11 +48,42 @@ public sealed class RecipeTests
     }
 
     [Fact]
+    public void TheDeitRecipeSetsEveryValueOfThePapersTable9AsTimmRunsIt()
+    {
+        var o = Parse("--recipe", "deit", "--batch-size", "256", "--model", "deit-tiny");
+        Assert.IsType<MixupCutMixMethod>(o.Method);
+        Assert.Equal(0.8, o.Get(MixupCutMixMethod.MixupAlpha));
+        Assert.Equal(1.0, o.Get(MixupCutMixMethod.CutMixAlpha));
+        Assert.Equal((1.0, 0.5, 0.1), (o.Probability, o.SwitchProbability, o.LabelSmoothing));
+        Assert.Equal((OptimizerKind.AdamW, 0.05, true), (o.Optimizer, o.WeightDecay, o.NoDecayNormBias));
+        Assert.Equal((ScheduleKind.Cosine, 1e-5, 5.0, 1e-6, 300), (o.Schedule, o.MinLearningRate, o.WarmupEpochs, o.WarmupLearningRate, o.Epochs));
+        Assert.Equal((TrainingPolicy.RandAugment, 2, 27, 1.5), (o.Policy, o.RaOps, o.RaMagnitude, o.RaMagnitudeStd));
+        Assert.Equal((0.25, ErasingMode.Pixel, 1), (o.ReProb, o.ReMode, o.ReCount));
+        Assert.Equal(0.1, o.DropPath);
+        Assert.Null(o.ModelEma);
+
+        // lr 5e-4·batch/512, for the run's own batch; an explicit --lr wins.
+        Assert.Equal(5e-4 * 256 / 512, o.WithScaledLearningRate().LearningRate, 15);
+        Assert.Equal(0.002, Parse("--recipe", "deit", "--lr", "0.002").WithScaledLearningRate().LearningRate);
+    }
+
+    [Fact]
+    public void TheFineTuneRecipeIsBitsHyperRuleInEpochs()
+    {
+        var o = Parse("--recipe", "fine-tune", "--batch-size", "128");
+        Assert.Equal(KnownMethods.Erm, o.Method);
+        Assert.Equal((OptimizerKind.Sgd, 0.9, 0.0), (o.Optimizer, o.Momentum, o.WeightDecay));
+        Assert.Equal(0.003 * 128 / 512, o.WithScaledLearningRate().LearningRate, 15);
+        Assert.Equal((ScheduleKind.MultiStep, 0.1, 1.0, 20), (o.Schedule, o.Gamma, o.WarmupEpochs, o.Epochs));
+        Assert.Equal(new[] { 6, 12, 18 }, o.Milestones.ToArray());
+    }
+
+    [Fact]
     public void AnUnknownRecipeIsAOneLineUsageError()
     {
         var r = CliRunner.Run("train", "--recipe", "magic");
         Assert.Equal(2, r.Code);
-        Assert.Equal("error: --recipe must be one of noisy-labels, little-data; got 'magic'.", r.Err.Trim());
+        Assert.Equal("error: --recipe must be one of noisy-labels, little-data, deit, fine-tune; got 'magic'.", r.Err.Trim());
     }
 }
 
@@ -78,5 +110,40 @@ public sealed class RecipeRunTests : IDisposable
         Assert.Equal("cutmix", (string?)options["Method"]);
         Assert.Equal(0.5, (double)options["Alpha"]!);
         Assert.Equal(1, (int)options["Epochs"]!);   // the explicit flag overrides the recipe's 200
+    }
+
+    [Fact]
+    public void TheDeitRecipeTrainsDeitTinyAFewStepsAndItsConfigShowsEveryValueItSet()
+    {
+        string data = Path.Combine(_dir, "data");
+        DataFiles.WriteCifar10(data, perBatch: 16, testCount: 8);
+        string run = Path.Combine(_dir, "deit");
+        var r = CliRunner.Run("train", "--recipe", "deit", "--model", "deit-tiny", "--dataset", "cifar10", "--data-dir", data, "--batch-size", "32", "--epochs", "1", "--threads", "1", "--out", run);
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("recipe deit: DeiT's training recipe", r.Out);
+        Assert.Contains("Overridden here: epochs 1 (recipe: 300).", r.Out);
+        Assert.Contains("Touvron et al., ICML 2021", r.Out);
+
+        var options = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!["options"]!;
+        Assert.Equal("deit", (string?)options["Recipe"]);
+        Assert.Equal("mixup-cutmix", (string?)options["Method"]);
+        Assert.Equal(0.8, (double)options["Settings"]!["mixup-alpha"]!);
+        Assert.Equal(1.0, (double)options["Settings"]!["cutmix-alpha"]!);
+        Assert.Equal(5e-4 * 32 / 512, (double)options["LearningRate"]!, 15);   // derived from LearningRateBase for this batch
+        Assert.Equal(5e-4, (double)options["LearningRateBase"]!);
+        var expected = new (string Key, string Value)[]
+        {
+            ("Probability", "1"), ("SwitchProbability", "0.5"), ("LabelSmoothing", "0.1"), ("Optimizer", "\"adamw\""), ("WeightDecay", "0.05"),
+            ("NoDecayNormBias", "true"), ("Schedule", "\"cosine\""), ("MinLearningRate", "1E-05"), ("WarmupEpochs", "5"), ("WarmupLearningRate", "1E-06"),
+            ("Policy", "\"randaugment\""), ("RaOps", "2"), ("RaMagnitude", "27"), ("RaMagnitudeStd", "1.5"), ("ReProb", "0.25"), ("ReMode", "\"pixel\""),
+            ("ReCount", "1"), ("DropPath", "0.1"), ("ModelEma", "null"), ("Model", "\"deit-tiny\""),
+        };
+        foreach (var (key, value) in expected)
+        {
+            Assert.True((options[key]?.ToJsonString() ?? "null") is { } actual && (actual == value || double.TryParse(actual, System.Globalization.CultureInfo.InvariantCulture, out double a) && double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out double b) && a == b), $"{key}: {options[key]?.ToJsonString() ?? "null"}, expected {value}");
+        }
+
+        var metrics = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        Assert.Equal(2, metrics.Length);
     }
 }

@@ -266,9 +266,16 @@ public sealed class EvaluationAndModelTests
     [InlineData("seednet", 1, 28)]
     [InlineData("fast-resnet", 3, 32)]
     [InlineData("preact-resnet18", 3, 32)]
+    [InlineData("resnet18", 3, 32)]
+    [InlineData("resnet50", 3, 40)]
+    [InlineData("mobilenet-v3-large", 3, 32)]
+    [InlineData("convnext-tiny", 3, 32)]
+    [InlineData("deit-tiny", 3, 32)]
+    [InlineData("vit-b-16", 1, 48)]
     public void ModelsGiveLogitsAndEveryMixablePointSplitsTheForwardPass(string name, int channels, int size)
     {
         using var model = ModelFactory.Create(name, channels, size, 10);
+        Assert.All(model.state_dict(), kv => Assert.True(torch.isfinite(kv.Value).all().item<bool>(), $"{kv.Key} is not finite at initialization"));
         model.eval();
         using var x = torch.rand(2, channels, size, size);
         using var logits = model.call(x);
