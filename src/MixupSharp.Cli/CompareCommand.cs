@@ -110,6 +110,7 @@ public static class CompareCommand
             try
             {
                 TrainCommand.ParseLayers(variantTable, grid.Shared, sharedArgs, variant.Args);
+                options = TrainCommand.WithCliDefaults(options);
                 TrainCommand.CheckGiven(options, new IReadOnlyList<string>[] { grid.Shared, sharedArgs, variant.Args });
             }
             catch (UsageException e)

@@ -155,7 +155,7 @@ public static class EvalCommand
     /// test set (reported on the other half) when asked for explicitly; a run without a validation set and no explicit
     /// choice is an error that says which choice exists.
     /// </summary>
-    private static CalibrationReport Calibrate(string runDir, TrainingOptions options, MixupSharp.Training.Models.StagedModel model, MixupSharp.Training.Data.InMemoryDataset data, MixupSharp.Distortion.Normalize normalize, torch.Device device, string on, TextWriter output)
+    private static CalibrationReport Calibrate(string runDir, TrainingOptions options, MixupSharp.Training.Models.StagedModel model, MixupSharp.Training.Data.ImageDataset data, MixupSharp.Distortion.Normalize normalize, torch.Device device, string on, TextWriter output)
     {
         var c = CultureInfo.InvariantCulture;
         CalibrationReport report;

@@ -78,39 +78,75 @@ public static class PredictCommand
         int top = Math.Min(s.Top, config.Classes.Count);
         var results = new List<Dictionary<string, object>>();
         var c = CultureInfo.InvariantCulture;
+        if (s.BatchSize < 1 || s.BatchSize > 4096)
+        {
+            throw new UsageException($"--batch-size must be 1–4096; got {s.BatchSize}.");
+        }
+
+        if (s.Threads < 0 || s.Threads > Environment.ProcessorCount)
+        {
+            throw new UsageException($"--threads must be between 0 (all) and the {Environment.ProcessorCount} processors here; got {s.Threads}.");
+        }
+
+        if (s.Threads > 0)
+        {
+            torch.set_num_threads(s.Threads);
+        }
+
+        // A streamed run's images are read as its evaluation read them (resize + centre crop at its size); an older
+        // folder run's are resized to its square, as it was trained.
+        var options = config.Options;
+        Func<string, Tensor> read = options.Streamed
+            ? file => StreamingImageDataset.ReadOne(file, Training.RunData.Streaming(options, train: false) with { Size = size, Channels = channels, Workers = 1 })
+            : file => ImageFolder.ReadImage(file, size, grayscale: channels == 1);
         using (trained.Model)
         {
-            foreach (var (file, unusable) in Files(paths))
+            foreach (var chunk in Files(paths).Chunk(s.BatchSize))
             {
                 using var scope = torch.NewDisposeScope();
-                Tensor image;
-                try
+                var images = new List<(string File, Tensor Image)>();
+                var entries = new List<Dictionary<string, object>>();
+                foreach (var (file, unusable) in chunk)
                 {
-                    image = unusable is null ? ImageFolder.ReadImage(file, size, grayscale: channels == 1) : throw new DatasetFormatException(file, unusable);
-                }
-                catch (DatasetFormatException e)
-                {
-                    error.WriteLine($"warning: skipped {e.Message}");
-                    results.Add(new Dictionary<string, object> { ["file"] = file, ["skipped"] = e.Message.StartsWith(file + ": ", StringComparison.Ordinal) ? e.Message[(file.Length + 2)..] : e.Message });
-                    continue;
-                }
-
-                Tensor probabilities;
-                using (torch.no_grad())
-                {
-                    var x = trained.Normalize.Transform((image.unsqueeze(0).to_type(ScalarType.Float32) / 255f).to_type(ScalarType.Float32));
-                    probabilities = nn.functional.softmax(trained.Model.call(x), 1)[0];
+                    try
+                    {
+                        images.Add((file, unusable is null ? read(file) : throw new DatasetFormatException(file, unusable)));
+                        entries.Add(new Dictionary<string, object> { ["file"] = file });
+                    }
+                    catch (DatasetFormatException e)
+                    {
+                        error.WriteLine($"warning: skipped {e.Message}");
+                        entries.Add(new Dictionary<string, object> { ["file"] = file, ["skipped"] = e.Message.StartsWith(file + ": ", StringComparison.Ordinal) ? e.Message[(file.Length + 2)..] : e.Message });
+                    }
                 }
 
-                var (values, indices) = probabilities.topk(top);
-                var p = values.data<float>().ToArray();
-                var k = indices.data<long>().ToArray();
-                output.WriteLine($"{file}: " + string.Join(", ", Enumerable.Range(0, top).Select(i => string.Create(c, $"{config.Classes[(int)k[i]]} {p[i]:P1}"))));
-                results.Add(new Dictionary<string, object>
+                float[] p = Array.Empty<float>();
+                long[] k = Array.Empty<long>();
+                if (images.Count > 0)
                 {
-                    ["file"] = file,
-                    ["top"] = Enumerable.Range(0, top).Select(i => new Dictionary<string, object> { ["class"] = config.Classes[(int)k[i]], ["index"] = k[i], ["probability"] = p[i] }).ToList(),
-                });
+                    // One forward pass for the chunk's readable images.
+                    using (torch.no_grad())
+                    {
+                        var x = trained.Normalize.Transform(torch.stack(images.Select(i => i.Image).ToArray()).to_type(ScalarType.Float32) / 255f);
+                        var (values, indices) = nn.functional.softmax(trained.Model.call(x), 1).topk(top);
+                        p = values.data<float>().ToArray();
+                        k = indices.data<long>().ToArray();
+                    }
+                }
+
+                int row = 0;
+                foreach (var entry in entries)
+                {
+                    if (!entry.ContainsKey("skipped"))
+                    {
+                        string file = (string)entry["file"];
+                        int at = row++ * top;
+                        output.WriteLine($"{file}: " + string.Join(", ", Enumerable.Range(0, top).Select(i => string.Create(c, $"{config.Classes[(int)k[at + i]]} {p[at + i]:P1}"))));
+                        entry["top"] = Enumerable.Range(0, top).Select(i => new Dictionary<string, object> { ["class"] = config.Classes[(int)k[at + i]], ["index"] = k[at + i], ["probability"] = p[at + i] }).ToList();
+                    }
+
+                    results.Add(entry);
+                }
             }
         }
 
@@ -169,10 +205,16 @@ public static class PredictCommand
             .Add("--run", "DIR", "the run folder (with config.json and checkpoint.bin); required", v => s.Run = v)
             .Add("--top", "K", "how many classes per image (default 3)", v => s.Top = OptionTable.Int(v))
             .Add("--json", "FILE", "also write the predictions as JSON", v => s.Json = v)
+            .Add("--batch-size", "N", "images per forward pass (default 32)", v => s.BatchSize = OptionTable.Int(v))
+            .Add("--threads", "N", "torch threads (default: all cores)", v => s.Threads = OptionTable.Int(v))
             .Switch("--overwrite", "replace an existing --json file", () => s.Overwrite = true);
 
     private sealed class Settings
     {
+        public int BatchSize { get; set; } = 32;
+
+        public int Threads { get; set; }
+
         public string? Run { get; set; }
 
         public int Top { get; set; } = 3;

@@ -74,8 +74,9 @@ namespace MixupSharp.Cli
                     "export" => ExportCommand.Run(rest, output),
                     "predict" => PredictCommand.Run(rest, output, error),
                     "models" => ModelsCommand.Run(rest, output),
+                    "loader" => LoaderCommand.Run(rest, output),
                     "completion" => Completion(rest, output),
-                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, learning-curve, bench, datasets, export, predict, models or completion (see ./mixup --help)"),
+                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, learning-curve, bench, datasets, export, predict, models, loader or completion (see ./mixup --help)"),
                 };
             }
             catch (UsageException e)

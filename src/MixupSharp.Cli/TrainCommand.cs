@@ -20,7 +20,16 @@ public static class TrainCommand
         void Set(Func<TrainingOptions, TrainingOptions> change) => set(change(get()));
         var table = new OptionTable("train", "Train a classifier and write config.json, metrics.csv, summary.json, reliability.json and checkpoint.bin into the run folder.")
             .Add("--recipe", "NAME", $"start from a setting our evidence supports ({string.Join(", ", Recipes.All.Select(r => $"{r.Name}: {r.Summary}"))}); other flags override it, wherever they stand", v => Set(o => Recipes.Parse(v).Apply(o) with { Recipe = v }))
-            .Add("--dataset", "NAME", "fashion-mnist (default), mnist, cifar10, cifar100, folder", v => Set(o => o with { Dataset = Choice<TrainingDataset>("dataset", v) }))
+            .Add("--dataset", "NAME", "fashion-mnist (default), mnist, cifar10, cifar100, folder (--data-dir with train/ and test/ or val/ class folders), list (set by --train-list)", v => Set(o => o with { Dataset = Choice<TrainingDataset>("dataset", v) }))
+            .Add("--train-list", "FILE", "train on a list file: CSV lines path,label, paths relative to the file (Kaggle-style); needs --test-list", v => Set(o => o with { Dataset = TrainingDataset.List, TrainList = v }))
+            .Add("--test-list", "FILE", "the test list file of --train-list", v => Set(o => o with { TestList = v }))
+            .Add("--image-size", "S", "folders and lists: the square size images are streamed at, 1–1024 (default 224; ViT models need a multiple of 16)", v => Set(o => o with { ImageSize = OptionTable.Int(v) }))
+            .Add("--channels", "1|3", "folders and lists: grey or RGB (default 3)", v => Set(o => o with { Channels = OptionTable.Int(v) }))
+            .Add("--workers", "N", "folders and lists: threads decoding images ahead of training (default 2; the same seed gives the same batches for any N)", v => Set(o => o with { Workers = OptionTable.Int(v) }))
+            .Add("--train-crop", "KIND", "folders and lists: random-resized (default: torchvision's RandomResizedCrop on each image's own size), pad (resize + centre crop, then a padded random crop), none (resize + centre crop); a flip follows", v => Set(o => o with { TrainCrop = Choice<TrainCrop>("train-crop", v) }))
+            .Add("--cache", "KIND", "folders and lists: none (default: decode every epoch, memory bounded), memory (keep decoded images until --cache-gb is spent), auto (keep them all only if they fit)", v => Set(o => o with { Cache = Choice<MixupSharp.Training.Data.CacheMode>("cache", v) }))
+            .Add("--cache-gb", "G", "the cache's budget of decoded pixels in GB (default 2)", v => Set(o => o with { CacheGb = OptionTable.Double(v) }))
+            .Add("--crop-pct", "F", "folders and lists: evaluation resizes to size/F, then centre-crops (default 0.875)", v => Set(o => o with { CropFraction = OptionTable.Double(v) }))
             .Add("--data-dir", "DIR", "where the dataset is (default: $MIXUPSHARP_DATA, ~/.cache/mixupsharp, /usr/share/datasets)", v => Set(o => o with { DataDir = v }))
             .Add("--model", "NAME", "seednet (default), preact-resnet18, wide-resnet, fast-resnet; torchvision's (weights load with --init-from): resnet18, resnet50, mobilenet-v3-large, convnext-tiny, vit-b-16, deit-tiny", v => Set(o => o with { Model = v }))
             .Add("--drop-path", "P", "stochastic depth rate of the last block, linear from 0 (convnext-tiny, vit-b-16, deit-tiny; training only; default 0)", v => Set(o => o with { DropPath = OptionTable.Double(v) }))
@@ -145,6 +154,7 @@ public static class TrainCommand
         }
         else
         {
+            options = WithCliDefaults(options);
             CheckGiven(options, new[] { args });
         }
 
@@ -203,6 +213,13 @@ public static class TrainCommand
             table.Parse(rest);
         }
     }
+
+    /// <summary>
+    /// The command line's defaults where the library's keep older runs' meaning: new image folder and list runs are
+    /// streamed at 224 px (a run folder that records no size means 32 px held in memory).
+    /// </summary>
+    public static TrainingOptions WithCliDefaults(TrainingOptions options) =>
+        options.Dataset is TrainingDataset.Folder or TrainingDataset.List && options.ImageSize is null ? options with { ImageSize = 224 } : options;
 
     /// <summary>Refuses options typed by a person that would do nothing in <paramref name="options"/> (see <see cref="TrainingOptions.CheckGiven"/>).</summary>
     public static void CheckGiven(TrainingOptions options, IEnumerable<IReadOnlyList<string>> layers) =>

@@ -15,7 +15,7 @@ namespace MixupSharp.Training;
 public static class Evaluator
 {
     /// <summary>Error, NLL, ECE, reliability bins and per-class accuracy on <paramref name="data"/>.</summary>
-    public static EvaluationResult Evaluate(StagedModel model, InMemoryDataset data, Normalize normalize, Device device)
+    public static EvaluationResult Evaluate(StagedModel model, ImageDataset data, Normalize normalize, Device device)
     {
         using var scope = torch.NewDisposeScope();
         var (logits, labels) = Predict(model, data, normalize, device);
@@ -26,7 +26,7 @@ public static class Evaluator
     /// Metrics on the images after a fast-gradient-sign attack of size <paramref name="epsilon"/> (pixel units, images
     /// in [0, 1]), each batch attacked through the model in evaluation mode.
     /// </summary>
-    public static EvaluationResult EvaluateUnderFgsm(StagedModel model, InMemoryDataset data, Normalize normalize, Device device, double epsilon)
+    public static EvaluationResult EvaluateUnderFgsm(StagedModel model, ImageDataset data, Normalize normalize, Device device, double epsilon)
     {
         using var scope = torch.NewDisposeScope();
         var (logits, labels) = Predict(model, data, normalize, device, (images, truth) => Fgsm.Perturb(x => model.call(normalize.Transform(x)), images, truth, epsilon));
@@ -34,7 +34,7 @@ public static class Evaluator
     }
 
     /// <summary>The fraction of flipped training samples the model predicts with their (wrong) noisy label.</summary>
-    public static double Memorized(StagedModel model, InMemoryDataset train, Tensor flipped, Normalize normalize, Device device)
+    public static double Memorized(StagedModel model, ImageDataset train, Tensor flipped, Normalize normalize, Device device)
     {
         if (flipped.shape[0] == 0)
         {
@@ -48,14 +48,14 @@ public static class Evaluator
     }
 
     /// <summary>The logits and labels of a whole dataset, on the CPU, in evaluation mode and through the run's normalization.</summary>
-    public static (Tensor Logits, Tensor Labels) Logits(StagedModel model, InMemoryDataset data, Normalize normalize, Device device) =>
+    public static (Tensor Logits, Tensor Labels) Logits(StagedModel model, ImageDataset data, Normalize normalize, Device device) =>
         Predict(model, data, normalize, device);
 
     /// <summary>
     /// Logits and labels of a whole dataset (on the CPU), in batches of 512; <paramref name="attack"/>, when given,
     /// replaces each batch of [0, 1] images (with its labels) before the forward pass.
     /// </summary>
-    private static (Tensor Logits, Tensor Labels) Predict(StagedModel model, InMemoryDataset data, Normalize normalize, Device device, Func<Tensor, Tensor, Tensor>? attack = null)
+    private static (Tensor Logits, Tensor Labels) Predict(StagedModel model, ImageDataset data, Normalize normalize, Device device, Func<Tensor, Tensor, Tensor>? attack = null)
     {
         model.eval();
         try

@@ -80,7 +80,7 @@ public static class TemperatureScaling
     }
 
     /// <summary>Fits T on <paramref name="fit"/> and reports <paramref name="report"/>'s metrics before and after.</summary>
-    public static CalibrationReport Calibrate(StagedModel model, InMemoryDataset fit, InMemoryDataset report, Normalize normalize, Device device)
+    public static CalibrationReport Calibrate(StagedModel model, ImageDataset fit, ImageDataset report, Normalize normalize, Device device)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(report);

@@ -33,7 +33,7 @@ public sealed partial class Trainer
     }
 
     /// <summary>The test metrics of the best-validation weights, in a model of their own (the trained one is left as it is).</summary>
-    private static EvaluationResult EvaluateBestValidation(RunFolder folder, TrainingOptions o, InMemoryDataset train, InMemoryDataset test, MixupSharp.Distortion.Normalize normalize, Device device)
+    private static EvaluationResult EvaluateBestValidation(RunFolder folder, TrainingOptions o, ImageDataset train, ImageDataset test, MixupSharp.Distortion.Normalize normalize, Device device)
     {
         using var best = RunModel(o, train);
         BestValidationWeights.Load(folder.BestValidationModelPath, best);
@@ -42,7 +42,7 @@ public sealed partial class Trainer
     }
 
     /// <summary>A new model of the run's architecture, for the run's images and classes (random weights).</summary>
-    private static StagedModel RunModel(TrainingOptions o, InMemoryDataset train) =>
+    private static StagedModel RunModel(TrainingOptions o, ImageDataset train) =>
         ModelFactory.Create(o.Model, (int)train.ImageShape[0], (int)train.ImageShape[1], train.NumClasses, dropPath: o.DropPath);
 
     /// <summary>Whether the checkpoint's run has nothing left to train: all its epochs, or stopped early.</summary>
@@ -52,7 +52,7 @@ public sealed partial class Trainer
     /// Before a resume trains anything: a run with a validation set must still have the weights its checkpoint records as
     /// the best, readable and of that epoch (or of a later one, written just before a crash and rewritten on resume).
     /// </summary>
-    private static void CheckBestValidation(RunFolder folder, TrainingState state, TrainingOptions o, InMemoryDataset train)
+    private static void CheckBestValidation(RunFolder folder, TrainingState state, TrainingOptions o, ImageDataset train)
     {
         if (state.BestValidationEpoch == 0)
         {

@@ -166,7 +166,7 @@ public sealed partial class Trainer
             double lr = o.LearningRate;
             model.train();
             var clock = Stopwatch.StartNew();
-            foreach (var batch in loader.Batches(order, state.Step))
+            foreach (var batch in loader.Batches(order, state.Step, salt: epoch))
             {
                 using (batch)
                 {
@@ -322,7 +322,7 @@ public sealed partial class Trainer
         return process.PeakWorkingSet64 / 1048576.0;
     }
 
-    private void WriteConfig(RunFolder folder, string hash, InMemoryDataset train, InMemoryDataset test, MixupSharp.Distortion.Normalize normalize) =>
+    private void WriteConfig(RunFolder folder, string hash, ImageDataset train, ImageDataset test, MixupSharp.Distortion.Normalize normalize) =>
         folder.WriteConfig(new RunConfig
         {
             // The data folder as an absolute path, so eval, --resume and cluster tasks find it from any working folder.

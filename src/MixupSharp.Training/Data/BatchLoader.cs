@@ -84,7 +84,7 @@ public sealed class LoaderStatistics
 }
 
 /// <summary>
-/// Serves batches from an <see cref="InMemoryDataset"/>: a seeded shuffle per epoch (from an injected generator), optional
+/// Serves batches from an <see cref="ImageDataset"/>: a seeded shuffle per epoch (from an injected generator), optional
 /// drop-last, conversion to float in [0, 1] on the chosen device, and the next batches prepared on a background thread
 /// while the current one trains. Augmentations are applied by the caller per batch (see <see cref="StandardAugmentation"/>).
 /// </summary>
@@ -94,11 +94,12 @@ public sealed class LoaderStatistics
 /// </remarks>
 public sealed class BatchLoader
 {
-    private readonly InMemoryDataset _data;
+    private readonly ImageDataset _data;
     private readonly Generator? _generator;
+    private long _salt;
 
     /// <summary>Creates a loader over <paramref name="data"/> (not owned).</summary>
-    public BatchLoader(InMemoryDataset data, BatchLoaderOptions? options = null, Generator? generator = null)
+    public BatchLoader(ImageDataset data, BatchLoaderOptions? options = null, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         Options = options ?? new BatchLoaderOptions();
@@ -133,8 +134,10 @@ public sealed class BatchLoader
     public IEnumerable<LoadedBatch> Epoch(long startBatch = 0) => Batches(NextOrder(), startBatch);
 
     /// <summary>One epoch of batches in the given order, starting at batch <paramref name="startBatch"/>.</summary>
-    public IEnumerable<LoadedBatch> Batches(long[] order, long startBatch = 0)
+    /// <remarks><paramref name="salt"/> varies a streamed set's random crops between epochs (<see cref="ImageDataset.ReadImages"/>).</remarks>
+    public IEnumerable<LoadedBatch> Batches(long[] order, long startBatch = 0, long salt = 0)
     {
+        _salt = salt;
         ArgumentNullException.ThrowIfNull(order);
         long batches = Options.DropLast ? order.Length / Options.BatchSize : (order.Length + Options.BatchSize - 1) / Options.BatchSize;
         if (Options.Prefetch == 0)
@@ -232,7 +235,7 @@ public sealed class BatchLoader
         using var scope = torch.NewDisposeScope();
         var indices = torch.tensor(slice, dtype: ScalarType.Int64);
         var device = Options.Device ?? CPU;
-        var images = _data.Images.index_select(0, indices).to(device).to_type(ScalarType.Float32).div_(255f);
+        var images = _data.ReadImages(slice, _salt).to(device).to_type(ScalarType.Float32).div_(255f);
         var labels = _data.Labels.index_select(0, indices).to(device);
         return new LoadedBatch(images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), indices.MoveToOuterDisposeScope());
     }

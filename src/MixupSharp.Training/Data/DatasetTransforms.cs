@@ -8,7 +8,7 @@ namespace MixupSharp.Training.Data;
 /// <summary>A dataset whose labels were corrupted, with the record of which ones.</summary>
 public sealed class NoisyDataset : IDisposable
 {
-    internal NoisyDataset(InMemoryDataset dataset, Tensor cleanLabels, Tensor flipped)
+    internal NoisyDataset(ImageDataset dataset, Tensor cleanLabels, Tensor flipped)
     {
         Dataset = dataset;
         CleanLabels = cleanLabels;
@@ -16,7 +16,7 @@ public sealed class NoisyDataset : IDisposable
     }
 
     /// <summary>The dataset with noisy labels (shares the images of the original).</summary>
-    public InMemoryDataset Dataset { get; }
+    public ImageDataset Dataset { get; }
 
     /// <summary>Int64 [N]: the labels before corruption.</summary>
     public Tensor CleanLabels { get; }
@@ -40,7 +40,7 @@ public static class DatasetTransforms
     /// A subset of <paramref name="total"/> samples stratified by class: each class contributes in proportion to its share
     /// (largest-remainder rounding), chosen uniformly within the class. Indices are kept in ascending order.
     /// </summary>
-    public static InMemoryDataset StratifiedSubset(InMemoryDataset data, long total, Generator? generator = null)
+    public static ImageDataset StratifiedSubset(ImageDataset data, long total, Generator? generator = null)
     {
         // Every class keeps at least one image in the subset.
         using var indices = StratifiedIndices(data, total, generator, count => Math.Min(1, count), count => count);
@@ -52,7 +52,7 @@ public static class DatasetTransforms
     /// proportion, as <see cref="StratifiedSubset"/> draws it) and the rest, in their original order.
     /// </summary>
     /// <returns>The held-out set and the rest; the caller owns both.</returns>
-    public static (InMemoryDataset HeldOut, InMemoryDataset Remaining) StratifiedSplit(InMemoryDataset data, long heldOut, Generator? generator = null)
+    public static (ImageDataset HeldOut, ImageDataset Remaining) StratifiedSplit(ImageDataset data, long heldOut, Generator? generator = null)
     {
         // Every class keeps at least one training image, and gives one to the held-out set where it has two or more.
         using var held = StratifiedIndices(data, heldOut, generator, count => Math.Min(1, Math.Max(0, count - 1)), count => Math.Max(0, count - 1));
@@ -76,7 +76,7 @@ public static class DatasetTransforms
     /// class of n images takes between <paramref name="least"/>(n) and <paramref name="most"/>(n)). Where the bounds do
     /// not bite, this is plain largest-remainder rounding, so balanced data gives the draws it always gave.
     /// </summary>
-    private static Tensor StratifiedIndices(InMemoryDataset data, long total, Generator? generator, Func<long, long> least, Func<long, long> most)
+    private static Tensor StratifiedIndices(ImageDataset data, long total, Generator? generator, Func<long, long> least, Func<long, long> most)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (total < data.NumClasses || total > data.Count)
@@ -110,7 +110,7 @@ public static class DatasetTransforms
         return PickPerClass(data, take, generator).MoveToOuterDisposeScope();
     }
 
-    private static Tensor PickPerClass(InMemoryDataset data, long[] take, Generator? generator)
+    private static Tensor PickPerClass(ImageDataset data, long[] take, Generator? generator)
     {
         var chosen = new System.Collections.Generic.List<Tensor>();
         for (int c = 0; c < take.Length; c++)
@@ -132,7 +132,7 @@ public static class DatasetTransforms
     /// Symmetric label noise: each label independently, with probability <paramref name="rate"/>, is replaced by a class
     /// drawn uniformly among the other classes. The flipped indices are recorded.
     /// </summary>
-    public static NoisyDataset WithSymmetricNoise(InMemoryDataset data, double rate, Generator? generator = null)
+    public static NoisyDataset WithSymmetricNoise(ImageDataset data, double rate, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (double.IsNaN(rate) || rate < 0 || rate > 1)

@@ -52,48 +52,17 @@ public static class ImageFolder
             throw new ArgumentOutOfRangeException(nameof(options), $"ImageFolderOptions.Size must be positive; got {options.Size}.");
         }
 
-        if (!Directory.Exists(directory))
-        {
-            throw new DatasetFormatException(directory, "the image folder does not exist.");
-        }
-
-        var classes = Directory.GetDirectories(directory).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToArray();
-        var names = options.Classes ?? classes.Select(c => Path.GetFileName(c)!).ToArray();
-        if (options.Classes is null && classes.Length < 2)
-        {
-            throw new DatasetFormatException(directory, $"expected one sub-folder per class (at least 2); found {classes.Length}.");
-        }
-
-        if (classes.Length == 0)
-        {
-            throw new DatasetFormatException(directory, "expected one sub-folder per class; found none.");
-        }
-
-        var unknown = classes.Select(c => Path.GetFileName(c)!).Where(n => !names.Contains(n, StringComparer.Ordinal)).ToArray();
-        if (unknown.Length > 0)
-        {
-            throw new DatasetFormatException(Path.Combine(directory, unknown[0]), $"the class '{unknown[0]}' is not among the training classes ({string.Join(", ", names)}); its images cannot be labelled.");
-        }
-
+        var (names, classFiles) = Scan(directory, options.Classes);
         int size = options.Size;
         var warn = options.Warn ?? (m => Console.Error.WriteLine(m));
         var pixels = new List<byte[]>();
         var labels = new List<long>();
-        for (int c = 0; c < classes.Length; c++)
+        foreach (var (folder, label, files) in classFiles)
         {
-            long label = Array.IndexOf(names.ToArray(), Path.GetFileName(classes[c]));
-            var files = Directory.GetFiles(classes[c])
-                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .OrderBy(f => f, StringComparer.Ordinal).ToArray();
-            if (files.Length == 0)
-            {
-                throw new DatasetFormatException(classes[c], "the class folder holds no .png, .jpg or .jpeg files.");
-            }
-
             int loaded = 0;
             foreach (var file in files)
             {
-                byte[]? image = Decode(file, size, options.MaxPixels, out string? problem);
+                byte[]? image = ImageDecoder.Squashed(file, size, options.MaxPixels, out string? problem);
                 if (image is null)
                 {
                     if (!options.SkipCorrupt)
@@ -112,7 +81,7 @@ public static class ImageFolder
 
             if (loaded == 0)
             {
-                throw new DatasetFormatException(classes[c], "no image in the class folder could be read.");
+                throw new DatasetFormatException(folder, "no image in the class folder could be read.");
             }
         }
 
@@ -144,7 +113,7 @@ public static class ImageFolder
     /// </summary>
     public static Tensor ReadImage(string file, int size, bool grayscale, long maxPixels = 64_000_000)
     {
-        byte[] rgba = Decode(file, size, maxPixels, out string? problem) ?? throw new DatasetFormatException(file, problem ?? "unreadable");
+        byte[] rgba = ImageDecoder.Squashed(file, size, maxPixels, out string? problem) ?? throw new DatasetFormatException(file, problem ?? "unreadable");
         using var scope = torch.NewDisposeScope();
         var rgb = torch.tensor(rgba, dtype: ScalarType.Byte).reshape(size, size, 4).narrow(2, 0, 3).permute(2, 0, 1);
         var image = !grayscale
@@ -153,52 +122,49 @@ public static class ImageFolder
         return image.contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <summary>Decodes and resizes one image to RGBA bytes [size, size, 4]; null (with the reason) when it cannot be read.</summary>
-    private static byte[]? Decode(string file, int size, long maxPixels, out string? problem)
+    /// <summary>
+    /// The class names (the sub-folders sorted by name, or <paramref name="classes"/>) and each class folder's image
+    /// files, sorted; errors name a folder with fewer than 2 classes, an unknown class or no images.
+    /// </summary>
+    internal static (string[] Names, List<(string Folder, long Label, string[] Files)> Classes) Scan(string directory, IReadOnlyList<string>? classes)
     {
-        problem = null;
-
-        // Read the header first: a file that claims 100000 × 100000 pixels must be refused before anything is allocated.
-        using var codec = SKCodec.Create(file);
-        if (codec is null)
+        if (!Directory.Exists(directory))
         {
-            problem = "not a readable PNG or JPEG image (corrupt or truncated)";
-            return null;
+            throw new DatasetFormatException(directory, "the image folder does not exist.");
         }
 
-        long pixels = (long)codec.Info.Width * codec.Info.Height;
-        if (pixels > maxPixels)
+        var folders = Directory.GetDirectories(directory).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToArray();
+        var names = classes?.ToArray() ?? folders.Select(c => Path.GetFileName(c)!).ToArray();
+        if (classes is null && folders.Length < 2)
         {
-            problem = $"its header claims {codec.Info.Width} × {codec.Info.Height} pixels, over the limit of {maxPixels / 1e6:G4} megapixels";
-            return null;
+            throw new DatasetFormatException(directory, $"expected one sub-folder per class (at least 2); found {folders.Length}.");
         }
 
-        // SKBitmap.Decode takes a partial decode (IncompleteInput: a truncated file) as success and fills the missing
-        // rows; only a complete decode is an image here. The decode info is the one SKBitmap.Decode uses.
-        var decodeInfo = codec.Info;
-        if (decodeInfo.AlphaType == SKAlphaType.Unpremul)
+        if (folders.Length == 0)
         {
-            decodeInfo.AlphaType = SKAlphaType.Premul;
+            throw new DatasetFormatException(directory, "expected one sub-folder per class; found none.");
         }
 
-        using var decoded = new SKBitmap(decodeInfo);
-        var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
-        if (result != SKCodecResult.Success)
+        var unknown = folders.Select(c => Path.GetFileName(c)!).Where(n => !names.Contains(n, StringComparer.Ordinal)).ToArray();
+        if (unknown.Length > 0)
         {
-            problem = result == SKCodecResult.IncompleteInput
-                ? "truncated: only part of the image could be decoded"
-                : $"not a readable PNG or JPEG image ({result})";
-            return null;
+            throw new DatasetFormatException(Path.Combine(directory, unknown[0]), $"the class '{unknown[0]}' is not among the training classes ({string.Join(", ", names)}); its images cannot be labelled.");
         }
 
-        var info = new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var resized = decoded.Resize(info, new SKSamplingOptions(SKCubicResampler.Mitchell));
-        if (resized is null)
+        var result = new List<(string, long, string[])>();
+        foreach (var folder in folders)
         {
-            problem = "the image could not be resized";
-            return null;
+            var files = Directory.GetFiles(folder)
+                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .OrderBy(f => f, StringComparer.Ordinal).ToArray();
+            if (files.Length == 0)
+            {
+                throw new DatasetFormatException(folder, "the class folder holds no .png, .jpg or .jpeg files.");
+            }
+
+            result.Add((folder, Array.IndexOf(names, Path.GetFileName(folder)), files));
         }
 
-        return resized.Bytes;
+        return (names, result);
     }
 }

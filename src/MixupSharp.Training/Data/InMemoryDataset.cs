@@ -10,7 +10,7 @@ namespace MixupSharp.Training.Data;
 /// A labelled image dataset held in memory: uint8 images [N, C, H, W], int64 labels [N] and class names. Owns its
 /// tensors. Batches are produced by <see cref="BatchLoader"/> as floats in [0, 1].
 /// </summary>
-public sealed class InMemoryDataset : IDisposable
+public sealed class InMemoryDataset : ImageDataset
 {
     /// <summary>Creates a dataset; this object owns the tensors.</summary>
     /// <param name="name">A display name, e.g. "fashion-mnist/train".</param>
@@ -18,6 +18,7 @@ public sealed class InMemoryDataset : IDisposable
     /// <param name="labels">Int64 labels [N] in [0, classNames.Count).</param>
     /// <param name="classNames">The class names, indexed by label.</param>
     public InMemoryDataset(string name, Tensor images, Tensor labels, IReadOnlyList<string> classNames)
+        : base(name, labels, classNames)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
@@ -32,40 +33,24 @@ public sealed class InMemoryDataset : IDisposable
             throw new ArgumentException($"labels must be int64 [{images.shape[0]}]; got {labels.dtype} [{string.Join(", ", labels.shape)}].", nameof(labels));
         }
 
-        if (classNames.Count < 2)
-        {
-            throw new ArgumentException($"a dataset needs at least 2 classes; got {classNames.Count}.", nameof(classNames));
-        }
-
-        Name = name;
         Images = images;
-        Labels = labels;
-        ClassNames = classNames.ToArray();
     }
-
-    /// <summary>The display name.</summary>
-    public string Name { get; }
 
     /// <summary>Uint8 images [N, C, H, W].</summary>
     public Tensor Images { get; }
 
-    /// <summary>Int64 labels [N].</summary>
-    public Tensor Labels { get; }
+    /// <inheritdoc />
+    public override long[] ImageShape => Images.shape.Skip(1).ToArray();
 
-    /// <summary>The class names, indexed by label.</summary>
-    public IReadOnlyList<string> ClassNames { get; }
-
-    /// <summary>The number of samples.</summary>
-    public long Count => Images.shape[0];
-
-    /// <summary>The number of classes.</summary>
-    public int NumClasses => ClassNames.Count;
-
-    /// <summary>The image shape [C, H, W].</summary>
-    public long[] ImageShape => Images.shape.Skip(1).ToArray();
+    /// <inheritdoc />
+    public override Tensor ReadImages(long[] indices, long salt = 0)
+    {
+        using var index = torch.tensor(indices, dtype: ScalarType.Int64);
+        return Images.index_select(0, index);
+    }
 
     /// <summary>A new dataset holding the samples at <paramref name="indices"/> (copies).</summary>
-    public InMemoryDataset Select(Tensor indices, string? name = null)
+    public override InMemoryDataset Select(Tensor indices, string? name = null)
     {
         using var scope = torch.NewDisposeScope();
         var index = indices.to_type(ScalarType.Int64);
@@ -75,19 +60,16 @@ public sealed class InMemoryDataset : IDisposable
     }
 
     /// <summary>A new dataset with the same images and the given labels (copies the images' handle, not their data).</summary>
-    public InMemoryDataset WithLabels(Tensor labels, string? name = null) => new(name ?? Name, Images.alias(), labels, ClassNames);
-
-    /// <summary>How many samples each class has.</summary>
-    public long[] ClassCounts()
-    {
-        using var scope = torch.NewDisposeScope();
-        return torch.bincount(Labels, minlength: NumClasses).data<long>().ToArray();
-    }
+    public override InMemoryDataset WithLabels(Tensor labels, string? name = null) => new(name ?? Name, Images.alias(), labels, ClassNames);
 
     /// <inheritdoc />
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        Images.Dispose();
-        Labels.Dispose();
+        if (disposing)
+        {
+            Images.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -20,6 +20,9 @@ public enum TrainingDataset
 
     /// <summary>An image folder: <c>DataDir/train/CLASS/*.png|jpg</c> and <c>DataDir/test/CLASS/*</c>.</summary>
     Folder,
+
+    /// <summary>List files (<c>--train-list</c>, <c>--test-list</c>): CSV lines <c>path,label</c>, streamed.</summary>
+    List,
 }
 
 /// <summary>Mapping to the dataset catalog.</summary>
@@ -32,7 +35,7 @@ public static class TrainingDatasets
         TrainingDataset.Mnist => DatasetKind.Mnist,
         TrainingDataset.Cifar10 => DatasetKind.Cifar10,
         TrainingDataset.Cifar100 => DatasetKind.Cifar100,
-        TrainingDataset.Folder => null,
+        TrainingDataset.Folder or TrainingDataset.List => null,
         _ => throw new ArgumentOutOfRangeException(nameof(dataset), dataset, "not a dataset"),
     };
 }

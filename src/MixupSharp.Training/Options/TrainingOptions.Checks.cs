@@ -40,6 +40,12 @@ public sealed partial record TrainingOptions
             ("warmup-lr", WarmupEpochs > 0, "needs --warmup-epochs > 0 (it is where the warm-up starts)."),
             ("drop-path", Models.ModelFactory.HasStochasticDepth(Model), $"applies to convnext-tiny, vit-b-16 and deit-tiny; {Model} has no stochastic depth."),
             ("lr-base-size", LearningRateBase is not null, "needs --lr-base (the rate it scales)."),
+            ("train-crop", Streamed, "applies to image folders and lists (the built-in datasets keep their crop and flip)."),
+            ("crop-pct", Streamed, "applies to image folders and lists."),
+            ("workers", Streamed, "applies to image folders and lists (streamed from their files)."),
+            ("channels", Streamed, "applies to image folders and lists."),
+            ("cache", Streamed, "applies to image folders and lists (the built-in datasets are held in memory)."),
+            ("cache-gb", Streamed && Cache != Data.CacheMode.None, "needs --cache memory or auto."),
             ("remode", ReProb > 0, "applies with --reprob P > 0."),
             ("recount", ReProb > 0, "applies with --reprob P > 0."),
         };
@@ -100,6 +106,13 @@ public sealed partial record TrainingOptions
         Require(MaxImageMegapixels > 0 && double.IsFinite(MaxImageMegapixels), "max-image-megapixels", $"must be positive; got {MaxImageMegapixels}.");
         Require(Array.IndexOf(Models.ModelFactory.Names, Model) >= 0, "model", $"must be one of {string.Join(", ", Models.ModelFactory.Names)}; got '{Model}'.");
         Require(Dataset != TrainingDataset.Folder || !string.IsNullOrEmpty(DataDir), "dataset", "folder needs --data-dir naming a folder with train/ and test/ class folders.");
+        Require(Dataset != TrainingDataset.List || (!string.IsNullOrEmpty(TrainList) && !string.IsNullOrEmpty(TestList)), "train-list", "a list dataset needs --train-list FILE and --test-list FILE (CSV lines path,label).");
+        Require(ImageSize is null || (ImageSize >= 1 && ImageSize <= 1024), "image-size", $"must be 1–1024 pixels; got {ImageSize}.");
+        Require(Channels is null or 1 or 3, "channels", $"must be 1 or 3; got {Channels}.");
+        Require(Workers >= 1 && Workers <= Environment.ProcessorCount, "workers", $"must be between 1 and the {Environment.ProcessorCount} processors here; got {Workers}.");
+        Require(CacheGb > 0 && double.IsFinite(CacheGb), "cache-gb", $"must be a positive size in GB; got {CacheGb}.");
+        Require(CropFraction > 0 && CropFraction <= 1, "crop-pct", $"must be a fraction in (0, 1]; got {CropFraction}.");
+        Require(!Model.StartsWith("vit", StringComparison.Ordinal) && Model != "deit-tiny" || ImageSize is null || ImageSize % Models.VisionTransformer.Patch == 0, "image-size", $"must be a multiple of {Models.VisionTransformer.Patch} for {Model} (its patch size); got {ImageSize}.");
         Require(RaOps >= 0 && RaOps <= 10, "ra-ops", $"must be 0–10; got {RaOps}.");
         Require(RaMagnitude >= 0 && RaMagnitude <= 30, "ra-magnitude", $"must be a bin 0–30 (of 31); got {RaMagnitude}.");
         Require(RaMagnitudeStd >= 0 && double.IsFinite(RaMagnitudeStd), "ra-mstd", $"must be ≥ 0 bins; got {RaMagnitudeStd}.");

@@ -196,6 +196,43 @@ public sealed partial record TrainingOptions
     /// <summary>Image folders: the largest image (width × height, in millions of pixels) decoded; larger headers are refused before decoding.</summary>
     public double MaxImageMegapixels { get; init; } = 64;
 
+    /// <summary>The training list file of <see cref="TrainingDataset.List"/> (CSV <c>path,label</c>, paths relative to it).</summary>
+    public string? TrainList { get; init; }
+
+    /// <summary>The test list file of <see cref="TrainingDataset.List"/>.</summary>
+    public string? TestList { get; init; }
+
+    /// <summary>
+    /// The square size image folders and lists are served at (1–1024), streamed from the files. Null: lists at 224,
+    /// folders held in memory at 32 px as before this option (what a run folder that records no size means). The CLI
+    /// gives new folder and list runs 224.
+    /// </summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Channels of a streamed folder or list: 1 (grey) or 3 (RGB, default).</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>Threads decoding a streamed folder's or list's images (1 to the processor count). Default 2.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>The training crop of a streamed folder or list; null: <see cref="Options.TrainCrop.RandomResized"/>.</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<TrainCrop>))]
+    public TrainCrop? TrainCrop { get; init; }
+
+    /// <summary>Whether a streamed folder or list keeps its decoded images in memory between epochs (default none).</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<Data.CacheMode>))]
+    public Data.CacheMode Cache { get; init; } = Data.CacheMode.None;
+
+    /// <summary>The decoded-image cache's budget in GB (default 2).</summary>
+    public double CacheGb { get; init; } = 2;
+
+    /// <summary>The evaluation transform's crop fraction (timm's <c>crop_pct</c>): resize to size / fraction, then centre-crop. Default 0.875.</summary>
+    public double CropFraction { get; init; } = 0.875;
+
+    /// <summary>Whether the images are streamed from files (a list, or a folder with <see cref="ImageSize"/>).</summary>
+    [JsonIgnore]
+    public bool Streamed => Dataset == TrainingDataset.List || (Dataset == TrainingDataset.Folder && ImageSize is not null);
+
     /// <summary>
     /// Start from these weights (a PyTorch state dict <c>.pt</c> or <c>.safetensors</c> with the names of
     /// <c>./mixup export</c>) instead of a random initialization; null: random. With another class count, everything

@@ -30,7 +30,7 @@ public static class MethodPreview
 {
     /// <summary>Applies the method of <paramref name="options"/> to <paramref name="count"/> random images of <paramref name="data"/> and writes the PNG.</summary>
     /// <returns>The caption of each result, in order.</returns>
-    public static IReadOnlyList<PreviewCaption> Write(TrainingOptions options, InMemoryDataset data, int count, Generator generator, string path, int columns = 8, int scale = 4)
+    public static IReadOnlyList<PreviewCaption> Write(TrainingOptions options, ImageDataset data, int count, Generator generator, string path, int columns = 8, int scale = 4)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
@@ -41,7 +41,7 @@ public static class MethodPreview
 
         using var scope = torch.NewDisposeScope();
         var indices = torch.randperm(data.Count, generator: generator).narrow(0, 0, count);
-        var images = data.Images.index_select(0, indices).to_type(ScalarType.Float32) / 255f;
+        var images = data.ReadImages(indices.data<long>().ToArray()).to_type(ScalarType.Float32) / 255f;
         var labels = data.Labels.index_select(0, indices);
 
         // Replace, never Append: each result stands under its own original.

@@ -18,7 +18,7 @@ namespace MixupSharp.Training.Sinks;
 /// <param name="Normalize">The normalization (the pipeline's last step).</param>
 /// <param name="Device">Where the batches live.</param>
 /// <param name="Model">The model being trained (for sinks that look at its weights; they must not change it).</param>
-public sealed record TrainingStart(TrainingOptions Options, RunFolder Folder, int CompletedEpochs, InMemoryDataset Train, AugmentationPipeline Pipeline, Normalize Normalize, Device Device, Models.StagedModel Model);
+public sealed record TrainingStart(TrainingOptions Options, RunFolder Folder, int CompletedEpochs, ImageDataset Train, AugmentationPipeline Pipeline, Normalize Normalize, Device Device, Models.StagedModel Model);
 
 /// <summary>One training step, reported after the optimizer step.</summary>
 /// <param name="Epoch">The 0-based epoch.</param>

@@ -50,7 +50,7 @@ public sealed class PlotSink : ITrainingSink
         using var scope = torch.NewDisposeScope();
         using var rng = new Generator((ulong)((start.Options.Seed * 2) + 4));
         long count = Math.Min(16, start.Train.Count);
-        var images = start.Train.Images.narrow(0, 0, count).to(start.Device).to_type(ScalarType.Float32) / 255f;
+        var images = start.Train.ReadImages(System.Linq.Enumerable.Range(0, (int)count).Select(i => (long)i).ToArray(), salt: -1).to(start.Device).to_type(ScalarType.Float32) / 255f;
         using var augmented = start.Pipeline.Apply(images, start.Train.Labels.narrow(0, 0, count).to(start.Device), rng);
         RunPlots.ImageGrid(start.Normalize.Inverse(augmented.Inputs), start.Folder.SamplesPlotPath);
     }

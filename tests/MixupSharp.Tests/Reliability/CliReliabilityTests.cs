@@ -86,7 +86,7 @@ public sealed class CliReliabilityTests : IDisposable
     {
         string mismatched = ImageFolderDataset("mismatched", new[] { "cat", "dog" }, new[] { "ant", "cat" });
         string run = Path.Combine(_dir, "folder-run");
-        var result = Run("train", "--dataset", "folder", "--data-dir", mismatched, "--model", "fast-resnet", "--epochs", "1", "--batch-size", "4", "--threads", "1", "--out", run);
+        var result = Run("train", "--dataset", "folder", "--image-size", "32", "--data-dir", mismatched, "--model", "fast-resnet", "--epochs", "1", "--batch-size", "4", "--threads", "1", "--out", run);
         OneLineError(result, 1, "the class 'ant' is not among the training classes (cat, dog)");
         Assert.False(File.Exists(Path.Combine(run, "checkpoint.bin")));   // refused before any epoch was trained
 
@@ -95,7 +95,7 @@ public sealed class CliReliabilityTests : IDisposable
         using var test = ImageFolder.Load(Path.Combine(subset, "test"), new ImageFolderOptions { Classes = new[] { "cat", "dog" } });
         Assert.Equal(new[] { "cat", "dog" }, test.ClassNames);
         Assert.All(T.L(test.Labels), l => Assert.Equal(1, l));
-        var trained = Run("train", "--dataset", "folder", "--data-dir", subset, "--model", "fast-resnet", "--epochs", "1", "--batch-size", "4", "--threads", "1", "--out", Path.Combine(_dir, "subset-run"));
+        var trained = Run("train", "--dataset", "folder", "--image-size", "32", "--data-dir", subset, "--model", "fast-resnet", "--epochs", "1", "--batch-size", "4", "--threads", "1", "--out", Path.Combine(_dir, "subset-run"));
         Assert.True(trained.Code == 0, trained.Err);
     }
 
@@ -187,13 +187,13 @@ public sealed class CliReliabilityTests : IDisposable
         string huge = Path.Combine(root, "train", "cat", "huge.png");
         File.WriteAllBytes(huge, PngHeader(100_000, 100_000));
         string run = Path.Combine(_dir, "huge-run");
-        var refused = Run("train", "--dataset", "folder", "--data-dir", root, "--model", "fast-resnet", "--epochs", "1", "--batch-size", "4", "--threads", "1", "--out", run);
+        var refused = Run("train", "--dataset", "folder", "--image-size", "32", "--data-dir", root, "--model", "fast-resnet", "--epochs", "1", "--batch-size", "4", "--threads", "1", "--out", run);
         OneLineError(refused, 1, $"{huge}: its header claims 100000 × 100000 pixels, over the limit of 64 megapixels");
-        var skipped = Run("train", "--dataset", "folder", "--data-dir", root, "--model", "fast-resnet", "--epochs", "1", "--batch-size", "4", "--threads", "1", "--out", run, "--skip-corrupt", "--overwrite");
+        var skipped = Run("train", "--dataset", "folder", "--image-size", "32", "--data-dir", root, "--model", "fast-resnet", "--epochs", "1", "--batch-size", "4", "--threads", "1", "--out", run, "--skip-corrupt", "--overwrite");
         Assert.True(skipped.Code == 0, skipped.Err);
 
         // The limit is configurable: 8×8 images pass 0.0001 megapixels (100 pixels), not 0.00005.
-        OneLineError(Run("train", "--dataset", "folder", "--data-dir", ImageFolderDataset("small", new[] { "a", "b" }, new[] { "a" }), "--max-image-megapixels", "0.00005", "--out", Path.Combine(_dir, "small-run")), 1, "over the limit of 5E-05 megapixels");
+        OneLineError(Run("train", "--dataset", "folder", "--image-size", "32", "--data-dir", ImageFolderDataset("small", new[] { "a", "b" }, new[] { "a" }), "--max-image-megapixels", "0.00005", "--out", Path.Combine(_dir, "small-run")), 1, "over the limit of 5E-05 megapixels");
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed class CliReliabilityTests : IDisposable
     [InlineData("--alpha must be ≥ 0; got -1.", "--alpha", "-1")]
     [InlineData("--prob must be in [0, 1]; got 2.", "--prob", "2")]
     [InlineData("--model must be one of", "--model", "resnet9000")]
-    [InlineData("--dataset must be fashion-mnist, mnist, cifar10, cifar100 or folder; got 'imagenet'.", "--dataset", "imagenet")]
+    [InlineData("--dataset must be fashion-mnist, mnist, cifar10, cifar100, folder or list; got 'imagenet'.", "--dataset", "imagenet")]
     [InlineData("--device must be cpu or cuda; got 'tpu'.", "--device", "tpu")]
     [InlineData("--method must be one of", "--method", "dropout")]
     [InlineData("--schedule must be constant, step, multistep or cosine; got 'linear'.", "--schedule", "linear")]

@@ -108,7 +108,7 @@ public sealed class OptimizationTests : IDisposable
     [Theory]
     [InlineData("--opt-betas", "0.9", "--opt-betas must be two numbers in [0, 1)")]
     [InlineData("--clip-grad", "0", "--clip-grad must be a positive norm")]
-    [InlineData("--min-lr", "1", "--min-lr must be between 0 and --lr")]
+    [InlineData("--min-lr", "1", "--min-lr must be between 0 and the learning rate (0.05); got 1.")]
     [InlineData("--optimizer", "lamb", "--optimizer must be sgd or adamw; got 'lamb'.")]
     public void BadOptimizationValuesAreUsageErrors(string flag, string value, string expected)
     {

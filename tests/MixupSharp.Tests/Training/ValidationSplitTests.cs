@@ -46,7 +46,7 @@ public sealed class ValidationSplitTests : IDisposable
         {
             Assert.Equal(new long[] { 10, 10, 10, 10 }, held.ClassCounts());
             Assert.Equal(160, rest.Count);
-            var a = T.L(held.Images.flatten()).Concat(T.L(rest.Images.flatten())).OrderBy(v => v).ToArray();
+            var a = T.L(((InMemoryDataset)held).Images.flatten()).Concat(T.L(((InMemoryDataset)rest).Images.flatten())).OrderBy(v => v).ToArray();
             Assert.Equal(Enumerable.Range(0, 200).Select(v => (long)(byte)v).OrderBy(v => v).ToArray(), a);
         }
     }
@@ -57,16 +57,16 @@ public sealed class ValidationSplitTests : IDisposable
         RunData Load(long seed, long? subset) => RunData.Load(new TrainingOptions { Dataset = TrainingDataset.Cifar10, DataDir = _data, Validation = 20, Seed = seed, TrainSubset = subset });
         using var a = Load(1, null);
         using var b = Load(2, 30);
-        T.SameBytes(a.Validation!.Images, b.Validation!.Images);
+        T.SameBytes(((InMemoryDataset)a.Validation!).Images, ((InMemoryDataset)b.Validation!).Images);
         Assert.Equal(40, a.Train.Count);
         Assert.Equal(30, b.Train.Count);
         Assert.Equal(new long[] { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 }, a.Validation.ClassCounts());
 
         // Never trained on: no validation image is among the training images.
-        var train = Enumerable.Range(0, (int)a.Train.Count).Select(i => Convert.ToBase64String(T.Bytes(a.Train.Images[i]))).ToHashSet();
-        Assert.DoesNotContain(Enumerable.Range(0, 20).Select(i => Convert.ToBase64String(T.Bytes(a.Validation.Images[i]))), train.Contains);
+        var train = Enumerable.Range(0, (int)a.Train.Count).Select(i => Convert.ToBase64String(T.Bytes(((InMemoryDataset)a.Train).Images[i]))).ToHashSet();
+        Assert.DoesNotContain(Enumerable.Range(0, 20).Select(i => Convert.ToBase64String(T.Bytes(((InMemoryDataset)a.Validation).Images[i]))), train.Contains);
         using var other = RunData.Load(new TrainingOptions { Dataset = TrainingDataset.Cifar10, DataDir = _data, Validation = 20, ValidationSeed = 7 });
-        Assert.False(T.Bytes(other.Validation!.Images).SequenceEqual(T.Bytes(a.Validation.Images)));
+        Assert.False(T.Bytes(((InMemoryDataset)other.Validation!).Images).SequenceEqual(T.Bytes(((InMemoryDataset)a.Validation).Images)));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class ValidationSplitTests : IDisposable
         // The sample holds the trained-on images with their true labels, at most 2,000, drawn apart from the run's streams.
         using var data = RunData.Load(new TrainingOptions { Dataset = TrainingDataset.Cifar10, DataDir = _data, TrainErrorEvery = 1, LabelNoise = 0.5, Validation = 20 });
         Assert.Equal(data.Train.Count, data.TrainSample!.Count);
-        T.SameBytes(data.Train.Images, data.TrainSample.Images);
+        T.SameBytes(((InMemoryDataset)data.Train).Images, ((InMemoryDataset)data.TrainSample).Images);
         Assert.False(T.Bytes(data.Train.Labels).SequenceEqual(T.Bytes(data.TrainSample.Labels)), "the sample keeps the true labels, not the noisy ones");
     }
 

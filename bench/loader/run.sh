@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The streaming loader against PyTorch's, alternated in one run (docs/BENCHMARKS.md, "Streaming an image folder"):
+# the same 2,000 JPEGs at 256 px, RandomResizedCrop 224 + flip + normalize, batch 64, 2 workers each side, ROUNDS
+# rounds of A then B, each round 3 epochs of which the first (warm-up: page cache, worker start) is dropped.
+# Then resnet18's training step on this machine (mixup models), for the loader-to-step ratio.
+# Usage: bench/loader/run.sh [ROUNDS]   (run on an otherwise idle machine)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds="${1:-5}"
+dir="${TMPDIR:-/tmp}/mixupsharp-loader-bench"
+if [ ! -d "$dir/train" ]; then /usr/bin/python3 bench/loader/make_folder.py "$dir"; fi
+for r in $(seq "$rounds"); do
+  ./mixup loader --dataset folder --data-dir "$dir" --image-size 224 --workers 2 --batch-size 64 --epochs 3 --threads 1 \
+    | grep '^epoch [23]:' | sed 's/^epoch \([0-9]\): \([0-9.]*\) images.*/mixupsharp \1 \2/'
+  /usr/bin/python3 bench/loader/torch_loader.py "$dir" 3 | grep -v '^torch 1 '
+done | tee /dev/stderr | awk '
+  { v[$1] = v[$1] " " $3 }
+  END {
+    for (k in v) {
+      n = split(substr(v[k], 2), a, " "); asort(a)
+      printf "%s: median %.0f images/s, min %.0f, max %.0f (%d epochs)\n", k, (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2), a[1], a[n], n
+    }
+  }'
+./mixup models --repeats 5 | grep -E '^\| (model|resnet18) '
