@@ -13,12 +13,16 @@ for r in $(seq "$rounds"); do
   ./mixup loader --dataset folder --data-dir "$dir" --image-size 224 --workers 2 --batch-size 64 --epochs 3 --threads 1 \
     | grep '^epoch [23]:' | sed 's/^epoch \([0-9]\): \([0-9.]*\) images.*/mixupsharp \1 \2/'
   /usr/bin/python3 bench/loader/torch_loader.py "$dir" 3 | grep -v '^torch 1 '
-done | tee /dev/stderr | awk '
-  { v[$1] = v[$1] " " $3 }
-  END {
-    for (k in v) {
-      n = split(substr(v[k], 2), a, " "); asort(a)
-      printf "%s: median %.0f images/s, min %.0f, max %.0f (%d epochs)\n", k, (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2), a[1], a[n], n
-    }
-  }'
+done | tee /dev/stderr | /usr/bin/python3 -c '
+import collections, statistics, sys
+rates = collections.defaultdict(list)
+for line in sys.stdin:
+    name, _, rate = line.split()
+    rates[name].append(float(rate))
+for name, v in sorted(rates.items()):
+    print(f"{name}: median {statistics.median(v):.0f} images/s, min {min(v):.0f}, max {max(v):.0f} ({len(v)} epochs)")
+if len(rates) == 2:
+    ratio = statistics.median(rates["mixupsharp"]) / statistics.median(rates["torch"])
+    print(f"ratio mixupsharp/torch of the medians: {ratio:.2f}")
+'
 ./mixup models --repeats 5 | grep -E '^\| (model|resnet18) '

@@ -11,6 +11,8 @@ namespace MixupSharp.Training.Data;
 internal static class ImageDecoder
 {
     private static readonly SKSamplingOptions Sampling = new(SKCubicResampler.Mitchell);
+    private static readonly SKSamplingOptions Resampling = new(SKFilterMode.Linear, SKMipmapMode.None);
+    
 
     /// <summary>The image's width and height from its header; null (with the reason) when it is not a readable image or too large.</summary>
     public static (int Width, int Height)? Header(string file, long maxPixels, out string? problem)
@@ -53,7 +55,7 @@ internal static class ImageDecoder
 
         // SKBitmap.Decode takes a partial decode (IncompleteInput: a truncated file) as success and fills the missing
         // rows; only a complete decode is an image here. The decode info is the one SKBitmap.Decode uses.
-        var decodeInfo = codec.Info;
+        var decodeInfo = codec.Info.WithColorType(SKColorType.Rgba8888);
         if (decodeInfo.AlphaType == SKAlphaType.Unpremul)
         {
             decodeInfo.AlphaType = SKAlphaType.Premul;
@@ -122,8 +124,10 @@ internal static class ImageDecoder
         }
 
         using var source = region.PeekPixels();
-        using var target = new SKPixmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), destination, width * 4);
-        if (source is null || !source.ScalePixels(target, Sampling))
+        // An opaque source (every JPEG) is resampled without the premultiplied → unpremultiplied pass.
+        var alpha = region.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Unpremul;
+        using var target = new SKPixmap(new SKImageInfo(width, height, SKColorType.Rgba8888, alpha), destination, width * 4);
+        if (source is null || !source.ScalePixels(target, Resampling))
         {
             problem = "the image could not be resized";
             return false;
