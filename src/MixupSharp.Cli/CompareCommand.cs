@@ -110,7 +110,7 @@ public static class CompareCommand
             try
             {
                 TrainCommand.ParseLayers(variantTable, grid.Shared, sharedArgs, variant.Args);
-                options = TrainCommand.WithCliDefaults(options);
+                options = TrainCommand.WithCliDefaults(options, new IReadOnlyList<string>[] { grid.Shared, sharedArgs, variant.Args });
                 TrainCommand.CheckGiven(options, new IReadOnlyList<string>[] { grid.Shared, sharedArgs, variant.Args });
             }
             catch (UsageException e)

@@ -28,7 +28,7 @@ public static class LoaderCommand
         }
 
         TrainCommand.ParseLayers(table, args);
-        options = TrainCommand.WithCliDefaults(options);
+        options = TrainCommand.WithCliDefaults(options, new[] { args });
         options.Validate();
         int epochs = options.Epochs;
 

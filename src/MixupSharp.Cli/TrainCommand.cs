@@ -31,7 +31,7 @@ public static class TrainCommand
             .Add("--cache-gb", "G", "the cache's budget of decoded pixels in GB (default 2)", v => Set(o => o with { CacheGb = OptionTable.Double(v) }))
             .Add("--crop-pct", "F", "folders and lists: evaluation resizes to size/F, then centre-crops (default 0.875)", v => Set(o => o with { CropFraction = OptionTable.Double(v) }))
             .Add("--data-dir", "DIR", "where the dataset is (default: $MIXUPSHARP_DATA, ~/.cache/mixupsharp, /usr/share/datasets)", v => Set(o => o with { DataDir = v }))
-            .Add("--model", "NAME", "seednet (default), preact-resnet18, wide-resnet, fast-resnet; torchvision's (weights load with --init-from): resnet18, resnet50, mobilenet-v3-large, convnext-tiny, vit-b-16, deit-tiny", v => Set(o => o with { Model = v }))
+            .Add("--model", "NAME", "seednet (default; resnet18 for folders and lists), preact-resnet18, wide-resnet, fast-resnet; torchvision's (weights load with --init-from): resnet18, resnet50, mobilenet-v3-large, convnext-tiny, vit-b-16, deit-tiny", v => Set(o => o with { Model = v }))
             .Add("--drop-path", "P", "stochastic depth rate of the last block, linear from 0 (convnext-tiny, vit-b-16, deit-tiny; training only; default 0)", v => Set(o => o with { DropPath = OptionTable.Double(v) }))
             .Add("--method", "NAME", $"{string.Join(", ", KnownMethods.Names)} (default {KnownMethods.Erm.Name})", v => Set(o => o with { Method = KnownMethods.Parse(v) }))
             .Add("--alpha", "A", "alpha of the method's Beta(alpha, alpha) (default 1)", v => Set(o => o with { Alpha = OptionTable.Double(v) }))
@@ -154,7 +154,7 @@ public static class TrainCommand
         }
         else
         {
-            options = WithCliDefaults(options);
+            options = WithCliDefaults(options, new[] { args });
             CheckGiven(options, new[] { args });
         }
 
@@ -216,10 +216,25 @@ public static class TrainCommand
 
     /// <summary>
     /// The command line's defaults where the library's keep older runs' meaning: new image folder and list runs are
-    /// streamed at 224 px (a run folder that records no size means 32 px held in memory).
+    /// streamed at 224 px (a run folder that records no size means 32 px held in memory) with resnet18 unless
+    /// <c>--model</c> is among <paramref name="layers"/>.
     /// </summary>
-    public static TrainingOptions WithCliDefaults(TrainingOptions options) =>
-        options.Dataset is TrainingDataset.Folder or TrainingDataset.List && options.ImageSize is null ? options with { ImageSize = 224 } : options;
+    public static TrainingOptions WithCliDefaults(TrainingOptions options, IEnumerable<IReadOnlyList<string>>? layers = null)
+    {
+        if (options.Dataset is not (TrainingDataset.Folder or TrainingDataset.List))
+        {
+            return options;
+        }
+
+        // SeedNet's first linear layer grows with the square of the size (205M weights at 224 px): streamed photos get
+        // resnet18 unless a model is named.
+        bool modelGiven = layers?.Any(l => l.Any(a => a == "--model" || a.StartsWith("--model=", StringComparison.Ordinal))) ?? false;
+        return options with
+        {
+            ImageSize = options.ImageSize ?? 224,
+            Model = modelGiven || options.Model != new TrainingOptions().Model ? options.Model : "resnet18",
+        };
+    }
 
     /// <summary>Refuses options typed by a person that would do nothing in <paramref name="options"/> (see <see cref="TrainingOptions.CheckGiven"/>).</summary>
     public static void CheckGiven(TrainingOptions options, IEnumerable<IReadOnlyList<string>> layers) =>

@@ -17,8 +17,15 @@ internal static class ImageDecoder
     /// <summary>The image's width and height from its header; null (with the reason) when it is not a readable image or too large.</summary>
     public static (int Width, int Height)? Header(string file, long maxPixels, out string? problem)
     {
+        using var codec = Open(file, maxPixels, out problem);
+        return codec is null ? null : (codec.Info.Width, codec.Info.Height);
+    }
+
+    /// <summary>The file's codec with its header read; null (with the reason) when it is not a readable image or too large.</summary>
+    private static SKCodec? Open(string file, long maxPixels, out string? problem)
+    {
         problem = null;
-        using var codec = SKCodec.Create(file);
+        var codec = SKCodec.Create(file);
         if (codec is null)
         {
             problem = "not a readable PNG or JPEG image (corrupt or truncated)";
@@ -29,27 +36,19 @@ internal static class ImageDecoder
         if (pixels > maxPixels)
         {
             problem = $"its header claims {codec.Info.Width} × {codec.Info.Height} pixels, over the limit of {maxPixels / 1e6:G4} megapixels";
+            codec.Dispose();
             return null;
         }
 
-        return (codec.Info.Width, codec.Info.Height);
+        return codec;
     }
 
     /// <summary>The whole image at its own size; null (with the reason) when it cannot be read.</summary>
     public static SKBitmap? Full(string file, long maxPixels, out string? problem)
     {
-        problem = null;
-        using var codec = SKCodec.Create(file);
+        using var codec = Open(file, maxPixels, out problem);
         if (codec is null)
         {
-            problem = "not a readable PNG or JPEG image (corrupt or truncated)";
-            return null;
-        }
-
-        long pixels = (long)codec.Info.Width * codec.Info.Height;
-        if (pixels > maxPixels)
-        {
-            problem = $"its header claims {codec.Info.Width} × {codec.Info.Height} pixels, over the limit of {maxPixels / 1e6:G4} megapixels";
             return null;
         }
 

@@ -111,13 +111,7 @@ public abstract class PreActResidualNet : StagedModel
         RegisterComponents();
     }
 
-    private protected override void CheckInput(Tensor input)
-    {
-        if (input.shape.Length != 4 || input.shape[1] != _inputChannels || input.shape[2] < 8 || input.shape[3] < 8)
-        {
-            throw new ArgumentException($"{GetName()} expects images [N, {_inputChannels}, H ≥ 8, W ≥ 8]; got [{string.Join(", ", input.shape)}].", nameof(input));
-        }
-    }
+    private protected override void CheckInput(Tensor input) => CheckImages(input, _inputChannels, 8);
 }
 
 /// <summary>

@@ -62,6 +62,15 @@ public abstract class StagedModel : Module<Tensor, Tensor>
         return ForwardFrom(input, 0);
     }
 
+    /// <summary>Refuses anything but images [N, <paramref name="channels"/>, H ≥ <paramref name="minSize"/>, W ≥ <paramref name="minSize"/>], naming the shape.</summary>
+    private protected void CheckImages(Tensor input, int channels, int minSize)
+    {
+        if (input.shape.Length != 4 || input.shape[1] != channels || input.shape[2] < minSize || input.shape[3] < minSize)
+        {
+            throw new ArgumentException($"{GetName()} expects images [N, {channels}, H ≥ {minSize}, W ≥ {minSize}]; got [{string.Join(", ", input.shape)}].", nameof(input));
+        }
+    }
+
     /// <summary>Validates an input batch (names the expected shape).</summary>
     private protected abstract void CheckInput(Tensor input);
 

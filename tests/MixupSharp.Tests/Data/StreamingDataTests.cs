@@ -177,6 +177,11 @@ public sealed class StreamingDataTests : IDisposable
         Assert.True(ok.Code == 0, ok.Err);
         Assert.Contains("6 train / 6 test images of [3, 32, 32], 2 classes", ok.Out);
 
+        // Without --model, a list or folder run gets resnet18 (SeedNet's first layer would grow with the image's area).
+        var defaults = CliRunner.Run("train", "--train-list", train, "--test-list", test, "--image-size", "32", "--batch-size", "4", "--epochs", "1", "--threads", "1", "--out", Path.Combine(_dir, "defaults"));
+        Assert.True(defaults.Code == 0, defaults.Err);
+        Assert.Contains("\"Model\": \"resnet18\"", File.ReadAllText(Path.Combine(_dir, "defaults", "config.json")));
+
         string bad = Path.Combine(root, "bad.csv");
         File.WriteAllLines(bad, new[] { Line("test", "ant", 0), "just-a-path.jpg" });
         CliAssert.OneLineError(CliRunner.Run(Train("a", train, bad)), 1, $"{bad}: line 2: expected 'path,label'; got 'just-a-path.jpg'.");

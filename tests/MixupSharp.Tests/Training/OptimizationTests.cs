@@ -96,14 +96,6 @@ public sealed class OptimizationTests : IDisposable
         Assert.Equal(Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "straight"), Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "split"));
     }
 
-    private sealed class StopAfterFirstEpoch : MixupSharp.Training.Sinks.ITrainingSink
-    {
-        private readonly System.Threading.CancellationTokenSource _stop;
-
-        public StopAfterFirstEpoch(System.Threading.CancellationTokenSource stop) => _stop = stop;
-
-        public void OnEpochSaved(MixupSharp.Training.Sinks.EpochReport report) => _stop.Cancel();
-    }
 
     [Theory]
     [InlineData("--opt-betas", "0.9", "--opt-betas must be two numbers in [0, 1)")]

@@ -107,12 +107,4 @@ public sealed class StochasticDepthTests : IDisposable
         CliAssert.UsageError(CliRunner.Run(_cifar.Train(Path.Combine(_cifar.Dir, "x"), "--epochs", "1", "--model", "deit-tiny", "--drop-path", "1")), "--drop-path must be a rate in [0, 1); got 1.");
     }
 
-    private sealed class StopAfterFirstEpoch : MixupSharp.Training.Sinks.ITrainingSink
-    {
-        private readonly System.Threading.CancellationTokenSource _stop;
-
-        public StopAfterFirstEpoch(System.Threading.CancellationTokenSource stop) => _stop = stop;
-
-        public void OnEpochSaved(MixupSharp.Training.Sinks.EpochReport report) => _stop.Cancel();
-    }
 }

@@ -140,11 +140,5 @@ public sealed class ConvNeXtTiny : StagedModel
         }
     }
 
-    private protected override void CheckInput(Tensor input)
-    {
-        if (input.shape.Length != 4 || input.shape[1] != _inputChannels || input.shape[2] < 32 || input.shape[3] < 32)
-        {
-            throw new ArgumentException($"ConvNeXtTiny expects images [N, {_inputChannels}, H ≥ 32, W ≥ 32]; got [{string.Join(", ", input.shape)}].", nameof(input));
-        }
-    }
+    private protected override void CheckInput(Tensor input) => CheckImages(input, _inputChannels, 32);
 }

@@ -163,11 +163,5 @@ public sealed class MobileNetV3Large : StagedModel
     internal static Sequential ConvBN(long input, long output, long kernel, long stride, long groups, Func<Module<Tensor, Tensor>>? activation) =>
         ConvNormActivation.Create(input, output, kernel, stride, groups, activation, eps: 0.001, momentum: 0.01);
 
-    private protected override void CheckInput(Tensor input)
-    {
-        if (input.shape.Length != 4 || input.shape[1] != _inputChannels || input.shape[2] < 32 || input.shape[3] < 32)
-        {
-            throw new ArgumentException($"MobileNetV3Large expects images [N, {_inputChannels}, H ≥ 32, W ≥ 32]; got [{string.Join(", ", input.shape)}].", nameof(input));
-        }
-    }
+    private protected override void CheckInput(Tensor input) => CheckImages(input, _inputChannels, 32);
 }

@@ -171,11 +171,5 @@ public sealed class TorchvisionResNet : StagedModel
     internal static Module<Tensor, Tensor>? Downsample(long inPlanes, long outPlanes, long stride) =>
         stride == 1 && inPlanes == outPlanes ? null : Sequential(Conv2d(inPlanes, outPlanes, 1, stride: stride, bias: false), BatchNorm2d(outPlanes));
 
-    private protected override void CheckInput(Tensor input)
-    {
-        if (input.shape.Length != 4 || input.shape[1] != _inputChannels || input.shape[2] < 32 || input.shape[3] < 32)
-        {
-            throw new ArgumentException($"{GetName()} expects images [N, {_inputChannels}, H ≥ 32, W ≥ 32]; got [{string.Join(", ", input.shape)}].", nameof(input));
-        }
-    }
+    private protected override void CheckInput(Tensor input) => CheckImages(input, _inputChannels, 32);
 }
