@@ -21,6 +21,7 @@ public static class CompletionScripts
         ["export"] = ExportCommand.Table(),
         ["predict"] = PredictCommand.Table(),
         ["models"] = ModelsCommand.Table(),
+        ["loader"] = LoaderCommand.Table(),
     };
 
     /// <summary>A bash completion script: <c>source &lt;(./mixup completion bash)</c>.</summary>

@@ -31,6 +31,7 @@ namespace MixupSharp.Cli
               export     write a run's trained model as a PyTorch state dict (.pt) or safetensors
               predict    a trained run's top classes for your own images: ./mixup predict --run DIR photo.png folder/
               models     each built-in model's parameters and forward+backward time of one image, measured here
+              loader     stream a folder's or list's training images through the loader alone: images/s, peak memory
               completion print a shell completion script: source <(./mixup completion bash)   (or zsh)
 
             ./mixup <verb> --help shows every option of a verb; ./mixup --version the versions. Options take

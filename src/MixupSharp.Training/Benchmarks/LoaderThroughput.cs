@@ -15,17 +15,18 @@ namespace MixupSharp.Training.Benchmarks;
 /// <param name="Images">Images in the training set.</param>
 /// <param name="ImagesPerSecond">Each epoch's images/s: decode, crop, resize, batch, flip and normalize.</param>
 /// <param name="PeakResidentMb">The process's peak resident memory (Linux VmHWM), MB; NaN where it cannot be read.</param>
-/// <param name="Fingerprint">A hash of every batch's bytes in order: equal for equal seeds, whatever the workers.</param>
-public sealed record LoaderReport(long Images, IReadOnlyList<double> ImagesPerSecond, double PeakResidentMb, string Fingerprint)
+/// <param name="Fingerprint">A hash of every batch's bytes in order (equal for equal seeds, whatever the workers); null when not asked for.</param>
+public sealed record LoaderReport(long Images, IReadOnlyList<double> ImagesPerSecond, double PeakResidentMb, string? Fingerprint)
 {
     /// <summary>The median of <see cref="ImagesPerSecond"/>.</summary>
     public double Median => ImagesPerSecond.OrderBy(v => v).ElementAt(ImagesPerSecond.Count / 2);
 
     /// <summary>
     /// Streams <paramref name="epochs"/> epochs of <paramref name="o"/>'s training split through a shuffling
-    /// <see cref="BatchLoader"/> as the trainer does (the same seeds and salts), then flip and normalize on each batch.
+    /// <see cref="BatchLoader"/> as the trainer does (the same seeds and salts), then flip and normalize on each batch;
+    /// with <paramref name="fingerprint"/>, also hashes every batch (which costs time of its own).
     /// </summary>
-    public static LoaderReport Measure(TrainingOptions o, int epochs, Action<string>? progress = null)
+    public static LoaderReport Measure(TrainingOptions o, int epochs, bool fingerprint = false, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         using var train = RunData.LoadSplit(o, train: true);
@@ -45,7 +46,11 @@ public sealed record LoaderReport(long Images, IReadOnlyList<double> ImagesPerSe
                 using (batch)
                 {
                     using var scope = torch.NewDisposeScope();
-                    hash = Fnv(hash, batch.Images);
+                    if (fingerprint)
+                    {
+                        hash = Fnv(hash, batch.Images);
+                    }
+
                     using var flipped = flip.Apply(batch.Images, flipRng);
                     normalize.Transform(flipped.Inputs);
                 }
@@ -55,7 +60,7 @@ public sealed record LoaderReport(long Images, IReadOnlyList<double> ImagesPerSe
             progress?.Invoke($"epoch {epoch + 1}: {rates[^1]:F0} images/s, peak resident {CurrentPeakResidentMb():F0} MB");
         }
 
-        return new LoaderReport(train.Count, rates, CurrentPeakResidentMb(), hash.ToString("x16"));
+        return new LoaderReport(train.Count, rates, CurrentPeakResidentMb(), fingerprint ? hash.ToString("x16") : null);
     }
 
     /// <summary>This process's peak resident memory in MB (VmHWM of /proc/self/status); NaN elsewhere.</summary>
