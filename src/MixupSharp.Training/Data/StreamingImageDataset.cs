@@ -137,6 +137,10 @@ public sealed class StreamingImageDataset : ImageDataset
         ArgumentNullException.ThrowIfNull(indices);
         int size = Options.Size, plane = size * size * 4;
         long length = (long)indices.Length * plane;
+        if (length > Array.MaxLength)
+        {
+            throw new ArgumentException($"a batch of {indices.Length} images at {size} px takes {length / 1e9:F1} GB of pixels, more than one buffer holds; use a smaller batch.", nameof(indices));
+        }
 
         // One pooled buffer per batch, each worker resampling its image straight into its slot.
         byte[] rgba = ArrayPool<byte>.Shared.Rent((int)length);
