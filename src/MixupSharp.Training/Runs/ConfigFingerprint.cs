@@ -32,6 +32,10 @@ public static class ConfigFingerprint
     public static string Of(TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+
+        // The learning rate as the run uses it (--lr-base scaled by the batch), so the hash compare computes before a
+        // run equals the one the trainer records.
+        options = options.WithScaledLearningRate();
         var node = Shaping(options);
         var defaults = Shaping(new TrainingOptions());
         foreach (var key in node.Select(p => p.Key).Where(k => Array.IndexOf(OriginalKeys, k) < 0).ToList())

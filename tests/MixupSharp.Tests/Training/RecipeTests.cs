@@ -68,6 +68,15 @@ public sealed class RecipeTests
     }
 
     [Fact]
+    public void TheHashOfARunWithLrBaseIsTheSameBeforeAndAfterTheRateIsDerived()
+    {
+        // compare hashes the options it parsed; the trainer records the hash of the options with the derived rate.
+        var parsed = Parse("--recipe", "deit", "--batch-size", "256");
+        Assert.Equal(MixupSharp.Training.Runs.ConfigFingerprint.Of(parsed.WithScaledLearningRate()), MixupSharp.Training.Runs.ConfigFingerprint.Of(parsed));
+        Assert.NotEqual(MixupSharp.Training.Runs.ConfigFingerprint.Of(parsed), MixupSharp.Training.Runs.ConfigFingerprint.Of(Parse("--recipe", "deit", "--batch-size", "128")));
+    }
+
+    [Fact]
     public void TheFineTuneRecipeIsBitsHyperRuleInEpochs()
     {
         var o = Parse("--recipe", "fine-tune", "--batch-size", "128");
