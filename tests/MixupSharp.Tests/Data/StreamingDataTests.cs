@@ -221,6 +221,21 @@ public sealed class StreamingDataTests : IDisposable
     }
 
     [Fact]
+    public void AFileTruncatedAfterTheScanFailsItsBatchNamingIt()
+    {
+        string root = Folder(2, "ant", "bee");
+        using var data = StreamingSources.Folder(Path.Combine(root, "train"), new StreamingOptions { Size = 32 });
+        string victim = data.Files[1];
+        var bytes = File.ReadAllBytes(victim);
+        File.WriteAllBytes(victim, bytes[..(bytes.Length / 2)]);
+        var error = Assert.Throws<DatasetFormatException>(() => data.ReadImages(new long[] { 0, 1 }));
+        Assert.Equal(victim, error.FilePath);
+        Assert.Contains("truncated", error.Message);
+        using var fine = data.ReadImages(new long[] { 0, 2 });   // the others still read
+        Assert.Equal(new long[] { 2, 3, 32, 32 }, fine.shape);
+    }
+
+    [Fact]
     public void StreamingOptionsOutOfRangeAreUsageErrors()
     {
         string root = Folder(2, "ant", "bee");
