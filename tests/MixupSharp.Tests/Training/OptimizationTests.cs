@@ -84,16 +84,7 @@ public sealed class OptimizationTests : IDisposable
 
         // Stopped after its first epoch (as Ctrl-C would), then resumed: the same metrics, since AdamW's moments and
         // step counts are in the checkpoint.
-        string split = Path.Combine(_cifar.Dir, "split");
-        using (var stop = new System.Threading.CancellationTokenSource())
-        {
-            var outcome = new Trainer(config with { OutDir = split }, new SilentObserver(), new StopAfterFirstEpoch(stop)).Run(resume: false, stop.Token);
-            Assert.Equal(RunOutcome.Interrupted, outcome);
-        }
-
-        var second = CliRunner.Run("train", "--resume", split);
-        Assert.True(second.Code == 0, second.Err);
-        Assert.Equal(Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "straight"), Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "split"));
+        StopAfterFirstEpoch.AssertResumeMatches(config, _cifar.Dir, "straight", "split");
     }
 
 
@@ -151,14 +142,7 @@ public sealed class OptimizationTests : IDisposable
 
         // Stopped after its first epoch, then resumed: the same metrics, the average's included.
         var config = new RunFolder(straight).ReadConfig().Options;
-        string split = Path.Combine(_cifar.Dir, "ema-split");
-        using (var stop = new System.Threading.CancellationTokenSource())
-        {
-            Assert.Equal(RunOutcome.Interrupted, new Trainer(config with { OutDir = split }, new SilentObserver(), new StopAfterFirstEpoch(stop)).Run(resume: false, stop.Token));
-        }
-
-        Assert.Equal(0, CliRunner.Run("train", "--resume", split).Code);
-        Assert.Equal(Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "ema"), Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "ema-split"));
+        StopAfterFirstEpoch.AssertResumeMatches(config, _cifar.Dir, "ema", "ema-split");
 
         // export --ema writes the average, which is not the raw weights.
         Assert.Equal(0, CliRunner.Run("export", "--run", straight, "--format", "pt", "--out", Path.Combine(_cifar.Dir, "raw.pt")).Code);

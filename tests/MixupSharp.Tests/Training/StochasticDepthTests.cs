@@ -88,16 +88,7 @@ public sealed class StochasticDepthTests : IDisposable
         var config = new RunFolder(straight).ReadConfig().Options;
         Assert.Equal(0.2, config.DropPath);
 
-        string split = Path.Combine(_cifar.Dir, "split");
-        using (var stop = new System.Threading.CancellationTokenSource())
-        {
-            var outcome = new Trainer(config with { OutDir = split }, new SilentObserver(), new StopAfterFirstEpoch(stop)).Run(resume: false, stop.Token);
-            Assert.Equal(RunOutcome.Interrupted, outcome);
-        }
-
-        var second = CliRunner.Run("train", "--resume", split);
-        Assert.True(second.Code == 0, second.Err);
-        Assert.Equal(Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "straight"), Grids.TinyGrid.MetricsWithoutTiming(_cifar.Dir, "split"));
+        StopAfterFirstEpoch.AssertResumeMatches(config, _cifar.Dir, "straight", "split");
     }
 
     [Fact]

@@ -66,9 +66,6 @@ internal sealed class StochasticDepth : Module<Tensor, Tensor>
         _p = p;
     }
 
-    /// <summary>The probability of dropping a sample's branch in training.</summary>
-    public double Rate => _p;
-
     public override Tensor forward(Tensor x)
     {
         if (!training || _p == 0)
