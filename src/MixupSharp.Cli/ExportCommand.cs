@@ -3,12 +3,13 @@ using System.IO;
 using System.Linq;
 using MixupSharp.Training;
 using MixupSharp.Training.Interop;
+using MixupSharp.Training.Interop.Onnx;
 using MixupSharp.Training.Options;
 using static TorchSharp.torch;
 
 namespace MixupSharp.Cli;
 
-/// <summary><c>mixup export</c>: a run's trained model as a PyTorch state dict or safetensors.</summary>
+/// <summary><c>mixup export</c>: a run's trained model as a PyTorch state dict, safetensors, or an ONNX model.</summary>
 public static class ExportCommand
 {
     /// <summary>The verb's option table (for help and shell completion).</summary>
@@ -29,24 +30,55 @@ public static class ExportCommand
         }
 
         var format = TrainCommand.Choice<ExportFormat>("format", s.Format);
+        if (format != ExportFormat.Onnx && (s.Opset is not null || s.DynamicBatch))
+        {
+            throw new UsageException("--opset and --dynamic-batch are for --format onnx.");
+        }
+
+        if (s.Opset is < OnnxExport.MinOpset or > OnnxExport.MaxOpset)
+        {
+            throw new UsageException($"--opset must be {OnnxExport.MinOpset}–{OnnxExport.MaxOpset} (ONNX 1.12's operator sets that hold every layer); got {s.Opset}.");
+        }
+
         string path = s.Out ?? Path.Combine(s.Run, "model" + ModelExport.Extension(format));
         OutputFile.Check("--out", path, s.Overwrite);
         var trained = TrainedModel.Load(s.Run, CPU, ema: s.Ema);
         using (trained.Model)
         {
-            ModelExport.Save(trained.Model, format, path);
             long parameters = trained.Model.parameters().Sum(p => p.numel());
-            output.WriteLine($"{path}: {trained.Options.Model} ({parameters:N0} parameters, {trained.Model.state_dict().Count} tensors) as {KebabCaseEnumConverter<ExportFormat>.Name(format)}");
+            if (format == ExportFormat.Onnx)
+            {
+                var onnx = new OnnxExportOptions
+                {
+                    Channels = trained.Channels,
+                    ImageSize = trained.ImageSize,
+                    Normalize = trained.Normalize,
+                    ClassNames = trained.ClassNames,
+                    Opset = s.Opset ?? OnnxExport.DefaultOpset,
+                    DynamicBatch = s.DynamicBatch,
+                    ModelName = trained.Options.Model,
+                };
+                OnnxExport.Save(trained.Model, onnx, path);
+                string batch = s.DynamicBatch ? "N" : "1";
+                output.WriteLine($"{path}: {trained.Options.Model} ({parameters:N0} parameters) as ONNX opset {onnx.Opset}: input pixels float32 [{batch}, {onnx.Channels}, {onnx.ImageSize}, {onnx.ImageSize}] in [0, 1] (normalized in the graph), output logits [{batch}, {onnx.ClassNames.Count}], class names in the metadata");
+            }
+            else
+            {
+                ModelExport.Save(trained.Model, format, path);
+                output.WriteLine($"{path}: {trained.Options.Model} ({parameters:N0} parameters, {trained.Model.state_dict().Count} tensors) as {KebabCaseEnumConverter<ExportFormat>.Name(format)}");
+            }
         }
 
         return 0;
     }
 
     private static OptionTable Table(Settings s) =>
-        new OptionTable("export", "Write a run's trained model as a PyTorch state dict (--format pt: torch.load + load_state_dict) or safetensors, named as the model's parameters.")
+        new OptionTable("export", "Write a run's trained model as a PyTorch state dict (--format pt: torch.load + load_state_dict) or safetensors, named as the model's parameters, or as an ONNX model for ONNX Runtime (--format onnx: pixels in [0, 1] in, logits out, class names in the metadata).")
             .Add("--run", "DIR", "the run folder (with config.json and checkpoint.bin); required", v => s.Run = v)
-            .Add("--format", "NAME", "safetensors (default) or pt", v => s.Format = v)
-            .Add("--out", "FILE", "the file to write (default DIR/model.safetensors or DIR/model.pt)", v => s.Out = v)
+            .Add("--format", "NAME", "safetensors (default), pt or onnx", v => s.Format = v)
+            .Add("--out", "FILE", "the file to write (default DIR/model.safetensors, DIR/model.pt or DIR/model.onnx)", v => s.Out = v)
+            .Add("--opset", "N", $"onnx: the ONNX operator set, {OnnxExport.MinOpset}–{OnnxExport.MaxOpset} (default {OnnxExport.DefaultOpset})", v => s.Opset = OptionTable.Int(v))
+            .Switch("--dynamic-batch", "onnx: a symbolic batch dimension (default: a batch of 1)", () => s.DynamicBatch = true)
             .Switch("--ema", "export the moving average of the weights (a run trained with --model-ema) instead of the weights", () => s.Ema = true)
             .Switch("--overwrite", "replace an existing file (never anything that is not a regular file)", () => s.Overwrite = true);
 
@@ -61,5 +93,9 @@ public static class ExportCommand
         public bool Overwrite { get; set; }
 
         public bool Ema { get; set; }
+
+        public int? Opset { get; set; }
+
+        public bool DynamicBatch { get; set; }
     }
 }

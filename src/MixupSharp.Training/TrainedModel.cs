@@ -14,6 +14,15 @@ namespace MixupSharp.Training;
 /// <param name="Normalize">The normalization it trained with.</param>
 public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, Normalize Normalize)
 {
+    /// <summary>The image channels the model takes.</summary>
+    public int Channels { get; init; }
+
+    /// <summary>The square image size the model was trained at.</summary>
+    public int ImageSize { get; init; }
+
+    /// <summary>The class names, in logit order.</summary>
+    public System.Collections.Generic.IReadOnlyList<string> ClassNames { get; init; } = Array.Empty<string>();
+
     /// <summary>The model of a run folder (config.json and the weights of checkpoint.bin) on <paramref name="device"/>.</summary>
     /// <param name="runDir">The run folder.</param>
     /// <param name="device">Where the model goes.</param>
@@ -53,7 +62,7 @@ public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, No
 
             model.to(device);
             model.eval();
-            return new TrainedModel(options, model, normalize);
+            return new TrainedModel(options, model, normalize) { Channels = channels, ImageSize = size, ClassNames = config.Classes };
         }
         catch
         {

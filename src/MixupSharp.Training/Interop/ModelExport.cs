@@ -16,6 +16,9 @@ public enum ExportFormat
 
     /// <summary>A PyTorch state dict (<c>torch.save(model.state_dict())</c>), loadable with <c>torch.load</c>.</summary>
     Pt,
+
+    /// <summary>An ONNX model (<see cref="Onnx.OnnxExport"/>): the graph, its weights, the normalization and the class names.</summary>
+    Onnx,
 }
 
 /// <summary>
@@ -27,12 +30,22 @@ public enum ExportFormat
 public static class ModelExport
 {
     /// <summary>The file extension of <paramref name="format"/> (".safetensors" or ".pt").</summary>
-    public static string Extension(ExportFormat format) => format == ExportFormat.Pt ? ".pt" : ".safetensors";
+    public static string Extension(ExportFormat format) => format switch
+    {
+        ExportFormat.Pt => ".pt",
+        ExportFormat.Onnx => ".onnx",
+        _ => ".safetensors",
+    };
 
-    /// <summary>Writes <paramref name="model"/>'s state dict to <paramref name="path"/> in <paramref name="format"/>.</summary>
+    /// <summary>Writes <paramref name="model"/>'s state dict to <paramref name="path"/> in <paramref name="format"/> (.pt or safetensors; ONNX is <see cref="Onnx.OnnxExport"/>'s).</summary>
     public static void Save(StagedModel model, ExportFormat format, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (format == ExportFormat.Onnx)
+        {
+            throw new ArgumentException("an ONNX export needs the image size, normalization and class names: use OnnxExport.Save.", nameof(format));
+        }
+
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path))
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using MixupSharp.Training.Interop.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -10,7 +11,7 @@ namespace MixupSharp.Training.Models;
 /// A pre-activation residual block (He et al., "Identity Mappings in Deep Residual Networks", 2016): BN-ReLU-conv twice,
 /// with a 1×1 projection shortcut when the shape changes, and optional dropout between the convolutions (Wide ResNets).
 /// </summary>
-internal sealed class PreActBlock : Module<Tensor, Tensor>
+internal sealed class PreActBlock : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> _bn1;
     private readonly Module<Tensor, Tensor> _conv1;
@@ -53,10 +54,18 @@ internal sealed class PreActBlock : Module<Tensor, Tensor>
 
         return (_conv2.call(h) + shortcut).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x)
+    {
+        var pre = OnnxLayers.Relu(g, g.Layer(_bn1, x));
+        var shortcut = _shortcut is null ? x : g.Layer(_shortcut, pre);
+        var h = OnnxLayers.Relu(g, g.Layer(_bn2, g.Layer(_conv1, pre)));
+        return OnnxLayers.Add(g, g.Layer(_conv2, h), shortcut);
+    }
 }
 
 /// <summary>The head of the pre-activation nets: BN, ReLU, global average pool, linear.</summary>
-internal sealed class PreActHead : Module<Tensor, Tensor>
+internal sealed class PreActHead : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> _bn;
     private readonly Module<Tensor, Tensor> _linear;
@@ -75,6 +84,12 @@ internal sealed class PreActHead : Module<Tensor, Tensor>
         var h = functional.relu(_bn.call(x));
         h = functional.adaptive_avg_pool2d(h, 1).flatten(1);
         return _linear.call(h).MoveToOuterDisposeScope();
+    }
+
+    public string ToOnnx(OnnxGraph g, string x)
+    {
+        var pooled = OnnxLayers.GlobalAveragePool(g, OnnxLayers.Relu(g, g.Layer(_bn, x)));
+        return g.Layer(_linear, OnnxLayers.Flatten(g, pooled));
     }
 }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MixupSharp.Training.Interop.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -12,7 +13,7 @@ namespace MixupSharp.Training.Models;
 /// (Manifold Mixup, Verma et al., ICML 2019, arXiv:1806.05236). Stage k's input is the "mixable point" k: point 0 is the
 /// input image, point <see cref="MixablePoints"/> − 1 the input of the head. Outputs logits (no softmax).
 /// </summary>
-public abstract class StagedModel : Module<Tensor, Tensor>
+public abstract class StagedModel : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly List<Module<Tensor, Tensor>> _stages = new();
 
@@ -61,6 +62,8 @@ public abstract class StagedModel : Module<Tensor, Tensor>
         CheckInput(input);
         return ForwardFrom(input, 0);
     }
+
+    string IOnnxLayer.ToOnnx(OnnxGraph graph, string input) => _stages.Aggregate(input, (h, stage) => graph.Layer(stage, h));
 
     /// <summary>Refuses anything but images [N, <paramref name="channels"/>, H ≥ <paramref name="minSize"/>, W ≥ <paramref name="minSize"/>], naming the shape.</summary>
     private protected void CheckImages(Tensor input, int channels, int minSize)

@@ -94,14 +94,44 @@ public sealed class ExportTests : IDisposable
     }
 
     [Fact]
+    public void TheOnnxExportOfARunGivesItsLogitsInOnnxRuntimeWithItsClassNames()
+    {
+        string data = Path.Combine(_dir, "data");
+        DataFiles.WriteCifar10(data, perBatch: 8, testCount: 12);
+        string run = Path.Combine(_dir, "run");
+        var trained = CliRunner.Run("train", "--dataset", "cifar10", "--data-dir", data, "--model", "fast-resnet", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--out", run);
+        Assert.True(trained.Code == 0, trained.Err);
+
+        var export = CliRunner.Run("export", "--run", run, "--format", "onnx", "--dynamic-batch");
+        Assert.True(export.Code == 0, export.Err);
+        Assert.Contains("as ONNX opset 17: input pixels float32 [N, 3, 32, 32] in [0, 1]", export.Out);
+        var model = TrainedModel.Load(run, CPU);
+        using var session = Interop.OnnxExportTests.Session(Path.Combine(run, "model.onnx"));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(model.ClassNames), session.ModelMetadata.CustomMetadataMap["class_names"]);
+        using var scope = torch.NewDisposeScope();
+        using (model.Model)
+        using (torch.no_grad())
+        {
+            var pixels = torch.rand(new long[] { 5, 3, 32, 32 }, generator: new Generator(11));
+            var ours = model.Model.call(model.Normalize.Transform(pixels));
+            var theirs = Interop.OnnxExportTests.OnnxLogits(session, pixels);
+            Assert.True((ours - theirs).abs().max().item<float>() <= 1e-4f);
+        }
+    }
+
+    [Fact]
     public void BadExportsAreOneLineErrors()
     {
         var none = CliRunner.Run("export", "--run", _dir);
         Assert.Equal(1, none.Code);
         Assert.Contains("not a run folder", none.Err);
         Assert.Equal(2, CliRunner.Run("export").Code);
-        var format = CliRunner.Run("export", "--run", _dir, "--format", "onnx");
+        var format = CliRunner.Run("export", "--run", _dir, "--format", "tflite");
         Assert.Equal(2, format.Code);
-        Assert.Contains("--format must be safetensors or pt; got 'onnx'.", format.Err);
+        Assert.Contains("--format must be safetensors, pt or onnx; got 'tflite'.", format.Err);
+        var opset = CliRunner.Run("export", "--run", _dir, "--format", "onnx", "--opset", "18");
+        Assert.Equal(2, opset.Code);
+        Assert.Contains("--opset must be 13–17", opset.Err);
+        Assert.Contains("--opset and --dynamic-batch are for --format onnx.", CliRunner.Run("export", "--run", _dir, "--dynamic-batch").Err);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using MixupSharp.Training.Interop.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace MixupSharp.Training.Models;
 /// torchvision's <c>CNBlock</c>: depthwise 7×7 conv, LayerNorm (channels last), Linear ×4, GELU, Linear back, scaled by
 /// the learned <c>layer_scale</c>, through stochastic depth, plus the input.
 /// </summary>
-internal sealed class ConvNeXtBlock : Module<Tensor, Tensor>
+internal sealed class ConvNeXtBlock : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Parameter _layer_scale;
     private readonly Module<Tensor, Tensor> _block;
@@ -39,10 +40,13 @@ internal sealed class ConvNeXtBlock : Module<Tensor, Tensor>
         var branch = _stochastic_depth.call(_layer_scale * _block.call(x));
         return (branch + x).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x) =>
+        OnnxLayers.Add(g, g.Layer(_stochastic_depth, OnnxLayers.Mul(g, g.Weight(_layer_scale), g.Layer(_block, x))), x);
 }
 
 /// <summary>Global average pool, then <c>classifier</c>: LayerNorm2d, flatten, Linear.</summary>
-internal sealed class ConvNeXtHead : Module<Tensor, Tensor>
+internal sealed class ConvNeXtHead : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> _classifier;
 
@@ -58,6 +62,8 @@ internal sealed class ConvNeXtHead : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         return _classifier.call(functional.adaptive_avg_pool2d(x, 1)).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x) => g.Layer(_classifier, OnnxLayers.GlobalAveragePool(g, x));
 }
 
 /// <summary>

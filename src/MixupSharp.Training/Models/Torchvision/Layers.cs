@@ -1,4 +1,5 @@
 using System;
+using MixupSharp.Training.Interop.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,7 +8,7 @@ using static TorchSharp.torch.nn;
 namespace MixupSharp.Training.Models;
 
 /// <summary>LayerNorm over the channels of an NCHW tensor (torchvision's <c>LayerNorm2d</c>: permute, normalize, permute back).</summary>
-internal sealed class LayerNorm2d : Module<Tensor, Tensor>
+internal sealed class LayerNorm2d : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Parameter weight;
     private readonly Parameter bias;
@@ -30,10 +31,13 @@ internal sealed class LayerNorm2d : Module<Tensor, Tensor>
         var h = functional.layer_norm(x.permute(0, 2, 3, 1), new[] { _channels }, weight, bias, _eps);
         return h.permute(0, 3, 1, 2).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x) =>
+        OnnxLayers.Transpose(g, OnnxLayers.LayerNorm(g, weight, bias, _eps, OnnxLayers.Transpose(g, x, 0, 2, 3, 1)), 0, 3, 1, 2);
 }
 
 /// <summary>A permutation of dimensions as a layer (it holds an index in torchvision's <c>Sequential</c>s, so ours does too).</summary>
-internal sealed class Permute : Module<Tensor, Tensor>
+internal sealed class Permute : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly long[] _dims;
 
@@ -44,6 +48,8 @@ internal sealed class Permute : Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => x.permute(_dims);
+
+    public string ToOnnx(OnnxGraph g, string x) => OnnxLayers.Transpose(g, x, _dims);
 }
 
 /// <summary>
@@ -51,7 +57,7 @@ internal sealed class Permute : Module<Tensor, Tensor>
 /// <c>DropPath</c>: in training, each sample's residual branch is dropped with probability p and the kept ones are
 /// scaled by 1/(1 − p); in evaluation, and at p = 0, the identity.
 /// </summary>
-internal sealed class StochasticDepth : Module<Tensor, Tensor>
+internal sealed class StochasticDepth : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly double _p;
 
@@ -80,6 +86,9 @@ internal sealed class StochasticDepth : Module<Tensor, Tensor>
         var keep = torch.empty(shape, x.dtype, x.device).bernoulli_(1 - _p).div_(1 - _p);
         return (x * keep).MoveToOuterDisposeScope();
     }
+
+    // An exported model is in evaluation, where stochastic depth is the identity.
+    public string ToOnnx(OnnxGraph g, string x) => x;
 }
 
 /// <summary>Conv → BatchNorm → activation, torchvision's <c>Conv2dNormActivation</c> (indices 0, 1, 2 as there).</summary>

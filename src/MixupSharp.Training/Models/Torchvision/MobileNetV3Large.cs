@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using MixupSharp.Training.Interop.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace MixupSharp.Training.Models;
 /// Squeeze-and-excitation as MobileNetV3 uses it (torchvision's <c>SqueezeExcitation</c>): average pool, 1×1 conv
 /// <c>fc1</c>, ReLU, 1×1 conv <c>fc2</c>, hard sigmoid, and the input scaled by the result.
 /// </summary>
-internal sealed class SqueezeExcitation : Module<Tensor, Tensor>
+internal sealed class SqueezeExcitation : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> _fc1;
     private readonly Module<Tensor, Tensor> _fc2;
@@ -31,10 +32,16 @@ internal sealed class SqueezeExcitation : Module<Tensor, Tensor>
         s = functional.hardsigmoid(_fc2.call(functional.relu(_fc1.call(s))));
         return (x * s).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x)
+    {
+        var s = OnnxLayers.Relu(g, g.Layer(_fc1, OnnxLayers.GlobalAveragePool(g, x)));
+        return OnnxLayers.Mul(g, x, OnnxLayers.HardSigmoid(g, g.Layer(_fc2, s)));
+    }
 }
 
 /// <summary>MobileNetV3's inverted residual: 1×1 expand (when it widens), depthwise k×k, SE (some blocks), 1×1 project.</summary>
-internal sealed class InvertedResidual : Module<Tensor, Tensor>
+internal sealed class InvertedResidual : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> _block;
     private readonly bool _residual;
@@ -71,10 +78,12 @@ internal sealed class InvertedResidual : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         return (_block.call(x) + x).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x) => _residual ? OnnxLayers.Add(g, g.Layer(_block, x), x) : g.Layer(_block, x);
 }
 
 /// <summary>Global average pool, then <c>classifier</c>: Linear → 1280, hard swish, dropout 0.2, Linear → classes.</summary>
-internal sealed class MobileNetV3Head : Module<Tensor, Tensor>
+internal sealed class MobileNetV3Head : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> _classifier;
 
@@ -90,6 +99,8 @@ internal sealed class MobileNetV3Head : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         return _classifier.call(functional.adaptive_avg_pool2d(x, 1).flatten(1)).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x) => g.Layer(_classifier, OnnxLayers.Flatten(g, OnnxLayers.GlobalAveragePool(g, x)));
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using MixupSharp.Training.Interop.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ using static TorchSharp.torch.nn;
 namespace MixupSharp.Training.Models;
 
 /// <summary>torchvision's <c>BasicBlock</c> (ResNet-18/34): conv3×3-BN-ReLU-conv3×3-BN plus the shortcut, then ReLU.</summary>
-internal sealed class BasicBlock : Module<Tensor, Tensor>
+internal sealed class BasicBlock : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> conv1;
     private readonly Module<Tensor, Tensor> bn1;
@@ -35,13 +36,20 @@ internal sealed class BasicBlock : Module<Tensor, Tensor>
         var identity = downsample is null ? x : downsample.call(x);
         return functional.relu(h + identity).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x)
+    {
+        var h = OnnxLayers.Relu(g, g.Layer(bn1, g.Layer(conv1, x)));
+        h = g.Layer(bn2, g.Layer(conv2, h));
+        return OnnxLayers.Relu(g, OnnxLayers.Add(g, h, downsample is null ? x : g.Layer(downsample, x)));
+    }
 }
 
 /// <summary>
 /// torchvision's <c>Bottleneck</c> (ResNet-50 "v1.5": the stride on the 3×3 conv): 1×1 reduce, 3×3, 1×1 expand ×4,
 /// each with BN, ReLU between, plus the shortcut, then ReLU.
 /// </summary>
-internal sealed class Bottleneck : Module<Tensor, Tensor>
+internal sealed class Bottleneck : Module<Tensor, Tensor>, IOnnxLayer
 {
     public const long Expansion = 4;
     private readonly Module<Tensor, Tensor> conv1;
@@ -74,10 +82,18 @@ internal sealed class Bottleneck : Module<Tensor, Tensor>
         var identity = downsample is null ? x : downsample.call(x);
         return functional.relu(h + identity).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x)
+    {
+        var h = OnnxLayers.Relu(g, g.Layer(bn1, g.Layer(conv1, x)));
+        h = OnnxLayers.Relu(g, g.Layer(bn2, g.Layer(conv2, h)));
+        h = g.Layer(bn3, g.Layer(conv3, h));
+        return OnnxLayers.Relu(g, OnnxLayers.Add(g, h, downsample is null ? x : g.Layer(downsample, x)));
+    }
 }
 
 /// <summary>The ImageNet stem: 7×7 conv stride 2, BN, ReLU, 3×3 max-pool stride 2.</summary>
-internal sealed class ResNetStem : Module<Tensor, Tensor>
+internal sealed class ResNetStem : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> conv1;
     private readonly Module<Tensor, Tensor> bn1;
@@ -96,10 +112,12 @@ internal sealed class ResNetStem : Module<Tensor, Tensor>
         var h = functional.relu(bn1.call(conv1.call(x)));
         return functional.max_pool2d(h, 3, 2, 1).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x) => OnnxLayers.MaxPool(g, 3, 2, 1, OnnxLayers.Relu(g, g.Layer(bn1, g.Layer(conv1, x))));
 }
 
 /// <summary>Global average pool, flatten, <c>fc</c>.</summary>
-internal sealed class PooledLinearHead : Module<Tensor, Tensor>
+internal sealed class PooledLinearHead : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> fc;
 
@@ -115,6 +133,8 @@ internal sealed class PooledLinearHead : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         return fc.call(functional.adaptive_avg_pool2d(x, 1).flatten(1)).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x) => g.Layer(fc, OnnxLayers.Flatten(g, OnnxLayers.GlobalAveragePool(g, x)));
 }
 
 /// <summary>

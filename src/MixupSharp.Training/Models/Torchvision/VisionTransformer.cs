@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MixupSharp.Training.Interop.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,7 +14,7 @@ namespace MixupSharp.Training.Models;
 /// the query, key and value projections in that order, <c>in_proj_bias</c>, <c>out_proj</c>) and its result:
 /// softmax(QKᵀ/√d)V per head, then the output projection.
 /// </summary>
-internal sealed class SelfAttention : Module<Tensor, Tensor>
+internal sealed class SelfAttention : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Parameter _in_proj_weight;
     private readonly Parameter _in_proj_bias;
@@ -47,10 +48,23 @@ internal sealed class SelfAttention : Module<Tensor, Tensor>
         var h = attention.matmul(v).transpose(1, 2).reshape(n, length, dim);
         return _out_proj.call(h).MoveToOuterDisposeScope();
     }
+
+    // The same steps in ONNX: [N, L, 3D] → [3, N, heads, L, d], the scaled scores' softmax, the heads joined again.
+    public string ToOnnx(OnnxGraph g, string x)
+    {
+        long dim = _in_proj_weight.shape[1], head = dim / _heads;
+        var qkv = OnnxLayers.Linear(g, _in_proj_weight, _in_proj_bias, x);
+        qkv = OnnxLayers.Transpose(g, OnnxLayers.Reshape(g, qkv, 0, 0, 3, _heads, head), 2, 0, 3, 1, 4);
+        var (q, k, v) = (OnnxLayers.Select(g, qkv, 0, 0), OnnxLayers.Select(g, qkv, 0, 1), OnnxLayers.Select(g, qkv, 0, 2));
+        var scores = g.Node("Div", new[] { g.Node("MatMul", new[] { q, OnnxLayers.Transpose(g, k, 0, 1, 3, 2) }), g.Scalar((float)Math.Sqrt(head)) });
+        var attention = g.Node("Softmax", new[] { scores }, OnnxGraph.Int("axis", -1));
+        var h = OnnxLayers.Transpose(g, g.Node("MatMul", new[] { attention, v }), 0, 2, 1, 3);
+        return g.Layer(_out_proj, OnnxLayers.Reshape(g, h, 0, 0, dim));
+    }
 }
 
 /// <summary>torchvision's <c>EncoderBlock</c>: x + attention(ln_1(x)), then + mlp(ln_2(x)), with stochastic depth on both branches.</summary>
-internal sealed class EncoderBlock : Module<Tensor, Tensor>
+internal sealed class EncoderBlock : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> _ln_1;
     private readonly Module<Tensor, Tensor> _self_attention;
@@ -87,10 +101,16 @@ internal sealed class EncoderBlock : Module<Tensor, Tensor>
         var h = x + _drop_path.call(_self_attention.call(_ln_1.call(x)));
         return (h + _drop_path.call(_mlp.call(_ln_2.call(h)))).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x)
+    {
+        var h = OnnxLayers.Add(g, x, g.Layer(_drop_path, g.Layer(_self_attention, g.Layer(_ln_1, x))));
+        return OnnxLayers.Add(g, h, g.Layer(_drop_path, g.Layer(_mlp, g.Layer(_ln_2, h))));
+    }
 }
 
 /// <summary>The patch embedding: a stride-p conv, flattened to tokens, the class token first, plus the position embeddings.</summary>
-internal sealed class PatchEmbedding : Module<Tensor, Tensor>
+internal sealed class PatchEmbedding : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> _conv_proj;
     private readonly Parameter _class_token;
@@ -121,10 +141,22 @@ internal sealed class PatchEmbedding : Module<Tensor, Tensor>
         var tokens = torch.cat(new[] { _class_token.expand(x.shape[0], -1, -1), patches }, 1);
         return (tokens + _pos_embedding).MoveToOuterDisposeScope();
     }
+
+    // The class token is expanded to the batch the graph is given: its shape is [batch of x, 1, D].
+    public string ToOnnx(OnnxGraph g, string x)
+    {
+        long dim = _class_token.shape[2];
+        var patches = OnnxLayers.Transpose(g, OnnxLayers.Reshape(g, g.Layer(_conv_proj, x), 0, dim, -1), 0, 2, 1);
+        var batch = g.Node("Slice", new[] { g.Node("Shape", new[] { x }), g.Int64s(new[] { 0L }), g.Int64s(new[] { 1L }) });
+        var shape = g.Node("Concat", new[] { batch, g.Int64s(new[] { 1L, dim }) }, OnnxGraph.Int("axis", 0));
+        var classTokens = g.Node("Expand", new[] { g.Weight(_class_token), shape });
+        var tokens = g.Node("Concat", new[] { classTokens, patches }, OnnxGraph.Int("axis", 1));
+        return OnnxLayers.Add(g, tokens, g.Weight(_pos_embedding));
+    }
 }
 
 /// <summary>The final LayerNorm, the class token, <c>heads.head</c>.</summary>
-internal sealed class ClassTokenHead : Module<Tensor, Tensor>
+internal sealed class ClassTokenHead : Module<Tensor, Tensor>, IOnnxLayer
 {
     private readonly Module<Tensor, Tensor> _ln;
     private readonly Module<Tensor, Tensor> _head;
@@ -150,6 +182,8 @@ internal sealed class ClassTokenHead : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         return _head.call(_ln.call(x)[.., 0]).MoveToOuterDisposeScope();
     }
+
+    public string ToOnnx(OnnxGraph g, string x) => g.Layer(_head, OnnxLayers.Select(g, g.Layer(_ln, x), 1, 0));
 }
 
 /// <summary>
