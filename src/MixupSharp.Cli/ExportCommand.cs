@@ -57,6 +57,7 @@ public static class ExportCommand
                     Opset = s.Opset ?? OnnxExport.DefaultOpset,
                     DynamicBatch = s.DynamicBatch,
                     ModelName = trained.Options.Model,
+                    CropFraction = trained.Options.Streamed ? trained.Options.CropFraction : null,
                 };
                 OnnxExport.Save(trained.Model, onnx, path);
                 string batch = s.DynamicBatch ? "N" : "1";

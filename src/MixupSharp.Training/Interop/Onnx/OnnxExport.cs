@@ -33,6 +33,13 @@ public sealed record OnnxExportOptions
     /// <summary>A symbolic batch dimension (<c>batch</c>) instead of a batch of 1.</summary>
     public bool DynamicBatch { get; init; }
 
+    /// <summary>
+    /// How an image file becomes the model's square input, for the metadata's <c>preprocess</c>: null, the whole image
+    /// resized to the square (Mitchell cubic: the in-memory datasets' read); a fraction, the evaluation transform of
+    /// streamed runs (the shorter side to floor(size / fraction), then the centre square, resampled linearly).
+    /// </summary>
+    public double? CropFraction { get; init; }
+
     /// <summary>The model's name (the CLI's, e.g. <c>resnet18</c>), in the metadata.</summary>
     public string ModelName { get; init; } = "model";
 }
@@ -42,7 +49,8 @@ public sealed record OnnxExportOptions
 /// the weights embedded under the model's published names. The input is <c>pixels</c>, <c>float32 [N, C, H, W]</c> in
 /// [0, 1]; the run's normalization is the graph's first two nodes (Sub mean, Div std), so a caller feeds decoded pixels
 /// as they are. The output is <c>logits</c>, <c>[N, classes]</c> (no softmax). The metadata holds <c>class_names</c>
-/// (a JSON array), <c>normalization</c>, <c>model</c> and <c>mixup_sharp_version</c>.
+/// (a JSON array), <c>normalization</c>, <c>preprocess</c> (how an image file becomes the input, as <c>mixup predict</c>
+/// reads it), <c>model</c> and <c>mixup_sharp_version</c>.
 /// </summary>
 public static class OnnxExport
 {
@@ -115,6 +123,9 @@ public static class OnnxExport
             proto.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = options.Opset });
             Metadata(proto, "class_names", JsonSerializer.Serialize(options.ClassNames));
             Metadata(proto, "normalization", JsonSerializer.Serialize(new { mean = options.Normalize.Mean, std = options.Normalize.Std, applied = "in the graph: feed pixels in [0, 1]" }));
+            Metadata(proto, "preprocess", options.CropFraction is { } fraction
+                ? JsonSerializer.Serialize(new { resize = "center-crop", crop_fraction = fraction, filter = "linear", channels = options.Channels == 1 ? "luma-601" : "rgb" })
+                : JsonSerializer.Serialize(new { resize = "squash", filter = "mitchell", channels = options.Channels == 1 ? "luma-601" : "rgb" }));
             Metadata(proto, "model", options.ModelName);
             Metadata(proto, "mixup_sharp_version", $"{BuildInfo.Version}+{BuildInfo.Commit}");
             return proto;
