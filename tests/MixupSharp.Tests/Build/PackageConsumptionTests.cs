@@ -54,7 +54,7 @@ public sealed class PackageConsumptionTests : IDisposable
         Assert.True(File.Exists(package), "no package at " + package + "\n" + pack.Output);
         Assert.True(File.Exists(Path.Combine(feed, $"MixupSharp.{_version}.snupkg")), "no symbols package beside the package");
         Assert.DoesNotContain("warning", pack.Output, StringComparison.OrdinalIgnoreCase);   // no SourceLink warning in a folder without a GitHub remote
-        AssertThePdbEmbedsEverySource(Path.Combine(feed, $"MixupSharp.{_version}.snupkg"), library);
+        AssertThePdbEmbedsEverySource(Path.Combine(feed, $"MixupSharp.{_version}.snupkg"), library, "MixupSharp");
         using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
         {
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
@@ -167,6 +167,103 @@ public sealed class PackageConsumptionTests : IDisposable
         Assert.Contains("LOADED targets-sum=4.000", runPublished.Output);
     }
 
+    [Fact]
+    public void TheTrainingPackageDependsOnTheLibraryAndCompilesTheReadmeSnippets()
+    {
+        string root = RepoPaths.RepoRoot;
+        string src = Path.Combine(_dir, "src");
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "docs/package/README.md", "docs/package/Training.README.md", "LICENSE", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs" })
+        {
+            CopyFile(Path.Combine(root, file), Path.Combine(src, file));
+        }
+
+        foreach (string project in new[] { "MixupSharp", "MixupSharp.Training" })
+        {
+            string folder = Path.Combine(root, "src", project);
+            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                         .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
+            {
+                CopyFile(file, Path.Combine(src, "src", project, Path.GetRelativePath(folder, file)));
+            }
+        }
+
+        string feed = Path.Combine(_dir, "feed");
+        var pack = ProcessRunner.Run("dotnet", $"pack src/MixupSharp.Training/MixupSharp.Training.csproj -c Release -o \"{feed}\" -p:Version={_version}", src, TimeSpan.FromMinutes(5));
+        Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
+        var library = ProcessRunner.Run("dotnet", $"pack src/MixupSharp/MixupSharp.csproj -c Release -o \"{feed}\" -p:Version={_version}", src, TimeSpan.FromMinutes(5));
+        Assert.True(library.ExitCode == 0, "dotnet pack failed:\n" + library.Output);
+        Assert.DoesNotContain("warning", pack.Output, StringComparison.OrdinalIgnoreCase);
+        AssertThePdbEmbedsEverySource(Path.Combine(feed, $"MixupSharp.Training.{_version}.snupkg"), Path.Combine(root, "src", "MixupSharp.Training"), "MixupSharp.Training");
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed, $"MixupSharp.Training.{_version}.nupkg")))
+        {
+            var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+            Assert.Contains("lib/net10.0/MixupSharp.Training.dll", entries);
+            Assert.Contains("lib/net10.0/MixupSharp.Training.xml", entries);
+            using var readme = new StreamReader(zip.GetEntry("README.md")!.Open());
+            Assert.Contains("dotnet add package MixupSharp.Training", readme.ReadToEnd());
+            using var nuspec = new StreamReader(zip.GetEntry("MixupSharp.Training.nuspec")!.Open());
+            string spec = nuspec.ReadToEnd();
+            Assert.Contains($"<dependency id=\"MixupSharp\" version=\"{_version}\"", spec);
+            Assert.Contains("<dependency id=\"TorchSharp\"", spec);
+            Assert.DoesNotContain("TorchSharp-cpu", spec);                 // never a backend
+            Assert.DoesNotContain("TorchSharp-cuda", spec);
+            Assert.DoesNotContain("libtorch", spec);
+            Assert.DoesNotContain("Grpc.Tools", spec);                     // a build tool, not a dependency
+        }
+
+        // The consumer compiles the README's snippets as they stand, against the two packages.
+        string readmeText = File.ReadAllText(Path.Combine(root, "README.md"));
+        string consumer = Path.Combine(_dir, "training-consumer");
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="mixupsharp-local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <NoWarn>NU1603;NU1900;NU1901;NU1902;NU1903;NU1904;CS1591</NoWarn>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="MixupSharp.Training" Version="{_version}" />
+                <PackageReference Include="TorchSharp" Version="{RepoPaths.Metadata("TorchSharpVersion")}" />
+                <PackageReference Include="libtorch-cpu-linux-x64" Version="2.10.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Datasets.cs"), "using MixupSharp.Training.Data;\nusing TorchSharp;\nusing static TorchSharp.torch;\n\ninternal static class DatasetsSnippet\n{\n    public static void Run(Generator generator)\n    {\n" + Snippet(readmeText, "datasets") + "\n    }\n}\n");
+        File.WriteAllText(Path.Combine(consumer, "Method.cs"), Snippet(readmeText, "add-your-own-method"));
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+            using MixupSharp.Training.Methods;
+            KnownMethods.Register(new ShiftMethod());
+            System.Console.WriteLine($"REGISTERED {KnownMethods.Find("shift")!.Name} with --{ShiftMethod.Shift.Name}");
+            """);
+        var build = ProcessRunner.Run("dotnet", "build -c Release", consumer, TimeSpan.FromMinutes(5));
+        Assert.True(build.ExitCode == 0, "the README's snippets do not compile against the packages:\n" + build.Output);
+        var run = ProcessRunner.Run("dotnet", Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll"), consumer, TimeSpan.FromMinutes(2));
+        Assert.True(run.ExitCode == 0, "the consumer failed:\n" + run.Output);
+        Assert.Contains("REGISTERED shift with --shift", run.Output);
+    }
+
+    /// <summary>The C# block after <c>&lt;!-- snippet: NAME --&gt;</c> in a markdown text, its list indentation removed.</summary>
+    private static string Snippet(string markdown, string name)
+    {
+        int marker = markdown.IndexOf($"<!-- snippet: {name} -->", StringComparison.Ordinal);
+        Assert.True(marker >= 0, $"the README has no snippet '{name}'");
+        var lines = markdown[marker..].Split('\n').Skip(1).ToList();
+        int indent = lines[0].Length - lines[0].TrimStart().Length;
+        Assert.Equal("```csharp", lines[0].Trim());
+        var body = lines.Skip(1).TakeWhile(l => l.Trim() != "```").Select(l => l.Length >= indent ? l[indent..] : l.TrimStart());
+        return string.Join('\n', body);
+    }
+
     private static void CopyFile(string from, string to)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(to)!);
@@ -174,12 +271,12 @@ public sealed class PackageConsumptionTests : IDisposable
     }
 
     /// <summary>The symbols package's PDB holds every C# file of the library as embedded source, so a debugger needs no repository.</summary>
-    private static void AssertThePdbEmbedsEverySource(string snupkg, string library)
+    private static void AssertThePdbEmbedsEverySource(string snupkg, string library, string assembly)
     {
         var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
         using var zip = System.IO.Compression.ZipFile.OpenRead(snupkg);
         using var pdb = new MemoryStream();
-        using (var entry = zip.GetEntry("lib/net10.0/MixupSharp.pdb")!.Open())
+        using (var entry = zip.GetEntry($"lib/net10.0/{assembly}.pdb")!.Open())
         {
             entry.CopyTo(pdb);
         }
@@ -195,6 +292,6 @@ public sealed class PackageConsumptionTests : IDisposable
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
             .Select(f => Path.GetFileName(f)!).ToList();
         Assert.NotEmpty(sources);
-        Assert.All(sources, f => Assert.True(embedded.Contains(f), $"{f} is not embedded in MixupSharp.pdb"));
+        Assert.All(sources, f => Assert.True(embedded.Contains(f), $"{f} is not embedded in {assembly}.pdb"));
     }
 }
