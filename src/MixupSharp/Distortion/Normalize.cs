@@ -66,7 +66,8 @@ public sealed class Normalize
         using var scope = torch.NewDisposeScope();
         var mean = torch.tensor(_mean, dtype: ScalarType.Float64).to(images.device).to_type(images.dtype).reshape(1, -1, 1, 1);
         var std = torch.tensor(_std, dtype: ScalarType.Float64).to(images.device).to_type(images.dtype).reshape(1, -1, 1, 1);
-        var result = inverse ? (images * std) + mean : (images - mean) / std;
+        // One new tensor, the second operation in place on it (the same values as (x − mean) / std).
+        var result = inverse ? images.mul(std).add_(mean) : images.sub(mean).div_(std);
         return result.MoveToOuterDisposeScope();
     }
 }
