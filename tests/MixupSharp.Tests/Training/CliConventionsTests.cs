@@ -69,6 +69,54 @@ public sealed class CliConventionsTests : IDisposable
     }
 
     [Fact]
+    public void CompletionOffersTheValuesTheParserAcceptsAndPathsWhereAFlagTakesOne()
+    {
+        string script = Run("completion", "bash").Out;
+        string file = Path.Combine(_dir, "mixup-completion.bash");
+        File.WriteAllText(file, script);
+        Directory.CreateDirectory(Path.Combine(_dir, "photos-folder"));
+        string Complete(string words, int cword)
+        {
+            var start = new ProcessStartInfo("bash", $"-c \"source {file}; COMP_WORDS=({words}); COMP_CWORD={cword}; _mixup; echo ${{COMPREPLY[@]}}\"") { WorkingDirectory = _dir };
+            using var child = ProcessRunner.Start(start);
+            Assert.True(child.Process.WaitForExit(TimeSpan.FromSeconds(20)));
+            child.Process.WaitForExit();
+            return child.Output.Trim();
+        }
+
+        Assert.Equal("cutmix", Complete("mixup train --method cutm", 3));
+        Assert.Equal("resnet18 resnet50", Complete("mixup train --model resn", 3));
+        Assert.Equal("onnx", Complete("mixup export --format o", 3));
+        Assert.Equal("little-data", Complete("mixup compare --recipe little", 3));   // compare takes train's options
+        Assert.Equal("photos-folder", Complete("mixup train --data-dir photos", 3));
+        Assert.Equal("--epochs", Complete("mixup train --epo", 2));
+
+        // Every name offered is one the parser takes: the lists come from the registries and enums it parses with.
+        int offered = 0;
+        foreach (var (verb, table) in CompletionScripts.Tables())
+        {
+            foreach (var option in table.Options.Where(o => !o.IsSwitch))
+            {
+                var (kind, names) = CompletionValues.For(verb, option);
+                if (kind != CompletionValues.Kind.Names)
+                {
+                    continue;
+                }
+
+                foreach (string name in names)
+                {
+                    var fresh = CompletionScripts.Tables()[verb].Options.Single(o => o.Flag == option.Flag);
+                    var e = Record.Exception(() => fresh.Apply(name));
+                    Assert.True(e is null, $"{verb} {option.Flag} {name}: {e?.Message}");
+                    offered++;
+                }
+            }
+        }
+
+        Assert.True(offered > 60, $"only {offered} names offered");
+    }
+
+    [Fact]
     public void CsvFieldsAreQuotedPerRfc4180AndTheReportListsOnlyWhatItWrote()
     {
         Assert.Equal("plain", ComparisonTables.CsvField("plain"));
