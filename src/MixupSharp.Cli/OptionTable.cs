@@ -23,6 +23,8 @@ public sealed record CliOption(string Flag, string Value, string Help, Action<st
 public sealed class OptionTable
 {
     private readonly List<CliOption> _options = new();
+    private IReadOnlyList<(string Title, IReadOnlyCollection<string> Flags, string? Note)>? _groups;
+    private IReadOnlyList<string> _examples = Array.Empty<string>();
 
     /// <summary>Creates the table of a verb.</summary>
     public OptionTable(string verb, string summary)
@@ -126,18 +128,119 @@ public sealed class OptionTable
         return split;
     }
 
-    /// <summary>The verb's help text.</summary>
-    public string Help()
+    /// <summary>
+    /// Groups the help's options under titles (in the groups' order; an option in no group is listed last under
+    /// "other options") and ends the help with <paramref name="examples"/>. A group may carry a note instead of options.
+    /// </summary>
+    public OptionTable WithGroups(IReadOnlyList<(string Title, IReadOnlyCollection<string> Flags, string? Note)> groups, IReadOnlyList<string> examples)
     {
-        var sb = new StringBuilder();
-        sb.AppendLine($"usage: ./mixup {Verb} [options]").AppendLine().AppendLine(Summary).AppendLine().AppendLine("options:");
-        int width = _options.Max(o => o.Flag.Length + o.Value.Length + 1);
-        foreach (var o in _options)
+        _groups = groups;
+        _examples = examples;
+        return this;
+    }
+
+    /// <summary>The help's groups and the options in each (those in none under "other options"), in table order.</summary>
+    public IReadOnlyList<(string Title, IReadOnlyList<CliOption> Options)> Groups()
+    {
+        if (_groups is null)
         {
-            sb.AppendLine($"  {(o.Flag + " " + o.Value).PadRight(width)}  {o.Help}");
+            return new[] { ("options", (IReadOnlyList<CliOption>)_options) };
+        }
+
+        var groups = _groups.Select(g => (g.Title, (IReadOnlyList<CliOption>)_options.Where(o => g.Flags.Contains(o.Flag)).ToList())).ToList();
+        var other = _options.Where(o => !_groups.Any(g => g.Flags.Contains(o.Flag))).ToList();
+        if (other.Count > 0)
+        {
+            groups.Add(("other options", other));
+        }
+
+        return groups;
+    }
+
+    /// <summary>The verb's help text, wrapped at <paramref name="width"/> columns (default: the terminal's, else $COLUMNS, else 100).</summary>
+    public string Help(int? width = null)
+    {
+        int columns = Math.Max(60, width ?? TerminalWidth());
+        var sb = new StringBuilder();
+        sb.AppendLine($"usage: ./mixup {Verb} [options]").AppendLine();
+        Wrap(sb, Summary, 0, 0, columns);
+        int column = _options.Max(o => o.Flag.Length + o.Value.Length + 1) + 4;
+        foreach (var (title, options) in Groups())
+        {
+            sb.AppendLine().AppendLine(title + ":");
+            if (_groups?.FirstOrDefault(g => g.Title == title).Note is { } note)
+            {
+                Wrap(sb, note, 2, 2, columns);
+            }
+
+            foreach (var o in options)
+            {
+                sb.Append("  " + (o.Flag + " " + o.Value).PadRight(column - 2));
+                Wrap(sb, o.Help, column, 0, columns);
+            }
+        }
+
+        if (_examples.Count > 0)
+        {
+            sb.AppendLine().AppendLine("examples:");
+            foreach (var example in _examples)
+            {
+                sb.AppendLine("  " + example);
+            }
         }
 
         return sb.ToString();
+    }
+
+    // Words of text from the current column onwards, continuation lines indented by indent; the first line's indent
+    // is already written when first is 0.
+    private static void Wrap(StringBuilder sb, string text, int indent, int first, int columns)
+    {
+        int used = first == 0 ? indent : first;
+        if (first > 0)
+        {
+            sb.Append(new string(' ', first));
+        }
+
+        bool lineStart = true;
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!lineStart && used + 1 + word.Length > columns)
+            {
+                sb.AppendLine().Append(new string(' ', indent));
+                used = indent;
+                lineStart = true;
+            }
+
+            if (!lineStart)
+            {
+                sb.Append(' ');
+                used++;
+            }
+
+            sb.Append(word);
+            used += word.Length;
+            lineStart = false;
+        }
+
+        sb.AppendLine();
+    }
+
+    private static int TerminalWidth()
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns > 0)
+        {
+            return columns;
+        }
+
+        try
+        {
+            return !Console.IsOutputRedirected && Console.WindowWidth > 0 ? Console.WindowWidth : 100;
+        }
+        catch (System.IO.IOException)
+        {
+            return 100;
+        }
     }
 
     private OptionTable Added(CliOption option)

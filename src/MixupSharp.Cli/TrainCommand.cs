@@ -111,7 +111,7 @@ public static class TrainCommand
     }
 
     /// <summary>The verb's full option table (for help and shell completion).</summary>
-    public static OptionTable Table() => WithOverwrite(Options(() => new TrainingOptions(), _ => { }, _ => { }), () => { });
+    public static OptionTable Table() => WithOverwrite(Options(() => new TrainingOptions(), _ => { }, _ => { }), () => { }).WithGroups(TrainHelp.Groups(), TrainHelp.Examples);
 
     /// <summary>Runs the verb.</summary>
     public static int Run(string[] args, TextWriter output, CancellationToken? stop)
@@ -119,7 +119,7 @@ public static class TrainCommand
         var options = new TrainingOptions { OutDir = string.Empty };
         string? resumeDir = null;
         bool overwrite = false;
-        var table = WithOverwrite(Options(() => options, o => options = o, dir => resumeDir = dir), () => overwrite = true);
+        var table = WithOverwrite(Options(() => options, o => options = o, dir => resumeDir = dir), () => overwrite = true).WithGroups(TrainHelp.Groups(), TrainHelp.Examples);
         args = table.SplitEquals(args).ToArray();
         if (args.Contains("--help") || args.Contains("-h"))
         {

@@ -117,6 +117,34 @@ public sealed class CliConventionsTests : IDisposable
     }
 
     [Fact]
+    public void TrainHelpIsGroupedWrappedAndEndsWithThreeExamples()
+    {
+        var table = TrainCommand.Table();
+        var groups = table.Groups();
+        Assert.Equal(new[] { "data", "model", "method and policy", "optimization", "run and output", "validation", "cluster" }, groups.Select(g => g.Title));
+        Assert.Equal(table.Options.Count, groups.Sum(g => g.Options.Count));   // every option in exactly one group, none left over
+        Assert.Contains(groups.Single(g => g.Title == "method and policy").Options, o => o.Flag == "--decay-power");   // a method's own option
+
+        string help = table.Help(80);
+        Assert.All(help.Split('\n'), line => Assert.True(line.Length <= 80, $"over 80 columns: {line}"));
+        int data = help.IndexOf("\ndata:\n", StringComparison.Ordinal), optimization = help.IndexOf("\noptimization:\n", StringComparison.Ordinal);
+        Assert.True(data > 0 && optimization > data && help.IndexOf("  --dataset NAME", StringComparison.Ordinal) < optimization && help.IndexOf("  --lr X", StringComparison.Ordinal) > optimization);
+        var examples = help[help.IndexOf("\nexamples:\n", StringComparison.Ordinal)..].Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+        Assert.Equal(3, examples.Length);
+        Assert.All(examples, e => Assert.StartsWith("  ./mixup train ", e));
+
+        // The examples parse: each is a valid train command line.
+        foreach (var example in examples)
+        {
+            var args = example.Trim().Split(' ').Skip(2).ToArray();
+            var e = Record.Exception(() => TrainCommand.Table().Parse(args));
+            Assert.True(e is null, $"{example}: {e?.Message}");
+        }
+
+        Assert.Contains("\ncluster:\n", Run("train", "--help").Out);
+    }
+
+    [Fact]
     public void CsvFieldsAreQuotedPerRfc4180AndTheReportListsOnlyWhatItWrote()
     {
         Assert.Equal("plain", ComparisonTables.CsvField("plain"));
