@@ -28,16 +28,33 @@ for rid in "${rids[@]}"; do
   dotnet publish src/MixupSharp.Cli/MixupSharp.Cli.csproj -c Release -r "$rid" --self-contained true \
     -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=embedded \
     -p:GenerateDocumentationFile=false -nologo -v quiet -o "$out/$name.publish"
-  mkdir -p "$stage"
-  exe=MixupSharp.Cli
-  target=mixup
-  if [ "$rid" = win-x64 ]; then exe=MixupSharp.Cli.exe; target=mixup.exe; fi
-  mv "$out/$name.publish/$exe" "$stage/$target"
+  mkdir -p "$stage/bin"
+  if [ "$rid" = win-x64 ]; then
+    mv "$out/$name.publish/MixupSharp.Cli.exe" "$stage/mixup.exe"
+    rmdir "$stage/bin"
+    target=mixup.exe
+  else
+    # A launcher beside the binary sets glibc's hugetlb tunable before the process starts (as ./mixup does): batch-sized
+    # tensors then get transparent huge pages. Shell builtins only, so it runs with any PATH.
+    mv "$out/$name.publish/MixupSharp.Cli" "$stage/bin/mixup"
+    cat > "$stage/mixup" <<'LAUNCHER'
+#!/bin/sh
+# Runs bin/mixup; MIXUPSHARP_MALLOC_TUNING=off leaves glibc's malloc as it is.
+if [ "${MIXUPSHARP_MALLOC_TUNING:-on}" != off ]; then
+  GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1"
+  export GLIBC_TUNABLES
+fi
+case "$0" in */*) here="${0%/*}" ;; *) here=. ;; esac
+exec "$here/bin/mixup" "$@"
+LAUNCHER
+    chmod +x "$stage/mixup"
+    target=mixup
+  fi
   rm -rf "$out/$name.publish"
   cp LICENSE "$stage/LICENSE"
   cat > "$stage/README.txt" <<TEXT
 MixupSharp $version for $rid: the mixup command line, self-contained (no .NET SDK or runtime needed).
-  ./$target --help          the verbs; ./$target train --help for training
+  ./$target --help          the verbs; ./$target train --help for training (bin/ holds the binary itself)
   ./$target --version       the version and the commit it was built from
 On first start the native libraries (libtorch, about 490 MB) are extracted into \$DOTNET_BUNDLE_EXTRACT_BASE_DIR
 (default ~/.net); set it to a folder of your choice. Documentation: the repository's README and docs/.

@@ -10,11 +10,6 @@ using MixupSharp.Training.Options;
 
 // The `mixup` command: a thin shell over MixupSharp.Training. User errors are one line and a non-zero exit code.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-if (Environment.GetEnvironmentVariable(LargeAllocations.EnvironmentVariable) != "off")
-{
-    LargeAllocations.Reuse();   // freed batch-sized tensors are reused instead of mapped and faulted in afresh
-}
-
 return Cli.Run(args, Console.Out, Console.Error);
 
 namespace MixupSharp.Cli

@@ -111,7 +111,7 @@ public static class TrainCommand
     }
 
     /// <summary>The verb's full option table (for help and shell completion).</summary>
-    public static OptionTable Table() => WithOverwrite(Options(() => new TrainingOptions(), _ => { }, _ => { }), () => { }).WithGroups(TrainHelp.Groups(), TrainHelp.Examples);
+    public static OptionTable Table() => WithConfig(WithOverwrite(Options(() => new TrainingOptions(), _ => { }, _ => { }), () => { }), _ => { }).WithGroups(TrainHelp.Groups(), TrainHelp.Examples);
 
     /// <summary>Runs the verb.</summary>
     public static int Run(string[] args, TextWriter output, CancellationToken? stop)
@@ -119,7 +119,8 @@ public static class TrainCommand
         var options = new TrainingOptions { OutDir = string.Empty };
         string? resumeDir = null;
         bool overwrite = false;
-        var table = WithOverwrite(Options(() => options, o => options = o, dir => resumeDir = dir), () => overwrite = true).WithGroups(TrainHelp.Groups(), TrainHelp.Examples);
+        var table = WithConfig(WithOverwrite(Options(() => options, o => options = o, dir => resumeDir = dir), () => overwrite = true), _ => { })
+            .WithGroups(TrainHelp.Groups(), TrainHelp.Examples);
         args = table.SplitEquals(args).ToArray();
         if (args.Contains("--help") || args.Contains("-h"))
         {
@@ -127,7 +128,18 @@ public static class TrainCommand
             return 0;
         }
 
-        ParseLayers(table, args);
+        // --config first: a run's config.json gives the resolved options whole; a person's file is a layer of flags
+        // under the command line's.
+        int at = Array.IndexOf(args, "--config");
+        var config = at >= 0 && at + 1 < args.Length && !args.Contains("--resume") ? ConfigFile.Load(args[at + 1], table) : null;
+        if (config?.Run is not null)
+        {
+            options = config.Run.Options;
+        }
+
+        var typed = WithoutConfig(args);
+        var layers = config is { Run: null } ? new IReadOnlyList<string>[] { config.Flags, typed } : new IReadOnlyList<string>[] { typed };
+        ParseLayers(table, layers);
         bool resume = resumeDir is not null;
         if (resume)
         {
@@ -152,10 +164,20 @@ public static class TrainCommand
 
             options = ConfigFingerprint.ForResume(folder.ReadOptions(), resumeDir!, args.Contains("--epochs") ? options.Epochs : null, args.Contains("--threads") ? options.Threads : null);
         }
+        else if (config?.Run is not null)
+        {
+            // Resolved when that run started: no command-line defaults, and only what is typed here is checked.
+            CheckGiven(options, new[] { typed });
+        }
         else
         {
-            options = WithCliDefaults(options, new[] { args });
-            CheckGiven(options, new[] { args });
+            options = WithCliDefaults(options, layers);
+            CheckGiven(options, layers);
+        }
+
+        if (config is not null)
+        {
+            output.WriteLine(Provenance(options, config, typed));
         }
 
         if (!resume && string.IsNullOrEmpty(options.OutDir))
@@ -258,6 +280,57 @@ public static class TrainCommand
         string expected = names.Length == 2 ? $"{names[0]} or {names[1]}" : $"{string.Join(", ", names[..^1])} or {names[^1]}";
         return KebabCaseEnumConverter<TEnum>.Parse(value) ?? throw new InvalidOptionException(option, $"must be {expected}; got '{value}'.");
     }
+
+    /// <summary>
+    /// One line naming each value that differs from the library's defaults and where it came from: the command line, the
+    /// config file, the recipe, or the command line's defaults for folders and lists.
+    /// </summary>
+    public static string Provenance(TrainingOptions options, ConfigFile config, IReadOnlyList<string> typed)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(config);
+        var current = ConfigKeys.Write(options);
+        var defaults = ConfigKeys.Write(new TrainingOptions());
+        var recipe = options.Recipe is null ? null : ConfigKeys.Write(Recipes.Parse(options.Recipe).Apply(new TrainingOptions()));
+        var parts = new List<string>();
+        foreach (var (key, value) in current)
+        {
+            string text = value?.ToJsonString() ?? "null";
+            if (key is "out" || text == (defaults[key]?.ToJsonString() ?? "null"))
+            {
+                continue;
+            }
+
+            string source = typed.Contains("--" + key) ? "command line"
+                : config.Keys.Contains(key) ? config.Path
+                : recipe is not null && text == (recipe[key]?.ToJsonString() ?? "null") ? $"recipe {options.Recipe}"
+                : "train's default for folders and lists";
+            parts.Add($"{key} {text.Trim('"')} ({source})");
+        }
+
+        return "values: " + (parts.Count == 0 ? "all defaults" : string.Join(", ", parts));
+    }
+
+    // The arguments without --config FILE (it is read first, not parsed with the rest).
+    private static string[] WithoutConfig(string[] args)
+    {
+        var rest = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--config" && i + 1 < args.Length)
+            {
+                i++;
+                continue;
+            }
+
+            rest.Add(args[i]);
+        }
+
+        return rest.ToArray();
+    }
+
+    private static OptionTable WithConfig(OptionTable table, Action<string> config) =>
+        table.Add("--config", "FILE", "take options from a JSON or YAML file of train's flags without the dashes (as variants files), or from a run's config.json (reproduces that run; give another --out); flags given here override it", config);
 
     private static OptionTable WithOverwrite(OptionTable table, Action overwrite) =>
         table.Switch("--overwrite", "start a new run in a folder that holds another run's files, replacing them", overwrite);

@@ -27,7 +27,7 @@ public static class TrainHelp
                 "--epochs", "--batch-size", "--lr", "--lr-base", "--lr-base-size", "--momentum", "--nesterov", "--weight-decay", "--optimizer", "--opt-betas", "--opt-eps",
                 "--no-decay-norm-bias", "--model-ema", "--clip-grad", "--schedule", "--milestones", "--step-size", "--gamma", "--warmup-epochs", "--warmup-lr", "--min-lr",
             }, null),
-            ("run and output", new[] { "--seed", "--threads", "--device", "--out", "--resume", "--overwrite" }, null),
+            ("run and output", new[] { "--config", "--seed", "--threads", "--device", "--out", "--resume", "--overwrite" }, null),
             ("validation", new[] { "--validation", "--validation-seed", "--early-stop", "--train-error-every", "--test-every" }, null),
             ("cluster", System.Array.Empty<string>(), "a grid of runs goes to Slurm or Kubernetes through ./mixup compare (--emit slurm|k8s, --shard I/N|auto, --steal-stale-locks); see ./mixup compare --help"),
         };

@@ -15,7 +15,7 @@ public sealed record NormalizationRecord(
 /// config.json: the resolved options and what the run found (data sizes, classes, shape, normalization, versions).
 /// Written once per sitting; read by resume, eval, compare and bench. Runs written before a field existed read it as null.
 /// </summary>
-public sealed record RunConfig
+public sealed partial record RunConfig
 {
     /// <summary>The resolved options.</summary>
     [JsonPropertyName("options")]

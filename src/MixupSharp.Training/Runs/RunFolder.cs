@@ -100,16 +100,24 @@ public sealed class RunFolder
 
         try
         {
-            return JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(ConfigPath)) ?? throw new JsonException("the file holds null");
+            return RunConfig.Parse(File.ReadAllText(ConfigPath));
         }
         catch (JsonException e)
         {
             throw new ArgumentException($"{ConfigPath}: not valid JSON ({e.Message}).");
         }
+        catch (InvalidOptionException e)
+        {
+            throw new ArgumentException($"{ConfigPath}: '{e.Option}' {e.Requirement}");
+        }
     }
 
     /// <summary>Writes config.json.</summary>
-    public void WriteConfig(RunConfig config) => File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config, Indented));
+    public void WriteConfig(RunConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        File.WriteAllText(ConfigPath, config.ToJson());
+    }
 
     /// <summary>summary.json, or null when there is none yet.</summary>
     public RunSummary? ReadSummary() => File.Exists(SummaryPath) ? JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(SummaryPath)) : null;

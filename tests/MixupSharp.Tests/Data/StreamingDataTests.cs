@@ -180,7 +180,7 @@ public sealed class StreamingDataTests : IDisposable
         // Without --model, a list or folder run gets resnet18 (SeedNet's first layer would grow with the image's area).
         var defaults = CliRunner.Run("train", "--train-list", train, "--test-list", test, "--image-size", "32", "--batch-size", "4", "--epochs", "1", "--threads", "1", "--out", Path.Combine(_dir, "defaults"));
         Assert.True(defaults.Code == 0, defaults.Err);
-        Assert.Contains("\"Model\": \"resnet18\"", File.ReadAllText(Path.Combine(_dir, "defaults", "config.json")));
+        Assert.Contains("\"model\": \"resnet18\"", File.ReadAllText(Path.Combine(_dir, "defaults", "config.json")));
 
         string bad = Path.Combine(root, "bad.csv");
         File.WriteAllLines(bad, new[] { Line("test", "ant", 0), "just-a-path.jpg" });

@@ -98,7 +98,7 @@ public sealed class R2OptionTests : IDisposable
         Assert.True(result.Code == 0, result.Err);
         Assert.Equal(_cifar.Data, new RunFolder(run).ReadConfig().Options.DataDir);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
-        Assert.True(Path.IsPathRooted(json.RootElement.GetProperty("options").GetProperty("DataDir").GetString()));
+        Assert.True(Path.IsPathRooted(json.RootElement.GetProperty("data-dir").GetString()));
     }
 
     [Theory]

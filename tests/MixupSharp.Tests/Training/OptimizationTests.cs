@@ -80,7 +80,7 @@ public sealed class OptimizationTests : IDisposable
         Assert.Equal((0.9, 0.98), (config.AdamBeta1, config.AdamBeta2));
         Assert.Equal(1, config.ClipGrad);
         Assert.True(config.NoDecayNormBias);
-        Assert.Contains("\"Optimizer\": \"adamw\"", File.ReadAllText(Path.Combine(straight, "config.json")));
+        Assert.Contains("\"optimizer\": \"adamw\"", File.ReadAllText(Path.Combine(straight, "config.json")));
 
         // Stopped after its first epoch (as Ctrl-C would), then resumed: the same metrics, since AdamW's moments and
         // step counts are in the checkpoint.

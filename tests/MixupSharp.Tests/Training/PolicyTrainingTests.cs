@@ -125,8 +125,7 @@ public sealed class PolicyTrainingTests : IDisposable
         var r = CliRunner.Run(new[] { "train", "--policy", "trivialaugment", "--method", "mixup", "--out", run }.Concat(Shared()).ToArray());
         Assert.True(r.Code == 0, r.Err + r.Out);
         using var config = JsonDocument.Parse(File.ReadAllText(new RunFolder(run).ConfigPath));
-        var options = config.RootElement.GetProperty("options");
-        Assert.Equal("trivialaugment", options.GetProperty("Policy").GetString());
+        Assert.Equal("trivialaugment", config.RootElement.GetProperty("policy").GetString());
 
         var plain = Parse(Shared("--method", "mixup"));
         Assert.NotEqual(ConfigFingerprint.Of(plain), ConfigFingerprint.Of(plain with { Policy = TrainingPolicy.TrivialAugment }));
@@ -187,6 +186,6 @@ public sealed class PolicyTrainingTests : IDisposable
         var r = CliRunner.Run(new[] { "compare", "--variants", grid, "--seeds", "1", "--out", outDir }.Concat(Shared()).ToArray());
         Assert.True(r.Code == 0, r.Err + r.Out);
         using var config = JsonDocument.Parse(File.ReadAllText(new RunFolder(Path.Combine(outDir, "ra", "s1")).ConfigPath));
-        Assert.Equal(5, config.RootElement.GetProperty("options").GetProperty("RaMagnitude").GetInt32());
+        Assert.Equal(5, config.RootElement.GetProperty("ra-magnitude").GetInt32());
     }
 }

@@ -114,11 +114,11 @@ public sealed class RecipeRunTests : IDisposable
         Assert.True(r.Code == 0, r.Err);
         Assert.Contains("recipe little-data: CutMix with α = 0.5 for 200 epochs. Overridden here: epochs 1 (recipe: 200). Evidence: docs/RESULTS.md", r.Out);
 
-        var options = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!["options"]!;
-        Assert.Equal("little-data", (string?)options["Recipe"]);
-        Assert.Equal("cutmix", (string?)options["Method"]);
-        Assert.Equal(0.5, (double)options["Alpha"]!);
-        Assert.Equal(1, (int)options["Epochs"]!);   // the explicit flag overrides the recipe's 200
+        var options = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!;
+        Assert.Equal("little-data", (string?)options["recipe"]);
+        Assert.Equal("cutmix", (string?)options["method"]);
+        Assert.Equal(0.5, (double)options["alpha"]!);
+        Assert.Equal(1, (int)options["epochs"]!);   // the explicit flag overrides the recipe's 200
     }
 
     [Fact]
@@ -133,19 +133,19 @@ public sealed class RecipeRunTests : IDisposable
         Assert.Contains("Overridden here: epochs 1 (recipe: 300).", r.Out);
         Assert.Contains("Touvron et al., ICML 2021", r.Out);
 
-        var options = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!["options"]!;
-        Assert.Equal("deit", (string?)options["Recipe"]);
-        Assert.Equal("mixup-cutmix", (string?)options["Method"]);
-        Assert.Equal(0.8, (double)options["Settings"]!["mixup-alpha"]!);
-        Assert.Equal(1.0, (double)options["Settings"]!["cutmix-alpha"]!);
-        Assert.Equal(5e-4 * 32 / 512, (double)options["LearningRate"]!, 15);   // derived from LearningRateBase for this batch
-        Assert.Equal(5e-4, (double)options["LearningRateBase"]!);
+        var options = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "config.json")))!;
+        Assert.Equal("deit", (string?)options["recipe"]);
+        Assert.Equal("mixup-cutmix", (string?)options["method"]);
+        Assert.Equal(0.8, (double)options["mixup-alpha"]!);
+        Assert.Equal(1.0, (double)options["cutmix-alpha"]!);
+        Assert.Equal(5e-4 * 32 / 512, (double)options["lr"]!, 15);   // derived from lr-base for this batch
+        Assert.Equal(5e-4, (double)options["lr-base"]!);
         var expected = new (string Key, string Value)[]
         {
-            ("Probability", "1"), ("SwitchProbability", "0.5"), ("LabelSmoothing", "0.1"), ("Optimizer", "\"adamw\""), ("WeightDecay", "0.05"),
-            ("NoDecayNormBias", "true"), ("Schedule", "\"cosine\""), ("MinLearningRate", "1E-05"), ("WarmupEpochs", "5"), ("WarmupLearningRate", "1E-06"),
-            ("Policy", "\"randaugment\""), ("RaOps", "2"), ("RaMagnitude", "27"), ("RaMagnitudeStd", "1.5"), ("ReProb", "0.25"), ("ReMode", "\"pixel\""),
-            ("ReCount", "1"), ("DropPath", "0.1"), ("ModelEma", "null"), ("Model", "\"deit-tiny\""),
+            ("prob", "1"), ("switch-prob", "0.5"), ("label-smoothing", "0.1"), ("optimizer", "\"adamw\""), ("weight-decay", "0.05"),
+            ("no-decay-norm-bias", "true"), ("schedule", "\"cosine\""), ("min-lr", "1E-05"), ("warmup-epochs", "5"), ("warmup-lr", "1E-06"),
+            ("policy", "\"randaugment\""), ("ra-ops", "2"), ("ra-magnitude", "27"), ("ra-mstd", "1.5"), ("reprob", "0.25"), ("remode", "\"pixel\""),
+            ("recount", "1"), ("drop-path", "0.1"), ("model-ema", "null"), ("model", "\"deit-tiny\""),
         };
         foreach (var (key, value) in expected)
         {

@@ -210,7 +210,7 @@ public sealed class TrainerTests : IDisposable
         using (var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(options.OutDir, "config.json"))))
         {
             // The normalization trained with is recorded, so eval applies exactly it (a folder's statistics depend on the subset).
-            var normalization = config.RootElement.GetProperty("normalization");
+            var normalization = config.RootElement.GetProperty("derived").GetProperty("normalization");
             Assert.Equal(3, normalization.GetProperty("mean").GetArrayLength());
             Assert.Equal(3, normalization.GetProperty("std").GetArrayLength());
         }

@@ -43,8 +43,8 @@ public sealed class WorkedExampleTests : IDisposable
         foreach (var variant in new[] { "erm", "little-data" })
         {
             var config = File.ReadAllText(Path.Combine(output, "grid", variant, "s1", "config.json"));
-            Assert.Contains("\"ImageSize\": 64", config);
-            Assert.Contains("\"Model\": \"resnet18\"", config);
+            Assert.Contains("\"image-size\": 64", config);
+            Assert.Contains("\"model\": \"resnet18\"", config);
         }
     }
 }
