@@ -148,16 +148,23 @@ public sealed class TrainingStackTests : IDisposable
         var options = new TrainingOptions { Method = KnownMethods.Mixup, Dataset = TrainingDataset.Cifar10, Blend = MixupSharp.Composite.Blend.Geometric, Device = ComputeDevice.Cpu };
         var config = new RunConfig { Options = options, ConfigHash = ConfigFingerprint.Of(options), Classes = new[] { "a", "b" }, ImageShape = new long[] { 3, 32, 32 }, Normalization = new NormalizationRecord(new[] { 0.5 }, new[] { 0.25 }) };
         folder.WriteConfig(config);
-        string text = File.ReadAllText(folder.ConfigPath);
-        foreach (var key in new[] { "\"options\"", "\"config_hash\"", "\"classes\"", "\"image_shape\"", "\"normalization\"", "\"Dataset\": \"cifar10\"", "\"Method\": \"mixup\"", "\"Blend\": \"geometric\"", "\"Device\": \"cpu\"", "\"Schedule\": \"cosine\"" })
+        string current = File.ReadAllText(folder.ConfigPath);
+        foreach (var key in new[] { "\"version\"", "\"derived\"", "\"config_hash\"", "\"classes\"", "\"image_shape\"", "\"normalization\"", "\"dataset\": \"cifar10\"", "\"method\": \"mixup\"", "\"blend\": \"geometric\"", "\"device\": \"cpu\"", "\"schedule\": \"cosine\"" })
         {
-            Assert.Contains(key, text);
+            Assert.Contains(key, current);
         }
 
-        Assert.DoesNotContain("Settings", text);   // a method without options of its own writes none
+        Assert.DoesNotContain("\"options\"", current);
+        Assert.DoesNotContain("Settings", current);   // a method without options of its own writes none
         var back = folder.ReadConfig();
         Assert.Equal(config.Options, back.Options with { Milestones = config.Options.Milestones });
         Assert.Equal(config.ConfigHash, ConfigFingerprint.Of(back.Options));
+
+        // Files written before 0.2.0 (an "options" block of property names) read back as the same options and hash.
+        string text = JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true });
+        Assert.Contains("\"Schedule\": \"cosine\"", text);
+        File.WriteAllText(folder.ConfigPath, text);
+        Assert.Equal(config.Options, folder.ReadConfig().Options with { Milestones = config.Options.Milestones });
 
         // Runs before the schedule was named recorded its number; they read back as the same schedule and hash.
         File.WriteAllText(folder.ConfigPath, text.Replace("\"Schedule\": \"cosine\"", "\"Schedule\": 3", StringComparison.Ordinal));

@@ -91,7 +91,7 @@ public sealed class ValidationSplitTests : IDisposable
         Assert.Equal(rows[best - 1]["val_error"], v.BestError!.Value, 6);
         Assert.InRange(v.BestTestError!.Value, 0, 1);
         Assert.Equal(rows[2]["test_error"], summary.TestError!.Value, 6);
-        Assert.Contains("\"Validation\": 20", File.ReadAllText(folder.ConfigPath));
+        Assert.Contains("\"validation\": 20", File.ReadAllText(folder.ConfigPath));
         Assert.Contains("val error", r.Out);
 
         // --test-every: the test set every epoch, as without a validation set.
