@@ -35,17 +35,8 @@ public sealed class PackageConsumptionTests : IDisposable
         // Pack from a copy of the sources so the test never touches the repository's own bin/obj folders.
         string root = RepoPaths.RepoRoot;
         string src = Path.Combine(_dir, "src");
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "docs/package/README.md", "LICENSE", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs" })
-        {
-            CopyFile(Path.Combine(root, file), Path.Combine(src, file));
-        }
-
+        SourceCopy.Copy(src, new[] { "Directory.Build.props", "Directory.Build.targets", "docs/package/README.md", "LICENSE", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs" }, "MixupSharp");
         string library = Path.Combine(root, "src", "MixupSharp");
-        foreach (var file in Directory.EnumerateFiles(library, "*", SearchOption.AllDirectories)
-                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
-        {
-            CopyFile(file, Path.Combine(src, "src", "MixupSharp", Path.GetRelativePath(library, file)));
-        }
 
         string feed = Path.Combine(_dir, "feed");
         var pack = ProcessRunner.Run("dotnet", $"pack src/MixupSharp/MixupSharp.csproj -c Release -o \"{feed}\" -p:Version={_version}", src, TimeSpan.FromMinutes(5));
@@ -74,15 +65,7 @@ public sealed class PackageConsumptionTests : IDisposable
         }
 
         string consumer = Path.Combine(_dir, "consumer");
-        Directory.CreateDirectory(consumer);
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="mixupsharp-local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        SourceCopy.WriteFeedConfig(consumer, feed);
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -172,20 +155,7 @@ public sealed class PackageConsumptionTests : IDisposable
     {
         string root = RepoPaths.RepoRoot;
         string src = Path.Combine(_dir, "src");
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "docs/package/README.md", "docs/package/Training.README.md", "LICENSE", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs" })
-        {
-            CopyFile(Path.Combine(root, file), Path.Combine(src, file));
-        }
-
-        foreach (string project in new[] { "MixupSharp", "MixupSharp.Training" })
-        {
-            string folder = Path.Combine(root, "src", project);
-            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-                         .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
-            {
-                CopyFile(file, Path.Combine(src, "src", project, Path.GetRelativePath(folder, file)));
-            }
-        }
+        SourceCopy.Copy(src, new[] { "Directory.Build.props", "Directory.Build.targets", "docs/package/README.md", "docs/package/Training.README.md", "LICENSE", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs" }, "MixupSharp", "MixupSharp.Training");
 
         string feed = Path.Combine(_dir, "feed");
         var pack = ProcessRunner.Run("dotnet", $"pack src/MixupSharp.Training/MixupSharp.Training.csproj -c Release -o \"{feed}\" -p:Version={_version}", src, TimeSpan.FromMinutes(5));
@@ -214,15 +184,7 @@ public sealed class PackageConsumptionTests : IDisposable
         // The consumer compiles the README's snippets as they stand, against the two packages.
         string readmeText = File.ReadAllText(Path.Combine(root, "README.md"));
         string consumer = Path.Combine(_dir, "training-consumer");
-        Directory.CreateDirectory(consumer);
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="mixupsharp-local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        SourceCopy.WriteFeedConfig(consumer, feed);
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -262,12 +224,6 @@ public sealed class PackageConsumptionTests : IDisposable
         Assert.Equal("```csharp", lines[0].Trim());
         var body = lines.Skip(1).TakeWhile(l => l.Trim() != "```").Select(l => l.Length >= indent ? l[indent..] : l.TrimStart());
         return string.Join('\n', body);
-    }
-
-    private static void CopyFile(string from, string to)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        File.Copy(from, to);
     }
 
     /// <summary>The symbols package's PDB holds every C# file of the library as embedded source, so a debugger needs no repository.</summary>

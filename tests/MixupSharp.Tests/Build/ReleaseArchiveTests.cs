@@ -23,22 +23,8 @@ public sealed class ReleaseArchiveTests : IDisposable
     public void TheLinuxArchiveRunsWithoutTheSdk()
     {
         // Build from a copy of the sources, so the repository's bin and obj folders stay as they are.
-        string root = RepoPaths.RepoRoot;
         string src = Path.Combine(_dir, "src");
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "LICENSE", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs", "build/release.sh" })
-        {
-            Copy(Path.Combine(root, file), Path.Combine(src, file));
-        }
-
-        foreach (string project in new[] { "MixupSharp", "MixupSharp.Training", "MixupSharp.Cli" })
-        {
-            string folder = Path.Combine(root, "src", project);
-            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-                         .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
-            {
-                Copy(file, Path.Combine(src, "src", project, Path.GetRelativePath(folder, file)));
-            }
-        }
+        SourceCopy.Copy(src, new[] { "Directory.Build.props", "Directory.Build.targets", "LICENSE", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs", "build/release.sh" }, "MixupSharp", "MixupSharp.Training", "MixupSharp.Cli");
 
         string dist = Path.Combine(_dir, "dist");
         var release = ProcessRunner.Run("bash", $"build/release.sh {dist}", src, TimeSpan.FromMinutes(10));
@@ -95,11 +81,5 @@ public sealed class ReleaseArchiveTests : IDisposable
         Assert.True(child.Process.WaitForExit(TimeSpan.FromMinutes(3)), $"{executable} {arguments} did not finish");
         child.Process.WaitForExit();
         return (child.Process.ExitCode, child.Output);
-    }
-
-    private static void Copy(string from, string to)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        File.Copy(from, to);
     }
 }
