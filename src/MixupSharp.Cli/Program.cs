@@ -28,11 +28,12 @@ namespace MixupSharp.Cli
               learning-curve  plot a metric against the training-set size from grids written by compare
               bench      measure the trainer against a bare loop, loader throughput, memory growth and load times
               datasets   list where each dataset is found, or download one (--download NAME)
-              export     write a run's trained model as a PyTorch state dict (.pt) or safetensors
+              export     write a run's trained model as a PyTorch state dict (.pt), safetensors or ONNX
               predict    a trained run's top classes for your own images: ./mixup predict --run DIR photo.png folder/
               models     each built-in model's parameters and forward+backward time of one image, measured here
               loader     stream a folder's or list's training images through the loader alone: images/s, peak memory
               completion print a shell completion script: source <(./mixup completion bash)   (or zsh)
+              reference  print the command-line reference as Markdown (docs/cli.md)
 
             ./mixup <verb> --help shows every option of a verb; ./mixup --version the versions. Options take
             "--flag value" or "--flag=value".
@@ -77,7 +78,8 @@ namespace MixupSharp.Cli
                     "models" => ModelsCommand.Run(rest, output),
                     "loader" => LoaderCommand.Run(rest, output),
                     "completion" => Completion(rest, output),
-                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, learning-curve, bench, datasets, export, predict, models, loader or completion (see ./mixup --help)"),
+                    "reference" => Reference(rest, output),
+                    _ => throw new UsageException($"unknown verb '{args[0]}'; expected train, eval, compare, preview, learning-curve, bench, datasets, export, predict, models, loader, completion or reference (see ./mixup --help)"),
                 };
             }
             catch (UsageException e)
@@ -111,6 +113,17 @@ namespace MixupSharp.Cli
             }
 
             output.Write(CompletionScripts.For(args[0]));
+            return 0;
+        }
+
+        private static int Reference(string[] args, TextWriter output)
+        {
+            if (args.Length != 0)
+            {
+                throw new UsageException("reference takes no options: ./mixup reference > docs/cli.md");
+            }
+
+            output.Write(CliReference.Markdown());
             return 0;
         }
     }

@@ -1,0 +1,80 @@
+using System;
+using System.IO;
+using MixupSharp.Cli;
+using MixupSharp.Tests.Support;
+using Xunit;
+
+namespace MixupSharp.Tests.Build;
+
+/// <summary>
+/// The documentation site: docfx (pinned in .config/dotnet-tools.json) builds docs/docfx.json with warnings as errors
+/// (a broken link or reference fails it), and the CLI reference in it is the one the option tables write.
+/// </summary>
+public sealed class DocsSiteTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mixupsharp-docs-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void TheCliReferenceIsTheOneTheOptionTablesWrite()
+    {
+        string committed = File.ReadAllText(Path.Combine(RepoPaths.RepoRoot, "docs", "cli.md")).ReplaceLineEndings("\n");
+        Assert.True(committed == CliReference.Markdown().ReplaceLineEndings("\n"), "docs/cli.md differs from the option tables: run ./mixup reference > docs/cli.md");
+        Assert.Contains("| `--config` | `FILE` |", committed);
+        Assert.Contains("### train: optimization", committed);
+    }
+
+    [RequiresDocfxFact]
+    public void DocfxBuildsTheSiteWithWarningsAsErrors()
+    {
+        RequiresDocfxFactAttribute.Check();
+
+        // From a copy, so the repository's bin and obj folders stay as they are (docfx loads the projects).
+        string src = Path.Combine(_dir, "src");
+        SourceCopy.Copy(src, new[] { "Directory.Build.props", "Directory.Build.targets", "LICENSE", "build/MixupSharp.targets", "build/ElfVersionNeedPatcher.cs", ".config/dotnet-tools.json" }, "MixupSharp", "MixupSharp.Training");
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.RepoRoot, "docs"), "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(RepoPaths.RepoRoot, file);
+            if (!relative.StartsWith(Path.Combine("docs", "site"), StringComparison.Ordinal) && !relative.StartsWith(Path.Combine("docs", "api"), StringComparison.Ordinal) && !relative.StartsWith(Path.Combine("docs", "obj"), StringComparison.Ordinal))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(src, relative))!);
+                File.Copy(file, Path.Combine(src, relative));
+            }
+        }
+
+        var restore = ProcessRunner.Run("dotnet", "restore src/MixupSharp.Training/MixupSharp.Training.csproj", src, TimeSpan.FromMinutes(5));
+        Assert.True(restore.ExitCode == 0, restore.Output);
+        var tools = ProcessRunner.Run("dotnet", "tool restore", src, TimeSpan.FromMinutes(3));
+        Assert.True(tools.ExitCode == 0, tools.Output);
+        var build = ProcessRunner.Run("dotnet", "docfx docs/docfx.json --warningsAsErrors", src, TimeSpan.FromMinutes(10));
+        Assert.True(build.ExitCode == 0, "docfx failed:\n" + build.Output);
+        Assert.Contains("0 warning(s)", build.Output);
+
+        string site = Path.Combine(src, "docs", "site");
+        foreach (var page in new[] { "index.html", "cli.html", "RESULTS.html", "BENCHMARKS.html", "ARCHITECTURE.html", Path.Combine("api", "MixupSharp.Mixing.Mixup.html"), Path.Combine("api", "MixupSharp.Training.Trainer.html") })
+        {
+            Assert.True(File.Exists(Path.Combine(site, page)), $"the site has no {page}");
+        }
+
+        Assert.Contains("Beta(", File.ReadAllText(Path.Combine(site, "api", "MixupSharp.Mixing.Mixup.html")));   // the XML docs made it in
+        Assert.DoesNotContain("https://cdn", File.ReadAllText(Path.Combine(site, "index.html")));                // nothing fetched from the network
+    }
+}
+
+/// <summary>Skips where docfx cannot be restored (no package source); fails instead under <c>CI=true</c>.</summary>
+public sealed class RequiresDocfxFactAttribute : FactAttribute
+{
+    private static readonly Lazy<bool> There = new(() =>
+        ProcessRunner.Run("dotnet", "tool restore", RepoPaths.RepoRoot, TimeSpan.FromMinutes(3)).ExitCode == 0);
+
+    public RequiresDocfxFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("CI") != "true" && !There.Value)
+        {
+            Skip = "needs docfx 2.81.0 from NuGet (dotnet tool restore, .config/dotnet-tools.json); .ci/run has it";
+        }
+    }
+
+    public static void Check() => Assert.True(There.Value, "dotnet tool restore cannot restore docfx (CI=true requires it)");
+}
