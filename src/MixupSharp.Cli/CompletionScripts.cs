@@ -33,7 +33,7 @@ public static class CompletionScripts
         sb.AppendLine("_mixup() {");
         sb.AppendLine("  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\" verb=\"${COMP_WORDS[1]}\" opts");
         sb.AppendLine("  if [ \"$COMP_CWORD\" -eq 1 ]; then");
-        sb.AppendLine($"    COMPREPLY=( $(compgen -W \"{string.Join(' ', tables.Keys)} completion --help --version\" -- \"$cur\") )");
+        sb.AppendLine($"    COMPREPLY=( $(compgen -W \"{string.Join(' ', tables.Keys)} completion reference --help --version\" -- \"$cur\") )");
         sb.AppendLine("    return");
         sb.AppendLine("  fi");
         // A flag's value: the names its parser accepts, or a path where it takes one.
