@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using MixupSharp.Cli;
 using MixupSharp.Tests.Support;
 using Xunit;
@@ -26,7 +27,7 @@ public sealed class DocsSiteTests : IDisposable
     }
 
     [RequiresDocfxFact]
-    public void DocfxBuildsTheSiteWithWarningsAsErrors()
+    public void DocfxBuildsTheSiteWithWarningsAsErrorsAndABrowserLoadsItsPagesWithoutConsoleMessages()
     {
         RequiresDocfxFactAttribute.Check();
 
@@ -59,10 +60,53 @@ public sealed class DocsSiteTests : IDisposable
 
         Assert.Contains("Beta(", File.ReadAllText(Path.Combine(site, "api", "MixupSharp.Mixing.Mixup.html")));   // the XML docs made it in
         Assert.DoesNotContain("https://cdn", File.ReadAllText(Path.Combine(site, "index.html")));                // nothing fetched from the network
+
+        // Debian's chromium, headless, loads three pages from a loopback server: no console message at all (a failed
+        // request or a script error is one), and a main article with text; a screenshot of each goes to TestResults/.
+        Assert.True(RequiresDocfxFactAttribute.ChromiumIsThere, "/usr/bin/chromium is missing: install Debian's chromium (CI=true requires it)");
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var serve = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", $"-m http.server {port} --bind 127.0.0.1 --directory {site}");
+        using var server = ProcessRunner.Start(serve);
+        try
+        {
+            string shots = Path.Combine(RepoPaths.RepoRoot, "TestResults");
+            Directory.CreateDirectory(shots);
+            foreach (var (name, page) in new[] { ("index", "index.html"), ("api-mixup", "api/MixupSharp.Mixing.Mixup.html"), ("guide-cli", "cli.html") })
+            {
+                string url = $"http://127.0.0.1:{port}/{page}";
+                string shot = Path.Combine(shots, $"site-{name}.png");
+                var load = Chromium($"--enable-logging=stderr --log-level=0 --window-size=1280,900 --screenshot={shot} {url}");
+                var console = load.Split('\n').Where(l => l.Contains(":CONSOLE", StringComparison.Ordinal)).ToList();
+                Assert.True(console.Count == 0, $"{page}: console messages:\n{string.Join('\n', console)}");
+                Assert.True(File.Exists(shot) && new FileInfo(shot).Length > 10_000, $"{page}: no screenshot");
+                string dom = Chromium($"--dump-dom {url}");
+                int article = dom.IndexOf("<article", StringComparison.Ordinal);
+                Assert.True(article >= 0, $"{page}: no main article in the rendered page");
+                string text = System.Text.RegularExpressions.Regex.Replace(dom[article..], "<[^>]+>", " ");
+                Assert.True(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length > 50, $"{page}: the main article is nearly empty");
+            }
+        }
+        finally
+        {
+            server.Process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private string Chromium(string arguments)
+    {
+        var run = ProcessRunner.Run("chromium", $"--headless=new --no-sandbox --disable-gpu --virtual-time-budget=5000 --user-data-dir={Path.Combine(_dir, "chromium")} {arguments}", _dir, TimeSpan.FromMinutes(2));
+        Assert.True(run.ExitCode == 0, run.Output);
+        return run.Output;
     }
 }
 
-/// <summary>Skips where docfx cannot be restored (no package source); fails instead under <c>CI=true</c>.</summary>
+/// <summary>Skips where docfx cannot be restored (no package source) or Debian's chromium is missing; fails instead under <c>CI=true</c>.</summary>
 public sealed class RequiresDocfxFactAttribute : FactAttribute
 {
     private static readonly Lazy<bool> There = new(() =>
@@ -70,11 +114,14 @@ public sealed class RequiresDocfxFactAttribute : FactAttribute
 
     public RequiresDocfxFactAttribute()
     {
-        if (Environment.GetEnvironmentVariable("CI") != "true" && !There.Value)
+        if (Environment.GetEnvironmentVariable("CI") != "true" && (!There.Value || !ChromiumIsThere))
         {
-            Skip = "needs docfx 2.81.0 from NuGet (dotnet tool restore, .config/dotnet-tools.json); .ci/run has it";
+            Skip = "needs docfx 2.81.0 from NuGet (dotnet tool restore, .config/dotnet-tools.json) and Debian's chromium (apt-get install chromium); .ci/run has both";
         }
     }
+
+    /// <summary>Whether Debian's chromium is installed.</summary>
+    public static bool ChromiumIsThere => File.Exists("/usr/bin/chromium");
 
     public static void Check() => Assert.True(There.Value, "dotnet tool restore cannot restore docfx (CI=true requires it)");
 }
