@@ -112,11 +112,11 @@ public sealed class RunFolder
         }
     }
 
-    /// <summary>Writes config.json.</summary>
+    /// <summary>Writes config.json whole or not at all.</summary>
     public void WriteConfig(RunConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        File.WriteAllText(ConfigPath, config.ToJson());
+        AtomicFile.WriteAllText(ConfigPath, config.ToJson());
     }
 
     /// <summary>summary.json, or null when there is none yet.</summary>
@@ -146,8 +146,8 @@ public sealed class RunFolder
     public IReadOnlyList<ReliabilityBin>? ReadReliability() =>
         File.Exists(ReliabilityPath) ? JsonSerializer.Deserialize<List<ReliabilityBin>>(File.ReadAllText(ReliabilityPath)) : null;
 
-    /// <summary>Writes reliability.json.</summary>
-    public void WriteReliability(IReadOnlyList<ReliabilityBin> bins) => File.WriteAllText(ReliabilityPath, JsonSerializer.Serialize(bins, Indented));
+    /// <summary>Writes reliability.json whole or not at all (a grid's report reads it while a killed shard may have been writing).</summary>
+    public void WriteReliability(IReadOnlyList<ReliabilityBin> bins) => AtomicFile.WriteAllText(ReliabilityPath, JsonSerializer.Serialize(bins, Indented));
 
     /// <summary>The resolved options recorded in config.json.</summary>
     public TrainingOptions ReadOptions() => ReadConfig().Options;
