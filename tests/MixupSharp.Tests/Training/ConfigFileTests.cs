@@ -164,6 +164,11 @@ public sealed class ConfigFileTests : IDisposable
             Assert.Equal(ConfigFingerprint.Of(options), ConfigFingerprint.Of(back));
         }
 
+        // Every train flag that sets an option has a key, so no option can go missing from a run's config.json.
+        var methodKeys = KnownMethods.All.SelectMany(m => m.Options).Select(o => o.Name);
+        var flags = TrainCommand.Table().Options.Select(o => o.Flag[2..]).Except(new[] { "config", "resume", "overwrite" });
+        Assert.Empty(flags.Except(ConfigKeys.Keys).Except(methodKeys));
+
         var e = Assert.Throws<InvalidOptionException>(() => ConfigKeys.Read(new JsonObject { ["learning-rate"] = 0.1 }));
         Assert.Contains("the nearest is", e.Requirement);
     }
