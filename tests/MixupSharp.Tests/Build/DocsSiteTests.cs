@@ -53,7 +53,8 @@ public sealed class DocsSiteTests : IDisposable
         Assert.Contains("0 warning(s)", build.Output);
 
         string site = Path.Combine(src, "docs", "site");
-        foreach (var page in new[] { "index.html", "cli.html", "RESULTS.html", "BENCHMARKS.html", "ARCHITECTURE.html", Path.Combine("api", "MixupSharp.Mixing.Mixup.html"), Path.Combine("api", "MixupSharp.Training.Trainer.html") })
+        var guides = Directory.GetFiles(Path.Combine(RepoPaths.RepoRoot, "docs", "guides"), "*.md").Select(f => Path.Combine("guides", Path.GetFileNameWithoutExtension(f) + ".html"));
+        foreach (var page in new[] { "index.html", "cli.html", "RESULTS.html", "BENCHMARKS.html", "ARCHITECTURE.html", Path.Combine("api", "MixupSharp.Mixing.Mixup.html"), Path.Combine("api", "MixupSharp.Training.Trainer.html") }.Concat(guides))
         {
             Assert.True(File.Exists(Path.Combine(site, page)), $"the site has no {page}");
         }
@@ -61,7 +62,14 @@ public sealed class DocsSiteTests : IDisposable
         Assert.Contains("Beta(", File.ReadAllText(Path.Combine(site, "api", "MixupSharp.Mixing.Mixup.html")));   // the XML docs made it in
         Assert.DoesNotContain("https://cdn", File.ReadAllText(Path.Combine(site, "index.html")));                // nothing fetched from the network
 
-        // Debian's chromium, headless, loads three pages from a loopback server: no console message at all (a failed
+        // Every preview a guide shows is in the site (a missing image is also a console message below).
+        string cutAndPaste = File.ReadAllText(Path.Combine(site, "guides", "cut-and-paste.html"));
+        foreach (var image in System.Text.RegularExpressions.Regex.Matches(cutAndPaste, "src=\"\\.\\./img/([^\"]+)\"").Select(m => m.Groups[1].Value).DefaultIfEmpty("none"))
+        {
+            Assert.True(File.Exists(Path.Combine(site, "img", image)), $"guides/cut-and-paste.html shows img/{image}, which the site lacks");
+        }
+
+        // Debian's chromium, headless, loads four pages from a loopback server: no console message at all (a failed
         // request or a script error is one), and a main article with text; a screenshot of each goes to TestResults/.
         Assert.True(RequiresDocfxFactAttribute.ChromiumIsThere, "/usr/bin/chromium is missing: install Debian's chromium (CI=true requires it)");
         int port;
@@ -77,7 +85,7 @@ public sealed class DocsSiteTests : IDisposable
         {
             string shots = Path.Combine(RepoPaths.RepoRoot, "TestResults");
             Directory.CreateDirectory(shots);
-            foreach (var (name, page) in new[] { ("index", "index.html"), ("api-mixup", "api/MixupSharp.Mixing.Mixup.html"), ("guide-cli", "cli.html") })
+            foreach (var (name, page) in new[] { ("index", "index.html"), ("api-mixup", "api/MixupSharp.Mixing.Mixup.html"), ("cli", "cli.html"), ("guide-cut-and-paste", "guides/cut-and-paste.html") })
             {
                 string url = $"http://127.0.0.1:{port}/{page}";
                 string shot = Path.Combine(shots, $"site-{name}.png");

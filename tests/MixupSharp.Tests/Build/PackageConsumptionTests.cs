@@ -181,8 +181,9 @@ public sealed class PackageConsumptionTests : IDisposable
             Assert.DoesNotContain("Grpc.Tools", spec);                     // a build tool, not a dependency
         }
 
-        // The consumer compiles the README's snippets as they stand, against the two packages.
-        string readmeText = File.ReadAllText(Path.Combine(root, "README.md"));
+        // The consumer compiles the guides' snippets as they stand, against the two packages.
+        string datasetsGuide = File.ReadAllText(Path.Combine(root, "docs", "guides", "datasets.md"));
+        string trainingGuide = File.ReadAllText(Path.Combine(root, "docs", "guides", "training-cli.md"));
         string consumer = Path.Combine(_dir, "training-consumer");
         SourceCopy.WriteFeedConfig(consumer, feed);
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
@@ -200,15 +201,15 @@ public sealed class PackageConsumptionTests : IDisposable
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(consumer, "Datasets.cs"), "using MixupSharp.Training.Data;\nusing TorchSharp;\nusing static TorchSharp.torch;\n\ninternal static class DatasetsSnippet\n{\n    public static void Run(Generator generator)\n    {\n" + Snippet(readmeText, "datasets") + "\n    }\n}\n");
-        File.WriteAllText(Path.Combine(consumer, "Method.cs"), Snippet(readmeText, "add-your-own-method"));
+        File.WriteAllText(Path.Combine(consumer, "Datasets.cs"), "using MixupSharp.Training.Data;\nusing TorchSharp;\nusing static TorchSharp.torch;\n\ninternal static class DatasetsSnippet\n{\n    public static void Run(Generator generator)\n    {\n" + Snippet(datasetsGuide, "datasets") + "\n    }\n}\n");
+        File.WriteAllText(Path.Combine(consumer, "Method.cs"), Snippet(trainingGuide, "add-your-own-method"));
         File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
             using MixupSharp.Training.Methods;
             KnownMethods.Register(new ShiftMethod());
             System.Console.WriteLine($"REGISTERED {KnownMethods.Find("shift")!.Name} with --{ShiftMethod.Shift.Name}");
             """);
         var build = ProcessRunner.Run("dotnet", "build -c Release", consumer, TimeSpan.FromMinutes(5));
-        Assert.True(build.ExitCode == 0, "the README's snippets do not compile against the packages:\n" + build.Output);
+        Assert.True(build.ExitCode == 0, "the guides' snippets do not compile against the packages:\n" + build.Output);
         var run = ProcessRunner.Run("dotnet", Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.dll"), consumer, TimeSpan.FromMinutes(2));
         Assert.True(run.ExitCode == 0, "the consumer failed:\n" + run.Output);
         Assert.Contains("REGISTERED shift with --shift", run.Output);
@@ -218,7 +219,7 @@ public sealed class PackageConsumptionTests : IDisposable
     private static string Snippet(string markdown, string name)
     {
         int marker = markdown.IndexOf($"<!-- snippet: {name} -->", StringComparison.Ordinal);
-        Assert.True(marker >= 0, $"the README has no snippet '{name}'");
+        Assert.True(marker >= 0, $"the guide has no snippet '{name}'");
         var lines = markdown[marker..].Split('\n').Skip(1).ToList();
         int indent = lines[0].Length - lines[0].TrimStart().Length;
         Assert.Equal("```csharp", lines[0].Trim());
