@@ -62,6 +62,15 @@ public sealed class DocsSiteTests : IDisposable
         Assert.Contains("Beta(", File.ReadAllText(Path.Combine(site, "api", "MixupSharp.Mixing.Mixup.html")));   // the XML docs made it in
         Assert.DoesNotContain("https://cdn", File.ReadAllText(Path.Combine(site, "index.html")));                // nothing fetched from the network
 
+        // Every Markdown table of a guide renders as a table (a table missing its header row renders as a paragraph).
+        foreach (var guide in Directory.GetFiles(Path.Combine(RepoPaths.RepoRoot, "docs", "guides"), "*.md"))
+        {
+            int tables = File.ReadAllLines(guide).Count(l => l.TrimStart().StartsWith("|---", StringComparison.Ordinal));
+            string html = File.ReadAllText(Path.Combine(site, "guides", Path.GetFileNameWithoutExtension(guide) + ".html"));
+            int rendered = System.Text.RegularExpressions.Regex.Matches(html, "<table").Count;
+            Assert.True(tables == rendered, $"{Path.GetFileName(guide)}: {tables} Markdown tables, {rendered} rendered");
+        }
+
         // Every preview a guide shows is in the site (a missing image is also a console message below).
         string cutAndPaste = File.ReadAllText(Path.Combine(site, "guides", "cut-and-paste.html"));
         foreach (var image in System.Text.RegularExpressions.Regex.Matches(cutAndPaste, "src=\"\\.\\./img/([^\"]+)\"").Select(m => m.Groups[1].Value).DefaultIfEmpty("none"))
