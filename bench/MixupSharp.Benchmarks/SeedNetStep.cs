@@ -39,6 +39,32 @@ internal sealed class SeedNetStep : IDisposable
         return loss.item<float>();
     }
 
+    /// <summary>
+    /// One PuzzleMix step as the trainer takes it: the saliency pass on the clean batch (forward and input gradient), the
+    /// draw, the mix, then the step on the mixed batch.
+    /// </summary>
+    public float RunPuzzleMix(PuzzleMix puzzle, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        using var targets = SoftTargets.FromIndices(_labels, 10);
+        var saliency = Training.Methods.InputSaliency.Compute(_model, _images, targets);
+        using var parameters = puzzle.Sample(_images, saliency, generator);
+        var mixed = puzzle.Apply(_images, targets, parameters);
+        _optimizer.zero_grad();
+        var loss = SoftTargetCrossEntropy.Compute(_model.call(mixed.Inputs), mixed.Targets);
+        loss.backward();
+        _optimizer.step();
+        return loss.item<float>();
+    }
+
+    /// <summary>The saliency pass alone.</summary>
+    public void RunSaliency()
+    {
+        using var scope = NewDisposeScope();
+        using var targets = SoftTargets.FromIndices(_labels, 10);
+        Training.Methods.InputSaliency.Compute(_model, _images, targets).Dispose();
+    }
+
     /// <summary>Runs an augmentation and disposes what it returned, inside one dispose scope.</summary>
     public static void Measure(Func<IDisposable> op)
     {

@@ -30,7 +30,7 @@ public sealed class RunPipelines
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(normalize);
-        var context = new MethodContext(options, numClasses, imageSize);
+        var context = new MethodContext(options, numClasses, imageSize) { Normalization = normalize };
         var standard = options.StandardAugmentation ? RunData.StandardSteps(options) : Array.Empty<PipelineStep>();
         _standardSteps = standard.Count;
         var before = RunPolicies.Step(options) is { } policy ? standard.Append(policy).ToList() : standard;

@@ -12,7 +12,11 @@ namespace MixupSharp.Training.Methods;
 /// <param name="Options">The run's options (a method reads its own with <see cref="TrainingOptions.Get{T}"/>).</param>
 /// <param name="NumClasses">The number of classes.</param>
 /// <param name="ImageSize">The side of the (square) images.</param>
-public sealed record MethodContext(TrainingOptions Options, int NumClasses, long ImageSize);
+public sealed record MethodContext(TrainingOptions Options, int NumClasses, long ImageSize)
+{
+    /// <summary>The normalization applied to the inputs after the pipeline, for methods that read pixels in [0, 1]; null where unknown.</summary>
+    public MixupSharp.Distortion.Normalize? Normalization { get; init; }
+}
 
 /// <summary>One training step's forward pass: logits and the targets to train them on.</summary>
 /// <param name="model">The model, in training mode.</param>

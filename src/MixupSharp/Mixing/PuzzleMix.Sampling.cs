@@ -55,8 +55,8 @@ public sealed partial class PuzzleMix
             int t = (int)(side / piece);
             var maskT = masks.repeat_interleave(block / piece, 1).repeat_interleave(block / piece, 2);
             var salT = BlockSaliency(sal, piece, t);
-            var own = BlockTransport.Sources(BlockTransport.Plan(maskT, salT, Options.TransportEps));
-            var other = BlockTransport.Sources(BlockTransport.Plan(1 - maskT, salT.index_select(0, partnerIndex), Options.TransportEps));
+            var own = BlockTransport.PlanSources(maskT, salT, Options.TransportEps);
+            var other = BlockTransport.PlanSources(1 - maskT, salT.index_select(0, partnerIndex), Options.TransportEps);
             sources = torch.stack(new[] { own, other }, 1).MoveToOuterDisposeScope();
         }
 
@@ -85,14 +85,17 @@ public sealed partial class PuzzleMix
     {
         var energies = Energies(pixels, sal, partnerIndex, prior, g, block);
         var values = new float[energies.Length * g * g];
-        for (int i = 0; i < energies.Length; i++)
+        // Samples are independent and each writes its own slice, so the result does not depend on the threads; as many
+        // as torch is allowed, since torch waits while this runs.
+        var parallel = new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, torch.get_num_threads()) };
+        System.Threading.Tasks.Parallel.For(0, energies.Length, parallel, i =>
         {
             var labels = AlphaBetaSwap.Minimize(energies[i]);
             for (int p = 0; p < labels.Length; p++)
             {
                 values[(i * g * g) + p] = (float)energies[i].MaskValue(labels[p]);
             }
-        }
+        });
 
         return torch.tensor(values, dtype: ScalarType.Float32).reshape(energies.Length, g, g);
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,8 +12,9 @@ namespace MixupSharp.Mixing.Puzzle;
 /// (side − 1)², every source block picks its cheapest destination, each destination keeps the cheapest claimant, the
 /// losers' costs at the destination they lost rise by 1, and this repeats side times. The last round's winners are the
 /// plan; a destination nobody won receives no block (zeros), as in the reference. Where that plan scores below no
-/// transport (the reference does not check; on random masks it happens in about one sample of ten, see TransportTests),
-/// the sample keeps its blocks in place. Batched over the samples.
+/// transport (the reference does not check; on random masks it happens in about half of the samples, see
+/// TransportTests), the sample keeps its blocks in place. Per sample on the CPU, like the labelling: each round
+/// re-searches only the losers' rows, where the reference's batched version recomputes the whole cost tensor.
 /// </summary>
 public static class BlockTransport
 {
@@ -43,36 +45,150 @@ public static class BlockTransport
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(saliency);
+        CheckShapes(mask, saliency);
+        long n = mask.shape[0];
+        int blocks = (int)(mask.shape[1] * mask.shape[1]);
+        var sources = Transport(mask, saliency, eps);
+        var plans = new float[n * blocks * blocks];
+        for (long k = 0; k < n; k++)
+        {
+            for (int j = 0; j < blocks; j++)
+            {
+                long source = sources[(k * blocks) + j];
+                if (source >= 0)
+                {
+                    plans[(k * blocks * blocks) + (source * blocks) + j] = 1;
+                }
+            }
+        }
+
+        return torch.tensor(plans, dtype: ScalarType.Float32).reshape(n, blocks, blocks).to(mask.device);
+    }
+
+    /// <summary>
+    /// The plan of <see cref="Plan"/> as the source of each destination: [N, side²] int64, −1 where none (what
+    /// <see cref="Sources"/> gives for the plan, without building it).
+    /// </summary>
+    public static Tensor PlanSources(Tensor mask, Tensor saliency, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(saliency);
+        CheckShapes(mask, saliency);
+        return torch.tensor(Transport(mask, saliency, eps), dtype: ScalarType.Int64).reshape(mask.shape[0], mask.shape[1] * mask.shape[1]).to(mask.device);
+    }
+
+    private static void CheckShapes(Tensor mask, Tensor saliency)
+    {
         if (mask.dim() != 3 || mask.shape[1] != mask.shape[2] || !mask.shape.AsSpan().SequenceEqual(saliency.shape))
         {
             throw new ArgumentException($"mask and saliency must both be [N, side, side]; got [{string.Join(", ", mask.shape)}] and [{string.Join(", ", saliency.shape)}].", nameof(mask));
         }
+    }
 
-        using var scope = torch.NewDisposeScope();
+    private static long[] Transport(Tensor mask, Tensor saliency, double eps)
+    {
         long n = mask.shape[0];
         int side = (int)mask.shape[1], blocks = side * side;
-        var c = CostMatrix(side).to(mask.device).unsqueeze(0);
-        var z = mask.gt(0).to_type(ScalarType.Float32).reshape(n, 1, blocks);
-        var s = saliency.to_type(ScalarType.Float32).reshape(n, blocks, 1);
-        var cost = (eps * c) - (s * z);
-        Tensor win = torch.zeros_like(cost);
-        for (int round = 0; round < side; round++)
+        using var scope = torch.NewDisposeScope();
+        var z = mask.detach().cpu().gt(0).to_type(ScalarType.Float64).reshape(n, blocks).data<double>().ToArray();
+        var s = saliency.detach().cpu().to_type(ScalarType.Float64).reshape(n, blocks).data<double>().ToArray();
+        var c = CostMatrix(side).to_type(ScalarType.Float64).data<double>().ToArray();
+        var sources = new long[n * blocks];
+        var parallel = new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, torch.get_num_threads()) };
+        System.Threading.Tasks.Parallel.For(0, n, parallel, k =>
         {
-            var rowBest = cost.argmin(-1, keepdim: true);
-            var plan = torch.zeros_like(cost).scatter_(-1, rowBest, torch.ones(rowBest.shape, dtype: cost.dtype));
-            // Positions outside the plan read as 1 in the fight, above any claimant's cost (saliency and mask are ≤ 1),
-            // so a destination's winner is always one of its claimants (as the PuzzleMix authors' later version of this function does; OpenMixup's multiplies by the plan alone).
-            var fight = (plan * cost) + (1 - plan);
-            var colBest = fight.argmin(-2, keepdim: true);
-            win = torch.zeros_like(cost).scatter_(-2, colBest, torch.ones(colBest.shape, dtype: cost.dtype)) * plan;
-            cost = cost + ((1 - win) * plan);
+            var cost = new double[blocks * blocks];
+            var sk = new ReadOnlySpan<double>(s, (int)(k * blocks), blocks);
+            var zk = new ReadOnlySpan<double>(z, (int)(k * blocks), blocks);
+            var winner = Greedy(sk, zk, c, eps, side, cost);
+            double greedy = 0, identity = 0;
+            for (int j = 0; j < blocks; j++)
+            {
+                identity += sk[j] * zk[j];
+                if (winner[j] >= 0)
+                {
+                    greedy += (sk[winner[j]] * zk[j]) - (eps * c[(winner[j] * blocks) + j]);
+                }
+            }
+
+            // The greedy rounds can end below leaving every block in place (a block displaced by a salient one must go
+            // somewhere, at a cost): there, keep the blocks in place, so transport never lowers the objective.
+            bool keep = greedy < identity;
+            for (int j = 0; j < blocks; j++)
+            {
+                sources[(k * blocks) + j] = keep ? j : winner[j];
+            }
+        });
+
+        return sources;
+    }
+
+    /// <summary>
+    /// The reference's rounds for one sample: every block claims its cheapest destination, each destination goes to its
+    /// cheapest claimant (the first on ties, as torch's argmin), and each loser's cost at the destination it lost rises
+    /// by 1; after <paramref name="side"/> rounds the last round's winners stand. Only losers change their claim, so only
+    /// their rows are searched again. Returns the source of each destination, −1 where none.
+    /// </summary>
+    private static int[] Greedy(ReadOnlySpan<double> s, ReadOnlySpan<double> z, double[] c, double eps, int side, double[] cost)
+    {
+        int blocks = side * side;
+        var claim = new int[blocks];
+        for (int i = 0; i < blocks; i++)
+        {
+            for (int j = 0; j < blocks; j++)
+            {
+                cost[(i * blocks) + j] = (eps * c[(i * blocks) + j]) - (s[i] * z[j]);
+            }
+
+            claim[i] = RowMinimum(cost, i, blocks);
         }
 
-        // The greedy rounds can end below leaving every block in place (a block displaced by a salient one must go
-        // somewhere, at a cost): there, keep the blocks in place, so transport never lowers the objective.
-        var identity = torch.eye(blocks, dtype: ScalarType.Float32, device: mask.device).expand(n, blocks, blocks);
-        var better = Objective(win, mask, saliency, eps).ge(Objective(identity, mask, saliency, eps)).reshape(n, 1, 1);
-        return torch.where(better, win, identity).contiguous().MoveToOuterDisposeScope();
+        var winner = new int[blocks];
+        for (int round = 0; round < side; round++)
+        {
+            Array.Fill(winner, -1);
+            for (int i = 0; i < blocks; i++)
+            {
+                int j = claim[i];
+                if (winner[j] < 0 || cost[(i * blocks) + j] < cost[(winner[j] * blocks) + j])
+                {
+                    winner[j] = i;
+                }
+            }
+
+            if (round == side - 1)
+            {
+                break;
+            }
+
+            for (int i = 0; i < blocks; i++)
+            {
+                if (winner[claim[i]] != i)
+                {
+                    cost[(i * blocks) + claim[i]] += 1;
+                    claim[i] = RowMinimum(cost, i, blocks);
+                }
+            }
+        }
+
+        return winner;
+    }
+
+    private static int RowMinimum(double[] cost, int row, int blocks)
+    {
+        int best = 0;
+        double min = cost[row * blocks];
+        for (int j = 1; j < blocks; j++)
+        {
+            double v = cost[(row * blocks) + j];
+            if (v < min)
+            {
+                min = v;
+                best = j;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>
