@@ -38,6 +38,13 @@ public static class PreviewCommand
             options = options with { Method = KnownMethods.Erm };
         }
 
+        var trained = s.Run is null ? null : TrainedModel.Load(s.Run, torch.CPU);
+        if (trained is not null)
+        {
+            // The run's data and model: the preview shows what the method makes of them with the run's weights.
+            options = options with { Dataset = trained.Options.Dataset, DataDir = trained.Options.DataDir, Model = trained.Options.Model, ImageSize = trained.Options.ImageSize, Channels = trained.Options.Channels };
+        }
+
         options.Validate();
         string dataset = KebabCaseEnumConverter<TrainingDataset>.Name(options.Dataset);
         string shown = options.Policy == TrainingPolicy.None ? options.Method.Name
@@ -46,7 +53,8 @@ public static class PreviewCommand
         path ??= Path.Combine("runs", $"preview-{dataset}-{shown}.png");
         using var data = RunData.LoadSplit(options, train: split == "train");
         using var generator = new torch.Generator((ulong)options.Seed);
-        var captions = MethodPreview.Write(options, data, count, generator, path);
+        var captions = MethodPreview.Write(options, data, count, generator, path, trained: trained);
+        trained?.Model.Dispose();
         output.WriteLine($"{path}: {count} {dataset} {split} images with {shown}");
         output.WriteLine(string.Join("; ", captions.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"{i}: {c.Effect}, target {c.Target}"))));
         return 0;
@@ -76,7 +84,8 @@ public static class PreviewCommand
             .Add("--count", "N", "how many samples, 2 to 64 (default 16)", v => s.Count = OptionTable.Int(v))
             .Add("--split", "NAME", "train (default) or test", v => s.Split = v)
             .Add("--seed", "N", "seed of the sample choice and the method's draws (default 1)", v => Set(o => o with { Seed = OptionTable.Long(v) }))
-            .Add("--out", "FILE", "the PNG (default runs/preview-<dataset>-<method>.png)", v => s.Path = v);
+            .Add("--out", "FILE", "the PNG (default runs/preview-<dataset>-<method>.png)", v => s.Path = v)
+            .Add("--run", "DIR", "for methods that use the model (puzzlemix): a trained run whose model, dataset and normalization to use (default: a new, untrained model)", v => s.Run = v);
     }
 
     private sealed class Settings
@@ -90,5 +99,7 @@ public static class PreviewCommand
         public string Split { get; set; } = "train";
 
         public string? Path { get; set; }
+
+        public string? Run { get; set; }
     }
 }

@@ -11,6 +11,7 @@ using MixupSharp.Masking;
 using MixupSharp.Mixing;
 using MixupSharp.Pipelines;
 using MixupSharp.Training;
+using MixupSharp.Training.Models;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -30,7 +31,16 @@ public static class MethodPreview
 {
     /// <summary>Applies the method of <paramref name="options"/> to <paramref name="count"/> random images of <paramref name="data"/> and writes the PNG.</summary>
     /// <returns>The caption of each result, in order.</returns>
-    public static IReadOnlyList<PreviewCaption> Write(TrainingOptions options, ImageDataset data, int count, Generator generator, string path, int columns = 8, int scale = 4)
+    /// <param name="options">The method (and policy) to show.</param>
+    /// <param name="data">Where the images come from.</param>
+    /// <param name="count">How many.</param>
+    /// <param name="generator">The sample choice's and the method's draws.</param>
+    /// <param name="path">The PNG.</param>
+    /// <param name="columns">Images per row.</param>
+    /// <param name="scale">Pixels per image pixel.</param>
+    /// <param name="trained">For methods that use the model (PuzzleMix's saliency): a trained run's model; without it, a
+    /// freshly initialized model of <paramref name="options"/>, which the captions say.</param>
+    public static IReadOnlyList<PreviewCaption> Write(TrainingOptions options, ImageDataset data, int count, Generator generator, string path, int columns = 8, int scale = 4, TrainedModel? trained = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
@@ -46,6 +56,13 @@ public static class MethodPreview
 
         // Replace, never Append: each result stands under its own original.
         var o = options with { Insertion = SyntheticInsertion.Replace, LabelSmoothing = 0 };
+        if (o.Method is PuzzleMixMethod)
+        {
+            var puzzle = PuzzleLabelling(o, data, images, labels, generator, trained);
+            Draw(images, puzzle.Mixed, puzzle.Captions, path, columns, scale, puzzle.Masks);
+            return puzzle.Captions;
+        }
+
         var steps = new[] { RunPolicies.Step(o), o.Method.Step(new MethodContext(o, data.NumClasses, data.ImageShape[1])) }.OfType<PipelineStep>().ToArray();
         if (steps.Length == 0)
         {
@@ -121,11 +138,60 @@ public static class MethodPreview
             effects = record is null ? policy : policy.Zip(effects, (p, m) => $"{p} + {m}").ToArray();
         }
 
-        var targets = result.Targets.to_type(ScalarType.Float64).cpu();
+        return Captions(result.Targets, effects);
+    }
+
+    private static IEnumerable<StepParameters> Flatten(StepParameters step) => new[] { step }.Concat(step.Children.SelectMany(Flatten));
+
+    /// <summary>
+    /// PuzzleMix on the preview's images: the saliency from <paramref name="trained"/>'s model (or a new one of the run's
+    /// architecture, seeded by --seed), the labelling and transport drawn as in training, the mix on [0, 1] pixels; the
+    /// block labelling comes back as grey images (white: the image's own block, grey: half, black: its partner's).
+    /// </summary>
+    private static (Tensor Mixed, Tensor Masks, List<PreviewCaption> Captions) PuzzleLabelling(TrainingOptions o, ImageDataset data, Tensor images, Tensor labels, Generator generator, TrainedModel? trained)
+    {
+        var c = CultureInfo.InvariantCulture;
+        long side = images.shape[2];
+        StagedModel model;
+        Distortion.Normalize normalize;
+        if (trained is not null)
+        {
+            model = trained.Model;
+            normalize = trained.Normalize;
+        }
+        else
+        {
+            torch.manual_seed(o.Seed);
+            model = ModelFactory.Create(o.Model, (int)images.shape[1], (int)side, data.NumClasses);
+            normalize = RunData.Normalization(o, data);
+        }
+
+        var targets = SoftTargets.FromIndices(labels, data.NumClasses);
+        var saliency = InputSaliency.Compute(model, normalize.Transform(images), targets);
+        var puzzle = PuzzleMixMethod.Mixer(new MethodContext(o, data.NumClasses, side));
+        using var parameters = puzzle.Sample(images, saliency, generator);
+        var mixed = puzzle.Apply(images, labels, parameters);
+        long block = side / parameters.GridSide;
+        var masks = parameters.Masks.repeat_interleave(block, 1).repeat_interleave(block, 2).unsqueeze(1).expand(images.shape[0], images.shape[1], side, side);
+        string source = trained is null ? " (untrained)" : string.Empty;
+        double[] lambda = parameters.LambdaValues();
+        var captions = Captions(mixed.Targets, lambda.Select(l => $"{parameters.GridSide}×{parameters.GridSide} λ {l.ToString("F2", c)}{source}").ToArray());
+        if (trained is null)
+        {
+            model.Dispose();
+        }
+
+        return (mixed.Inputs, masks, captions);
+    }
+
+    private static List<PreviewCaption> Captions(Tensor softTargets, string[] effects)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var targets = softTargets.to_type(ScalarType.Float64).cpu();
         var (weights, classes) = targets.topk(2, 1);
         double[] w = weights.data<double>().ToArray();
         long[] k = classes.data<long>().ToArray();
-        return Enumerable.Range(0, count).Select(i =>
+        return Enumerable.Range(0, effects.Length).Select(i =>
         {
             string target = w[(2 * i) + 1] > 1e-6
                 ? $"{k[2 * i]}:{w[2 * i].ToString(".00", c)} {k[(2 * i) + 1]}:{w[(2 * i) + 1].ToString(".00", c)}"
@@ -134,9 +200,7 @@ public static class MethodPreview
         }).ToList();
     }
 
-    private static IEnumerable<StepParameters> Flatten(StepParameters step) => new[] { step }.Concat(step.Children.SelectMany(Flatten));
-
-    private static void Draw(Tensor originals, Tensor results, IReadOnlyList<PreviewCaption> captions, string path, int columns, int scale)
+    private static void Draw(Tensor originals, Tensor results, IReadOnlyList<PreviewCaption> captions, string path, int columns, int scale, Tensor? middle = null)
     {
         int n = captions.Count, cols = Math.Min(columns, n), blocks = (n + cols - 1) / cols;
         int w = (int)originals.shape[3] * scale, h = (int)originals.shape[2] * scale;
@@ -145,22 +209,32 @@ public static class MethodPreview
 
         // Cells as wide as the widest caption (a policy chain plus a method's λ runs long), so captions never overlap.
         int text = (int)Math.Ceiling(captions.Max(c => Math.Max(font.MeasureText(c.Effect), font.MeasureText(c.Target))));
-        int cellW = Math.Max(Math.Max(w, 96), text + 4) + 8, textH = 34, blockH = (2 * h) + textH + 16, header = 24;
+        int rows = middle is null ? 2 : 3;
+        int cellW = Math.Max(Math.Max(w, 96), text + 4) + 8, textH = 34, blockH = (rows * h) + textH + 16, header = 24;
         var info = new SKImageInfo(cols * cellW, header + (blocks * blockH), SKColorType.Rgba8888, SKAlphaType.Premul);
         using var surface = SKSurface.Create(info);
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        canvas.DrawText("top: originals   below: results, with λ (or mask area) and target class:weight", 4, 16, font, ink);
+        string legend = middle is null
+            ? "top: originals   below: results, with λ (or mask area) and target class:weight"
+            : "top: originals   middle: block labelling (white own, grey half, black partner)   below: results, with grid, λ and target";
+        canvas.DrawText(legend, 4, 16, font, ink);
         for (int i = 0; i < n; i++)
         {
             int x = (i % cols) * cellW, y = header + ((i / cols) * blockH);
             using var original = Bitmap(originals[i], scale);
             using var result = Bitmap(results[i], scale);
             canvas.DrawBitmap(original, x + 4, y);
-            canvas.DrawBitmap(result, x + 4, y + h + 2);
-            canvas.DrawText(captions[i].Effect, x + 4, y + (2 * h) + 16, font, ink);
-            canvas.DrawText(captions[i].Target, x + 4, y + (2 * h) + 30, font, ink);
+            if (middle is not null)
+            {
+                using var labelling = Bitmap(middle[i], scale);
+                canvas.DrawBitmap(labelling, x + 4, y + h + 2);
+            }
+
+            canvas.DrawBitmap(result, x + 4, y + ((rows - 1) * (h + 2)));
+            canvas.DrawText(captions[i].Effect, x + 4, y + (rows * h) + 16, font, ink);
+            canvas.DrawText(captions[i].Target, x + 4, y + (rows * h) + 30, font, ink);
         }
 
         using var image = surface.Snapshot();

@@ -201,6 +201,28 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void APuzzleMixPreviewShowsTheBlockLabellingFromANewModelOrATrainedRun()
+    {
+        string png = Path.Combine(_dir, "puzzle.png");
+        var (code, text, err) = Run("preview", "--dataset", "cifar10", "--data-dir", _data, "--method", "puzzlemix", "--count", "4", "--out", png);
+        Assert.True(code == 0, err);
+        using (var bitmap = SKBitmap.Decode(png))
+        {
+            Assert.True(bitmap.Height >= 3 * 32 * 4, $"{bitmap.Width}x{bitmap.Height}: originals, labelling and results need three rows");
+        }
+
+        Assert.Equal(4, CountOf(text, "(untrained)"));
+        Assert.Matches(@"0: (2|4|8|16)×\1 λ [01]\.\d\d \(untrained\)", text);
+
+        string run = Path.Combine(_dir, "puzzle-run");
+        Assert.Equal(0, Run(new[] { "train", "--method", "puzzlemix", "--epochs", "1", "--out", run }.Concat(Shared()).ToArray()).Code);
+        var (trainedCode, trainedText, trainedErr) = Run("preview", "--method", "puzzlemix", "--run", run, "--count", "4", "--out", png);
+        Assert.True(trainedCode == 0, trainedErr);
+        Assert.DoesNotContain("untrained", trainedText);
+        Assert.Equal(4, CountOf(trainedText, " λ "));
+    }
+
+    [Fact]
     public void PreviewWritesAPngWithAnOriginalAndAResultPerSampleAndTheirLambdas()
     {
         string png = Path.Combine(_dir, "preview.png");
