@@ -23,6 +23,6 @@ public static class InputSaliency
         var x = inputs.detach().requires_grad_(true);
         var loss = SoftTargetCrossEntropy.Compute(model.call(x), targets);
         var gradient = torch.autograd.grad(new[] { loss }, new[] { x })[0];
-        return gradient.pow(2).sum(1).sqrt().detach().MoveToOuterDisposeScope();
+        return gradient.square().sum(1).sqrt().detach().MoveToOuterDisposeScope();
     }
 }

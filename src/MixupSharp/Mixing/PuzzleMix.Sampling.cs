@@ -56,7 +56,7 @@ public sealed partial class PuzzleMix
             var maskT = masks.repeat_interleave(block / piece, 1).repeat_interleave(block / piece, 2);
             var salT = BlockSaliency(sal, piece, t);
             var own = BlockTransport.PlanSources(maskT, salT, Options.TransportEps);
-            var other = BlockTransport.PlanSources(1 - maskT, salT.index_select(0, partnerIndex), Options.TransportEps);
+            var other = BlockTransport.PlanSources(torch.ones_like(maskT) - maskT, salT.index_select(0, partnerIndex), Options.TransportEps);
             sources = torch.stack(new[] { own, other }, 1).MoveToOuterDisposeScope();
         }
 
@@ -127,18 +127,18 @@ public sealed partial class PuzzleMix
         var takeOther = own.clone();
         if (g > 1)
         {
-            keepOwn[.., ..^1, ..] += (v10 + v11) / 2;
-            takeOther[.., ..^1, ..] += (v01 + v00) / 2;
-            keepOwn[.., 1.., ..] += (v01 + v11) / 2;
-            takeOther[.., 1.., ..] += (v10 + v00) / 2;
-            keepOwn[.., .., ..^1] += (h10 + h11) / 2;
-            takeOther[.., .., ..^1] += (h01 + h00) / 2;
-            keepOwn[.., .., 1..] += (h01 + h11) / 2;
-            takeOther[.., .., 1..] += (h10 + h00) / 2;
+            keepOwn[.., ..^1, ..] += Half(v10 + v11);
+            takeOther[.., ..^1, ..] += Half(v01 + v00);
+            keepOwn[.., 1.., ..] += Half(v01 + v11);
+            takeOther[.., 1.., ..] += Half(v10 + v00);
+            keepOwn[.., .., ..^1] += Half(h10 + h11);
+            takeOther[.., .., ..^1] += Half(h01 + h00);
+            keepOwn[.., .., 1..] += Half(h01 + h11);
+            takeOther[.., .., 1..] += Half(h10 + h00);
         }
 
-        var vertical = (((v10 + v01 - v11 - v00) / 2) + betaScaled).clamp_min(0).reshape(n, -1).data<double>().ToArray();
-        var horizontal = (((h10 + h01 - h11 - h00) / 2) + betaScaled).clamp_min(0).reshape(n, -1).data<double>().ToArray();
+        var vertical = Weights(Half(v10 + v01 - v11 - v00), betaScaled);
+        var horizontal = Weights(Half(h10 + h01 - h11 - h00), betaScaled);
         var keep = keepOwn.reshape(n, -1).data<double>().ToArray();
         var take = takeOther.reshape(n, -1).data<double>().ToArray();
 
@@ -175,7 +175,33 @@ public sealed partial class PuzzleMix
     {
         var pooled = F.avg_pool2d(sal, piece).reshape(sal.shape[0], t, t);
         var total = pooled.sum(new long[] { 1, 2 }, keepdim: true);
-        return torch.where(total.gt(0), pooled / total.clamp_min(double.Epsilon), torch.full_like(pooled, 1.0 / (t * t)));
+        using var uniform = (1.0 / (t * t)).ToScalar();
+        using var tiny = double.Epsilon.ToScalar();
+        var positive = total.gt(tiny);
+        return torch.where(positive, pooled / total.clamp_min(tiny), torch.full_like(pooled, uniform));
+    }
+
+    // Tensor-scalar arithmetic here goes through scalars held until the call returns: an implicitly converted Scalar can
+    // be finalized while libtorch still reads it (TorchSharp frees it from the finalizer thread), which crashed a grid run
+    // with "Unknown scalar type" under the garbage collection the draw's buffers cause.
+    private static Tensor Half(Tensor t)
+    {
+        using var half = 0.5.ToScalar();
+        return t.mul(half);
+    }
+
+    private static Tensor Scaled(Tensor t, double factor)
+    {
+        using var s = factor.ToScalar();
+        return t.mul(s);
+    }
+
+    /// <summary>The residual weights plus β', clamped at 0, per sample as one flat array.</summary>
+    private static double[] Weights(Tensor residual, double betaScaled)
+    {
+        using var beta = betaScaled.ToScalar();
+        using var zero = 0.0.ToScalar();
+        return residual.add(beta).clamp_min(zero).reshape(residual.shape[0], -1).data<double>().ToArray();
     }
 
     /// <summary>
@@ -190,7 +216,7 @@ public sealed partial class PuzzleMix
         dh = dh[.., .., .., TensorIndex.Slice(k - 1, null, k)];
         var vertical = F.avg_pool2d(dv.abs().mean(new long[] { 1 }, keepdim: true), new long[] { 1, k }).squeeze(1);
         var horizontal = F.avg_pool2d(dh.abs().mean(new long[] { 1 }, keepdim: true), new long[] { k, 1 }).squeeze(1);
-        return (vertical * weight, horizontal * weight);
+        return (Scaled(vertical, weight), Scaled(horizontal, weight));
     }
 
     /// <summary>The largest divisor of <paramref name="value"/> in [<paramref name="floor"/>, <paramref name="ceiling"/>], or null.</summary>

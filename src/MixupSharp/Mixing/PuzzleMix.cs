@@ -138,7 +138,7 @@ public sealed partial class PuzzleMix
 
         long block = side / parameters.GridSide;
         var mask = parameters.Masks.to(device).to_type(inputs.dtype).repeat_interleave(block, 1).repeat_interleave(block, 2).unsqueeze(1);
-        var mixed = (own * mask) + (other * (1 - mask));
+        var mixed = (own * mask) + (other * (torch.ones_like(mask) - mask));
         var targetType = inputs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         var targets = SoftTargets.Mixed(labels, partner, parameters.Lambda, NumClasses, Options.LabelSmoothing, targetType);
         return new MixedSamples<PuzzleMixParameters>(mixed.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), parameters, ownsParameters);
@@ -150,7 +150,9 @@ public sealed partial class PuzzleMix
         long n = images.shape[0], c = images.shape[1], side = images.shape[2], b = side / t;
         var blocks = images.reshape(n, c, t, b, t, b).permute(0, 2, 4, 1, 3, 5).reshape(n, t * t, c, b, b);
         var padded = torch.cat(new[] { blocks, torch.zeros(new long[] { n, 1, c, b, b }, dtype: images.dtype, device: images.device) }, 1);
-        var index = torch.where(sources.lt(0), torch.full_like(sources, t * t), sources);
+        using var none = (-1L).ToScalar();
+        using var zeros = (t * t).ToScalar();
+        var index = torch.where(sources.eq(none), torch.full_like(sources, zeros), sources);
         var moved = padded.gather(1, index.reshape(n, t * t, 1, 1, 1).expand(n, t * t, c, b, b));
         return moved.reshape(n, t, t, c, b, b).permute(0, 3, 1, 4, 2, 5).reshape(n, c, side, side);
     }

@@ -26,13 +26,18 @@ public static class BlockTransport
             throw new ArgumentOutOfRangeException(nameof(side), $"a transport grid has a side of at least 2; got {side}.");
         }
 
-        using var scope = torch.NewDisposeScope();
-        var line = torch.arange(side, dtype: ScalarType.Float32);
-        var rows = line.repeat_interleave(side);    // block i sits at row i / side ...
-        var cols = line.repeat(side);               // ... and column i % side
-        var dr = rows.unsqueeze(1) - rows.unsqueeze(0);
-        var dc = cols.unsqueeze(1) - cols.unsqueeze(0);
-        return (((dr * dr) + (dc * dc)) / ((side - 1.0) * (side - 1.0))).MoveToOuterDisposeScope();
+        int blocks = side * side;
+        var c = new float[blocks * blocks];
+        for (int i = 0; i < blocks; i++)
+        {
+            for (int j = 0; j < blocks; j++)
+            {
+                int dr = (i / side) - (j / side), dc = (i % side) - (j % side);
+                c[(i * blocks) + j] = (float)(((dr * dr) + (dc * dc)) / ((side - 1.0) * (side - 1.0)));
+            }
+        }
+
+        return torch.tensor(c, dtype: ScalarType.Float32).reshape(blocks, blocks);
     }
 
     /// <summary>
@@ -90,14 +95,15 @@ public static class BlockTransport
         long n = mask.shape[0];
         int side = (int)mask.shape[1], blocks = side * side;
         using var scope = torch.NewDisposeScope();
-        var z = mask.detach().cpu().gt(0).to_type(ScalarType.Float64).reshape(n, blocks).data<double>().ToArray();
+        var z = mask.detach().cpu().to_type(ScalarType.Float64).reshape(n, blocks).data<double>().ToArray().Select(v => v > 0 ? 1.0 : 0.0).ToArray();
         var s = saliency.detach().cpu().to_type(ScalarType.Float64).reshape(n, blocks).data<double>().ToArray();
         var c = CostMatrix(side).to_type(ScalarType.Float64).data<double>().ToArray();
         var sources = new long[n * blocks];
         var parallel = new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, torch.get_num_threads()) };
-        System.Threading.Tasks.Parallel.For(0, n, parallel, k =>
+        // One cost buffer per worker, not per sample: at 14 × 14 blocks it is 300 KB, and a fresh one per sample made
+        // enough large-object garbage to keep the collector busy during the step.
+        System.Threading.Tasks.Parallel.For(0, n, parallel, () => new double[blocks * blocks], (k, _, cost) =>
         {
-            var cost = new double[blocks * blocks];
             var sk = new ReadOnlySpan<double>(s, (int)(k * blocks), blocks);
             var zk = new ReadOnlySpan<double>(z, (int)(k * blocks), blocks);
             var winner = Greedy(sk, zk, c, eps, side, cost);
@@ -118,7 +124,9 @@ public static class BlockTransport
             {
                 sources[(k * blocks) + j] = keep ? j : winner[j];
             }
-        });
+
+            return cost;
+        }, _ => { });
 
         return sources;
     }
