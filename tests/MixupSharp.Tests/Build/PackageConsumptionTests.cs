@@ -184,6 +184,7 @@ public sealed class PackageConsumptionTests : IDisposable
         // The consumer compiles the guides' snippets as they stand, against the two packages.
         string datasetsGuide = File.ReadAllText(Path.Combine(root, "docs", "guides", "datasets.md"));
         string trainingGuide = File.ReadAllText(Path.Combine(root, "docs", "guides", "training-cli.md"));
+        string modelAwareGuide = File.ReadAllText(Path.Combine(root, "docs", "guides", "model-aware.md"));
         string consumer = Path.Combine(_dir, "training-consumer");
         SourceCopy.WriteFeedConfig(consumer, feed);
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
@@ -203,6 +204,7 @@ public sealed class PackageConsumptionTests : IDisposable
             """);
         File.WriteAllText(Path.Combine(consumer, "Datasets.cs"), "using MixupSharp.Training.Data;\nusing TorchSharp;\nusing static TorchSharp.torch;\n\ninternal static class DatasetsSnippet\n{\n    public static void Run(Generator generator)\n    {\n" + Snippet(datasetsGuide, "datasets") + "\n    }\n}\n");
         File.WriteAllText(Path.Combine(consumer, "Method.cs"), Snippet(trainingGuide, "add-your-own-method"));
+        File.WriteAllText(Path.Combine(consumer, "Puzzle.cs"), "using MixupSharp.Losses;\nusing MixupSharp.Mixing;\nusing MixupSharp.Training.Models;\nusing TorchSharp;\nusing static TorchSharp.torch;\n\ninternal static class PuzzleSnippet\n{\n    public static void Run(StagedModel model, Tensor images, Tensor labels, Generator generator)\n    {\n" + Snippet(modelAwareGuide, "puzzlemix") + "\n    }\n}\n");
         File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
             using MixupSharp.Training.Methods;
             KnownMethods.Register(new ShiftMethod());
