@@ -88,8 +88,12 @@ public static class Checkpoint
     // NaN is a legal state (no best test error before the first epoch ends), so named literals are allowed.
     private static readonly JsonSerializerOptions StateJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    /// <summary>Writes a checkpoint atomically; with <paramref name="ema"/>, the weights' moving average as a last block.</summary>
-    public static void Save(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state, nn.Module? ema = null)
+    /// <summary>
+    /// Writes a checkpoint atomically; with <paramref name="ema"/>, the weights' moving average as a further block, and
+    /// with <paramref name="method"/>, the modules a training method owns (AutoMix's Mix Block and momentum encoder) as the
+    /// last one.
+    /// </summary>
+    public static void Save(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state, nn.Module? ema = null, nn.Module? method = null)
     {
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
@@ -111,6 +115,13 @@ public static class Checkpoint
                 using var emaBytes = new MemoryStream();
                 ema.save(emaBytes);
                 WriteBlock(writer, emaBytes.ToArray());
+            }
+
+            if (method is not null)
+            {
+                using var methodBytes = new MemoryStream();
+                method.save(methodBytes);
+                WriteBlock(writer, methodBytes.ToArray());
             }
         }
 
@@ -145,8 +156,9 @@ public static class Checkpoint
     /// <param name="path">checkpoint.bin.</param>
     /// <param name="model">The model, whose weights are read.</param>
     /// <param name="optimizer">The run's optimizer, whose state is read.</param>
-    /// <param name="ema">The run's moving average (<c>--model-ema</c>), read from the checkpoint's last block.</param>
-    public static TrainingState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, nn.Module? ema = null)
+    /// <param name="ema">The run's moving average (<c>--model-ema</c>), read from the block after the optimizer's.</param>
+    /// <param name="method">The modules the run's method owns, read from the last block.</param>
+    public static TrainingState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper? optimizer, nn.Module? ema = null, nn.Module? method = null)
     {
         if (!File.Exists(path))
         {
@@ -176,8 +188,11 @@ public static class Checkpoint
                 model.load(modelStream);
             }
 
-            using (var optimizerReader = new BinaryReader(new MemoryStream(ReadBlock(reader))))
+            // Without an optimizer (evaluation, export) its block is skipped: only the weights are wanted.
+            byte[] optimizerBlock = ReadBlock(reader);
+            if (optimizer is not null)
             {
+                using var optimizerReader = new BinaryReader(new MemoryStream(optimizerBlock));
                 optimizer.load_state_dict(optimizerReader);
             }
 
@@ -190,6 +205,17 @@ public static class Checkpoint
 
                 using var emaStream = new MemoryStream(ReadBlock(reader));
                 ema.load(emaStream);
+            }
+
+            if (method is not null)
+            {
+                if (reader.BaseStream.Position >= reader.BaseStream.Length)
+                {
+                    throw new CheckpointException($"{path} holds no state of the training method's own modules.");
+                }
+
+                using var methodStream = new MemoryStream(ReadBlock(reader));
+                method.load(methodStream);
             }
 
             return state;

@@ -14,10 +14,28 @@ namespace MixupSharp.Training;
 /// </summary>
 public static class Optimizers
 {
-    /// <summary>The optimizer over <paramref name="model"/>'s parameters.</summary>
-    public static OptimizerHelper Create(TrainingOptions o, StagedModel model)
+    /// <summary>
+    /// The optimizer over <paramref name="model"/>'s parameters, and after them the groups a method adds
+    /// (<paramref name="extra"/>, each with its own learning rate and the run's other settings).
+    /// </summary>
+    public static OptimizerHelper Create(TrainingOptions o, StagedModel model, IReadOnlyList<Methods.MethodParameterGroup>? extra = null)
     {
         double beta1 = o.AdamBeta1, beta2 = o.AdamBeta2;
+        if (extra is { Count: > 0 })
+        {
+            var own = o.NoDecayNormBias ? new[] { Split(model).Decay, Split(model).NoDecay } : new IReadOnlyList<Parameter>[] { model.parameters().ToList() };
+            double[] decays = o.NoDecayNormBias ? new[] { o.WeightDecay, 0.0 } : new[] { o.WeightDecay };
+            return o.Optimizer == OptimizerKind.AdamW
+                ? optim.AdamW(
+                    own.Select((p, i) => new AdamW.ParamGroup(p, new AdamW.Options { weight_decay = decays[i] }))
+                        .Concat(extra.Select(g => new AdamW.ParamGroup(g.Parameters, new AdamW.Options { LearningRate = g.LearningRate, weight_decay = o.WeightDecay }))),
+                    o.LearningRate, beta1, beta2, o.OptimizerEps, o.WeightDecay)
+                : optim.SGD(
+                    own.Select((p, i) => new SGD.ParamGroup(p, new SGD.Options { weight_decay = decays[i] }))
+                        .Concat(extra.Select(g => new SGD.ParamGroup(g.Parameters, new SGD.Options { LearningRate = g.LearningRate, weight_decay = o.WeightDecay }))),
+                    o.LearningRate, o.Momentum, weight_decay: o.WeightDecay, nesterov: o.Nesterov);
+        }
+
         if (!o.NoDecayNormBias)
         {
             // One group, exactly as runs were always built (the golden runs pin SGD's bytes).

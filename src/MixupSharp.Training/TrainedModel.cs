@@ -44,10 +44,10 @@ public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, No
                 throw new ArgumentException($"{runDir} was not trained with --model-ema, so it has no moving average to load.");
             }
 
-            // The run's own optimizer reads the checkpoint's optimizer block (an AdamW state does not fit SGD).
-            using var optimizer = Optimizers.Create(options, model);
+            // The weights alone: the optimizer's block is skipped (it may hold groups of a method's own modules, which
+            // evaluation and export leave out: they take the classifier only).
             using var average = ema ? ModelFactory.Create(options.Model, channels, size, config.Classes.Count, dropPath: options.DropPath) : null;
-            Checkpoint.Load(folder.CheckpointPath, model, optimizer, average);
+            Checkpoint.Load(folder.CheckpointPath, model, optimizer: null, average);
             if (average is not null)
             {
                 var averaged = average.state_dict();

@@ -7,6 +7,7 @@ using System.Threading;
 using MixupSharp.Losses;
 using MixupSharp.Training.Data;
 using MixupSharp.Training.Grids;
+using MixupSharp.Training.Methods;
 using MixupSharp.Training.Models;
 using MixupSharp.Training.Options;
 using MixupSharp.Training.Runs;
@@ -110,7 +111,10 @@ public sealed partial class Trainer
         }
 
         model.to(device);
-        using var optimizer = Optimizers.Create(o, model);
+        using var method = o.Method.CreateModules(new MethodSetup(new MethodContext(o, train.NumClasses, imageSize), model, () => RunModel(o, train)));
+        method?.Module.to(device);
+        using var optimizer = Optimizers.Create(o, model, method?.ParameterGroups);
+        double[] groupScales = GroupScales(o, optimizer, method);
         using var ema = o.ModelEma is { } decay ? new ModelEma(model, () => RunModel(o, train), decay) : null;
         using var dataRng = new Generator((ulong)((o.Seed * 2) + 1));
         using var augmentationRng = new Generator((ulong)((o.Seed * 2) + 2));
@@ -119,7 +123,7 @@ public sealed partial class Trainer
         var state = new TrainingState { ConfigHash = hash };
         if (resume)
         {
-            state = Checkpoint.Load(folder.CheckpointPath, model, optimizer, ema?.Model);
+            state = Checkpoint.Load(folder.CheckpointPath, model, optimizer, ema?.Model, method?.Module);
             if (state.ConfigHash != hash)
             {
                 throw new CheckpointException($"{folder.CheckpointPath} was written by a run with configuration {state.ConfigHash}; this one is {hash}. Resume with the run's own config.json.");
@@ -177,7 +181,7 @@ public sealed partial class Trainer
                             Epoch = epoch, Step = step, Order = order, EpochLossSum = lossSum, EpochSteps = steps, EpochImages = images,
                             EpochSeconds = seconds + clock.Elapsed.TotalSeconds,
                         };
-                        Save(folder, model, optimizer, ema, Checkpoint.WithGenerators(partial, dataRng, augmentationRng), $"at epoch {epoch + 1}, step {step}");
+                        Save(folder, model, optimizer, ema, method, Checkpoint.WithGenerators(partial, dataRng, augmentationRng), $"at epoch {epoch + 1}, step {step}");
                         WriteSummary(folder, hash, partial, null, completed: false);
                         Info($"stopped at epoch {epoch + 1}, step {step}; checkpoint saved in {folder.CheckpointPath}");
                         return RunOutcome.Interrupted;
@@ -192,18 +196,17 @@ public sealed partial class Trainer
                     }
 
                     lr = LearningRateSchedule.At(o, epoch, step, stepsPerEpoch);
+                    int g = 0;
                     foreach (var group in optimizer.ParamGroups)
                     {
-                        group.LearningRate = lr;
+                        group.LearningRate = lr * groupScales[g++];
                     }
 
                     using var augmented = pipeline.Apply(batch.Images, batch.Labels, augmentationRng);
-                    var (logits, targets) = pipelines.Forward(model, augmented, methodOn, augmentationRng);
-                    var loss = SoftTargetCrossEntropy.Compute(logits, targets);
-                    if (pipelines.JsdWeight > 0)
-                    {
-                        loss = loss + pipelines.Consistency(model.call, batch.Images, batch.Labels, augmented, logits, augmentationRng);
-                    }
+                    var progress = new StepProgress((epoch * stepsPerEpoch) + step, o.Epochs * stepsPerEpoch);
+                    var loss = method is not null && methodOn
+                        ? method.Loss(model, augmented.Inputs, augmented.Targets, augmentationRng, progress)
+                        : Loss(model, pipelines, batch, augmented, methodOn, augmentationRng);
 
                     double value = loss.item<float>();
                     if (!double.IsFinite(value))
@@ -222,6 +225,11 @@ public sealed partial class Trainer
                     }
 
                     optimizer.step();
+                    if (methodOn)
+                    {
+                        method?.AfterStep(model, progress);
+                    }
+
                     ema?.Update(model);
                     lossSum += value;
                     steps++;
@@ -273,7 +281,7 @@ public sealed partial class Trainer
                 sink.OnEpoch(epochReport);
             }
 
-            Save(folder, model, optimizer, ema, Checkpoint.WithGenerators(state, dataRng, augmentationRng), $"of epoch {epoch + 1}");
+            Save(folder, model, optimizer, ema, method, Checkpoint.WithGenerators(state, dataRng, augmentationRng), $"of epoch {epoch + 1}");
             var bestTest = last && validation is not null ? EvaluateBestValidation(folder, o, train, test, normalize, device) : null;
             WriteSummary(folder, hash, state, metrics, completed: last, validation?.Count, bestTest);
             foreach (var sink in sinks)
@@ -286,12 +294,12 @@ public sealed partial class Trainer
     }
 
     /// <summary>Writes the checkpoint; a failure says which one was not saved and that the previous one is intact.</summary>
-    private static void Save(RunFolder folder, StagedModel model, optim.Optimizer optimizer, ModelEma? ema, TrainingState state, string which)
+    private static void Save(RunFolder folder, StagedModel model, optim.Optimizer optimizer, ModelEma? ema, MethodModules? method, TrainingState state, string which)
     {
         bool previous = folder.HasCheckpoint;
         try
         {
-            Checkpoint.Save(folder.CheckpointPath, model, (TorchSharp.Modules.OptimizerHelper)optimizer, state, ema?.Model);
+            Checkpoint.Save(folder.CheckpointPath, model, (TorchSharp.Modules.OptimizerHelper)optimizer, state, ema?.Model, method?.Module);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -23,7 +23,7 @@ public static class KnownMethods
         {
             Erm, Mixup, CutMix, new MixupCutMixMethod(), new CutoutMethod(), new RandomErasingMethod(), new GridMaskMethod(),
             new AffineMethod(), new MaskDistortMixMethod(), new ManifoldMixupMethod(), new FMixMethod(), new ResizeMixMethod(), new SaliencyMixMethod(),
-            new SmoothMixMethod(), new GridMixMethod(), new PuzzleMixMethod(),
+            new SmoothMixMethod(), new GridMixMethod(), new PuzzleMixMethod(), new AutoMixMethod(),
         };
     }
 

@@ -62,6 +62,13 @@ public abstract class TrainingMethod
     /// <summary>The forward pass of a training step while the method is on.</summary>
     public virtual ForwardPass Forward(MethodContext context) => PlainForward;
 
+    /// <summary>
+    /// For methods that own modules (trained beside the model, checkpointed with it): builds them once per run; null (the
+    /// default) for methods that do not. While such a method is on, its <see cref="MethodModules.Loss"/> replaces the
+    /// forward pass and the loss.
+    /// </summary>
+    public virtual MethodModules? CreateModules(MethodSetup setup) => null;
+
     /// <inheritdoc />
     public sealed override string ToString() => Name;
 }

@@ -126,6 +126,10 @@ public abstract class PreActResidualNet : StagedModel
         RegisterComponents();
     }
 
+    /// <inheritdoc />
+    /// <remarks>The stem, then three stages: point 4 (on WRN, OpenMixup's AutoMix config reads stage 2 instead).</remarks>
+    public override int? ThirdStagePoint => 4;
+
     private protected override void CheckInput(Tensor input) => CheckImages(input, _inputChannels, 8);
 }
 

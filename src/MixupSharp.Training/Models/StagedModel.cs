@@ -28,6 +28,12 @@ public abstract class StagedModel : Module<Tensor, Tensor>, IOnnxLayer
     /// <summary>The number of points where hidden states may be mixed (the input and the input of every later stage).</summary>
     public int MixablePoints => _stages.Count;
 
+    /// <summary>
+    /// The mixable point after the model's third residual stage, where AutoMix's Mix Block reads its features (OpenMixup
+    /// uses stage 3 of its CIFAR and ImageNet ResNets); null for models without one.
+    /// </summary>
+    public virtual int? ThirdStagePoint => null;
+
     /// <summary>Runs stages [0, point): the hidden state at mixable point <paramref name="point"/>.</summary>
     public Tensor ForwardTo(Tensor input, int point)
     {

@@ -145,6 +145,10 @@ internal sealed class PooledLinearHead : Module<Tensor, Tensor>, IOnnxLayer
 /// </summary>
 public sealed class TorchvisionResNet : StagedModel
 {
+    /// <inheritdoc />
+    /// <remarks>The stem, then layer1 to layer3: point 4.</remarks>
+    public override int? ThirdStagePoint => 4;
+
     private readonly int _inputChannels;
 
     private TorchvisionResNet(string name, int inputChannels, int numClasses, int[] blocks, bool bottleneck)
