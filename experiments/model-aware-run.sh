@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The model-aware study (issue 30), start to end, resumable: the sweep of PuzzleMix's α at 4,000 images, then the main
-# grids with the chosen α beside the committed ERM and CutMix runs. Every step is `compare`, so running this again
-# skips completed runs and continues unfinished ones from their checkpoints. PROCESSES compare processes share each
+# The model-aware study (issue 30), start to end, resumable: the sweeps of PuzzleMix's α (SeedNet) and AutoMix's
+# (fast-resnet) at 4,000 images, then the main grids with the chosen values beside the committed ERM and CutMix runs.
+# Every step is `compare`, so running this again skips completed runs and continues unfinished ones from their
+# checkpoints. PROCESSES compare processes share each
 # grid (--shard free), one thread each; the default 1 leaves a core free.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,8 @@ grid() {   # grid VARIANTS OUT [compare options...]
 }
 
 grid experiments/fashion-mnist-model-aware-sweep.json experiments/fashion-mnist-model-aware-sweep --select-by best_val_error
-python3 experiments/model-aware-grids.py 1000:seednet 1000:fast-resnet 4000:seednet
+grid experiments/fashion-mnist-model-aware-sweep-fast-resnet.json experiments/fashion-mnist-model-aware-sweep-fast-resnet --select-by best_val_error
+python3 experiments/model-aware-grids.py 1000:seednet 1000:fast-resnet:puzzlemix:automix 4000:seednet
 for name in fashion-mnist-model-aware-n1000 fashion-mnist-model-aware-fast-resnet-n1000 fashion-mnist-model-aware-n4000; do
     grid "experiments/$name.json" "experiments/$name"
 done
