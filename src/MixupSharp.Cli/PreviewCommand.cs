@@ -38,6 +38,11 @@ public static class PreviewCommand
             options = options with { Method = KnownMethods.Erm };
         }
 
+        if (options.Method is AutoMixMethod && s.Run is null)
+        {
+            throw new UsageException("--method automix previews a trained Mix Block: give --run DIR, a run trained with --method automix.");
+        }
+
         var trained = s.Run is null ? null : TrainedModel.Load(s.Run, torch.CPU);
         if (trained is not null)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
@@ -196,25 +197,33 @@ public static class Checkpoint
                 optimizer.load_state_dict(optimizerReader);
             }
 
+            // The blocks after the optimizer's: the moving average's first (if the run kept one), the method's last (if its
+            // method owns modules). Read by position, so either can be asked for without the other.
+            var rest = new List<byte[]>();
+            while (reader.BaseStream.Position < reader.BaseStream.Length)
+            {
+                rest.Add(ReadBlock(reader));
+            }
+
             if (ema is not null)
             {
-                if (reader.BaseStream.Position >= reader.BaseStream.Length)
+                if (rest.Count == 0)
                 {
                     throw new CheckpointException($"{path} holds no moving average of the weights (the run was not trained with --model-ema).");
                 }
 
-                using var emaStream = new MemoryStream(ReadBlock(reader));
+                using var emaStream = new MemoryStream(rest[0]);
                 ema.load(emaStream);
             }
 
             if (method is not null)
             {
-                if (reader.BaseStream.Position >= reader.BaseStream.Length)
+                if (rest.Count == 0 || (ema is not null && rest.Count < 2))
                 {
                     throw new CheckpointException($"{path} holds no state of the training method's own modules.");
                 }
 
-                using var methodStream = new MemoryStream(ReadBlock(reader));
+                using var methodStream = new MemoryStream(rest[^1]);
                 method.load(methodStream);
             }
 

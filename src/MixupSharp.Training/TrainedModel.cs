@@ -20,6 +20,9 @@ public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, No
     /// <summary>The square image size the model was trained at.</summary>
     public int ImageSize { get; init; }
 
+    /// <summary>The run folder it was loaded from.</summary>
+    public string Folder { get; init; } = string.Empty;
+
     /// <summary>The class names, in logit order.</summary>
     public System.Collections.Generic.IReadOnlyList<string> ClassNames { get; init; } = Array.Empty<string>();
 
@@ -62,7 +65,7 @@ public sealed record TrainedModel(TrainingOptions Options, StagedModel Model, No
 
             model.to(device);
             model.eval();
-            return new TrainedModel(options, model, normalize) { Channels = channels, ImageSize = size, ClassNames = config.Classes };
+            return new TrainedModel(options, model, normalize) { Channels = channels, ImageSize = size, ClassNames = config.Classes, Folder = runDir };
         }
         catch
         {

@@ -56,6 +56,13 @@ public static class MethodPreview
 
         // Replace, never Append: each result stands under its own original.
         var o = options with { Insertion = SyntheticInsertion.Replace, LabelSmoothing = 0 };
+        if (o.Method is AutoMixMethod)
+        {
+            var auto = AutoMixPreview.Mix(o, data, images, labels, generator, trained ?? throw new ArgumentException("an automix preview shows a trained Mix Block: give a run trained with --method automix (--run DIR)."));
+            Draw(images, auto.Mixed, Captions(auto.Targets, auto.Effects), path, columns, scale, auto.Masks);
+            return Captions(auto.Targets, auto.Effects);
+        }
+
         if (o.Method is PuzzleMixMethod)
         {
             var puzzle = PuzzleLabelling(o, data, images, labels, generator, trained);
@@ -184,7 +191,7 @@ public static class MethodPreview
         return (mixed.Inputs, masks, captions);
     }
 
-    private static List<PreviewCaption> Captions(Tensor softTargets, string[] effects)
+    internal static List<PreviewCaption> Captions(Tensor softTargets, string[] effects)
     {
         var c = CultureInfo.InvariantCulture;
         var targets = softTargets.to_type(ScalarType.Float64).cpu();

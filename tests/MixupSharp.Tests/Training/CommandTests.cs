@@ -223,6 +223,23 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void AnAutoMixPreviewNeedsATrainedRunAndShowsItsBlocksMask()
+    {
+        var missing = Run("preview", "--dataset", "cifar10", "--data-dir", _data, "--method", "automix");
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("give --run DIR", missing.Err);
+
+        string run = Path.Combine(_dir, "automix-run");
+        Assert.Equal(0, Run(new[] { "train", "--method", "automix", "--epochs", "1", "--out", run }.Concat(Shared()).ToArray()).Code);
+        string png = Path.Combine(_dir, "automix.png");
+        var (code, text, err) = Run("preview", "--method", "automix", "--run", run, "--count", "4", "--out", png);
+        Assert.True(code == 0, err);
+        Assert.Equal(4, CountOf(text, " own "));
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.True(bitmap.Height >= 3 * 32 * 4, $"{bitmap.Width}x{bitmap.Height}: originals, the mask and results need three rows");
+    }
+
+    [Fact]
     public void PreviewWritesAPngWithAnOriginalAndAResultPerSampleAndTheirLambdas()
     {
         string png = Path.Combine(_dir, "preview.png");

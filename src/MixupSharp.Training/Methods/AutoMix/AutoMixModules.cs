@@ -123,6 +123,29 @@ internal sealed class AutoMixModules : MethodModules
         return new AutoMixLosses(mixQ, oneQ, mixK, mask);
     }
 
+    /// <summary>
+    /// The trained block's mask for normalized <paramref name="inputs"/> and their partners (evaluation mode, no gradient):
+    /// what a preview shows.
+    /// </summary>
+    public Tensor Mask(Tensor inputs, Tensor index, double lambda)
+    {
+        using var noGrad = torch.no_grad();
+        bool training = Encoder.training;
+        Encoder.eval();
+        try
+        {
+            using var features = Encoder.ForwardTo(inputs, _point);
+            return Block.call(features, index, lambda);
+        }
+        finally
+        {
+            Encoder.train(training);
+        }
+    }
+
+    /// <summary>A draw of λ ~ Beta(α, α) from <paramref name="generator"/>, as each step draws it.</summary>
+    public double DrawLambda(Generator generator) => Beta(_settings.Alpha, generator);
+
     /// <summary>The momentum encoder's parameters move toward the model's: k ← m·k + (1 − m)·q.</summary>
     public override void AfterStep(StagedModel model, StepProgress progress)
     {
