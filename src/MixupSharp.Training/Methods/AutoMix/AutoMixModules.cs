@@ -47,7 +47,7 @@ internal sealed class AutoMixModules : MethodModules
         long channels;
         using (torch.no_grad())
         {
-            var probeInput = torch.zeros(new[] { 1L, InputChannels(model), side, side });
+            using var probeInput = torch.zeros(new[] { 1L, InputChannels(model), side, side });
             bool training = encoder.training;
             encoder.eval();
             using var features = encoder.ForwardTo(probeInput, _point);
