@@ -94,7 +94,9 @@ public sealed class OldRunFolderTests : IDisposable
         foreach (var config in configs)
         {
             using var document = JsonDocument.Parse(File.ReadAllText(config));
-            string recorded = document.RootElement.GetProperty("config_hash").GetString()!;
+            // Runs written before 0.2.0 record the hash at the top; the 0.2.0 layout keeps it under "derived".
+            var root = document.RootElement;
+            string recorded = (root.TryGetProperty("config_hash", out var top) ? top : root.GetProperty("derived").GetProperty("config_hash")).GetString()!;
             var options = new RunFolder(Path.GetDirectoryName(config)!).ReadOptions();
             Assert.True(recorded == ConfigFingerprint.Of(options), $"{config}: recorded {recorded}, recomputed {ConfigFingerprint.Of(options)}");
         }
