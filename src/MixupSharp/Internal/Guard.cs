@@ -105,6 +105,28 @@ internal static class Guard
         }
     }
 
+    /// <summary>
+    /// Checks a mask draw against its λ: every mask value in [0, 1] (no NaN), and each sample's λ the mean of its mask
+    /// within 1e-6. The targets are mixed by λ and the pixels by the mask, so replayed parameters must keep the two in
+    /// agreement.
+    /// </summary>
+    public static void MaskMatchesLambda(Tensor masks, Tensor lambda, string name)
+    {
+        using var scope = torch.NewDisposeScope();
+        var m = masks.to_type(ScalarType.Float64).cpu();
+        double min = m.min().item<double>(), max = m.max().item<double>();
+        if (double.IsNaN(min) || double.IsNaN(max) || min < 0 || max > 1)
+        {
+            throw new ArgumentOutOfRangeException(name, $"{name}.Masks must lie in [0, 1]; got values in [{min}, {max}].");
+        }
+
+        double gap = (m.flatten(1).mean(new long[] { 1 }) - lambda.cpu()).abs().max().item<double>();
+        if (gap > 1e-6)
+        {
+            throw new ArgumentException($"{name}.Lambda must be each mask's mean (the share of the sample's own pixels); they differ by up to {gap:G3}.", name);
+        }
+    }
+
     /// <summary>Checks a batch shape: at least <paramref name="minDims"/> dimensions, exactly <paramref name="exactDims"/> if given, and N ≥ 1.</summary>
     public static void BatchShape(long[] shape, string name, string expected, int minDims = 1, int? exactDims = null)
     {

@@ -53,20 +53,7 @@ public abstract class MaskMixer : SampleMixer<MaskMixParameters>
             throw new ArgumentException($"parameters.Masks must be floating {Guard.Shape(expected)} for inputs {Guard.Shape(inputs.shape)}; got {Guard.Describe(parameters.Masks)}.", nameof(parameters));
         }
 
-        // The targets are mixed by λ, the pixels by the mask: replayed parameters must keep the two in agreement.
-        using var scope = torch.NewDisposeScope();
-        var masks = parameters.Masks.to_type(ScalarType.Float64).cpu();
-        double min = masks.min().item<double>(), max = masks.max().item<double>();
-        if (double.IsNaN(min) || double.IsNaN(max) || min < 0 || max > 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(parameters), $"parameters.Masks must lie in [0, 1]; got values in [{min}, {max}].");
-        }
-
-        double gap = (masks.flatten(1).mean(new long[] { 1 }) - parameters.Lambda.cpu()).abs().max().item<double>();
-        if (gap > 1e-6)
-        {
-            throw new ArgumentException($"parameters.Lambda must be each mask's mean (the share of the sample's own pixels); they differ by up to {gap:G3}.", nameof(parameters));
-        }
+        Guard.MaskMatchesLambda(parameters.Masks, parameters.Lambda, nameof(parameters));
     }
 
     /// <inheritdoc />

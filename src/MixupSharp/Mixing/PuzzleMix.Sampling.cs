@@ -46,7 +46,7 @@ public sealed partial class PuzzleMix
         var pixels = images.detach().cpu().to_type(ScalarType.Float64);
         var partnerIndex = torch.tensor(partner, dtype: ScalarType.Int64);
         int block = (int)(side / g);
-        var masks = Labelling(pixels, sal, partnerIndex, partner, prior, g, block);
+        var masks = Labelling(pixels, sal, partnerIndex, prior, g, block);
 
         Tensor? sources = null;
         if (Options.Transport && g > 1)
@@ -64,24 +64,7 @@ public sealed partial class PuzzleMix
         return new PuzzleMixParameters(masks.MoveToOuterDisposeScope(), partnerIndex.MoveToOuterDisposeScope(), lambda.MoveToOuterDisposeScope(), sources);
     }
 
-    /// <summary>
-    /// The energy PuzzleMix minimizes for sample <paramref name="index"/> of a batch, as <see cref="Sample"/> builds it:
-    /// exposed so that tests and users can inspect the labelling it finds.
-    /// </summary>
-    public PuzzleEnergy Energy(Tensor images, Tensor saliency, long[] partner, double prior, int gridSide, int index)
-    {
-        Guard.NotNull(images, nameof(images));
-        Guard.NotNull(saliency, nameof(saliency));
-        Guard.NotNull(partner, nameof(partner));
-        CheckImages(images, nameof(images));
-        long n = images.shape[0], side = images.shape[2];
-        using var scope = torch.NewDisposeScope();
-        var sal = saliency.detach().cpu().to_type(ScalarType.Float64).reshape(n, 1, side, side);
-        var pixels = images.detach().cpu().to_type(ScalarType.Float64);
-        return Energies(pixels, sal, torch.tensor(partner, dtype: ScalarType.Int64), prior, gridSide, (int)(side / gridSide))[index];
-    }
-
-    private Tensor Labelling(Tensor pixels, Tensor sal, Tensor partnerIndex, long[] partner, double prior, int g, int block)
+    private Tensor Labelling(Tensor pixels, Tensor sal, Tensor partnerIndex, double prior, int g, int block)
     {
         var energies = Energies(pixels, sal, partnerIndex, prior, g, block);
         var values = new float[energies.Length * g * g];

@@ -165,19 +165,7 @@ public sealed partial class PuzzleMix
             throw new ArgumentException($"parameters.Masks must be float32 [{n}, g, g] with g dividing the image side {side}; got {Guard.Describe(m)}.", nameof(parameters));
         }
 
-        using var scope = torch.NewDisposeScope();
-        var masks = m.to_type(ScalarType.Float64).cpu();
-        double min = masks.min().item<double>(), max = masks.max().item<double>();
-        if (double.IsNaN(min) || min < 0 || max > 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(parameters), $"parameters.Masks must lie in [0, 1]; got values in [{min}, {max}].");
-        }
-
-        double gap = (masks.flatten(1).mean(new long[] { 1 }) - parameters.Lambda.cpu()).abs().max().item<double>();
-        if (gap > 1e-6)
-        {
-            throw new ArgumentException($"parameters.Lambda must be each mask's mean; they differ by up to {gap:G3}.", nameof(parameters));
-        }
+        Guard.MaskMatchesLambda(m, parameters.Lambda, nameof(parameters));
 
         if (parameters.Sources is { } s)
         {
@@ -187,6 +175,7 @@ public sealed partial class PuzzleMix
                 throw new ArgumentException($"parameters.Sources must be int64 [{n}, 2, T²] with T dividing the image side {side}; got {Guard.Describe(s)}.", nameof(parameters));
             }
 
+            using var scope = torch.NewDisposeScope();
             long lo = s.min().item<long>(), hi = s.max().item<long>();
             if (lo < -1 || hi >= t * t)
             {
