@@ -143,7 +143,16 @@ public static class CompareCommand
             throw new UsageException($"--select-by picks one variant per \"group\", and no variant of {variantsFile} has a group.");
         }
 
-        var comparison = new Comparison(outDir, runs, baseline, s.SelectBy);
+        var alsoAgainst = s.AlsoAgainst?.Split(',', StringSplitOptions.TrimEntries) ?? Array.Empty<string>();
+        foreach (string name in alsoAgainst)
+        {
+            if (name == baseline || !perVariant.Any(v => v.Variant == name))
+            {
+                throw new UsageException($"--also-against {name}: expected a variant of {variantsFile} other than the baseline '{baseline}' ({string.Join(", ", grid.Variants.Select(v => v.Name))}); got '{name}'.");
+            }
+        }
+
+        var comparison = new Comparison(outDir, runs, baseline, s.SelectBy) { AlsoAgainst = alsoAgainst };
         if (!perVariant.Any(v => v.Variant == baseline))
         {
             output.WriteLine($"warning: no variant is named '{baseline}' (--baseline), so no p-values are computed.");
@@ -187,6 +196,7 @@ public static class CompareCommand
             .Add("--seeds", "S1,S2,..", "seeds of every variant (default: the file's \"seeds\", else 1,2,3)", v => s.SeedsText = v)
             .Add("--out", "DIR", "the grid's folder (default runs/compare-<variants file name>)", v => s.OutDir = v)
             .Add("--baseline", "NAME", "the variant others are tested against (default erm)", v => s.Baseline = v)
+            .Add("--also-against", "NAME[,NAME]", "pair the variants against these too, after the baseline, each in a Holm family of its own over the variants that are no baseline (e.g. cutmix, for new methods against ERM and against CutMix)", v => s.AlsoAgainst = v)
             .Add("--select-by", "METRIC", $"per variants-file \"group\", report the variant with the lowest mean of a validation metric ({string.Join(", ", Comparison.SelectionMetrics)}) with the sweep's values; also writes selection.csv", v => s.SelectBy = v)
             .Switch("--report-only", "train nothing; summarize the runs there are, and say which are missing or running", () => s.ReportOnly = true)
             .Add("--shard", "I/N|free|auto", "train only shard I of N of the grid's runs (fixed by the grid; free: any run no live process holds, so processes started alike balance themselves; auto: from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX)", v => s.Shard = v)
@@ -212,6 +222,8 @@ public static class CompareCommand
         public string? SeedsText { get; set; }
 
         public string Baseline { get; set; } = KnownMethods.Erm.Name;
+
+        public string? AlsoAgainst { get; set; }
 
         public string? SelectBy { get; set; }
 

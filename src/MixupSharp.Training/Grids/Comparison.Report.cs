@@ -97,16 +97,31 @@ public sealed partial class Comparison
     /// Each variant against the baseline on <paramref name="metric"/>, paired by seed (runs with one seed share their
     /// training subset), with Holm's adjustment across the grid's variants: (variant, test, Holm-adjusted p).
     /// </summary>
-    public IReadOnlyList<(string Variant, PairedResult Test, double Holm)> Paired(string metric)
+    public IReadOnlyList<(string Variant, PairedResult Test, double Holm)> Paired(string metric) => Paired(metric, Baseline);
+
+    /// <summary>
+    /// Each variant against <paramref name="baseline"/> (<see cref="Baseline"/> or one of <see cref="AlsoAgainst"/>) on
+    /// <paramref name="metric"/>, paired by seed, with Holm's adjustment across the family: against <see cref="Baseline"/>
+    /// every other variant; against a further one, the variants that are no baseline (ERM against CutMix is the first
+    /// family's test turned round, not a new question).
+    /// </summary>
+    public IReadOnlyList<(string Variant, PairedResult Test, double Holm)> Paired(string metric, string baseline)
     {
+        ArgumentNullException.ThrowIfNull(baseline);
+        if (baseline != Baseline && !AlsoAgainst.Contains(baseline))
+        {
+            throw new ArgumentException($"'{baseline}' is neither the baseline ('{Baseline}') nor one of the variants also paired against ({string.Join(", ", AlsoAgainst)}).", nameof(baseline));
+        }
+
+        bool InFamily(string variant) => variant != baseline && (baseline == Baseline || (variant != Baseline && !AlsoAgainst.Contains(variant)));
         var reads = Reads();
         var values = reads.Where(x => x.Values is not null && x.Values.TryGetValue(metric, out double v) && double.IsFinite(v))
             .ToDictionary(x => (x.Run.Variant, x.Run.Options.Seed), x => x.Values![metric]);
         var seedsOf = _runs.GroupBy(r => r.Variant).ToDictionary(g => g.Key, g => g.Select(r => r.Options.Seed).ToList());
-        var tests = seedsOf.Keys.Where(v => v != Baseline).Select(v =>
+        var tests = seedsOf.Keys.Where(InFamily).Select(v =>
         {
-            var seeds = seedsOf[v].Where(s => values.ContainsKey((v, s)) && values.ContainsKey((Baseline, s))).ToList();
-            return (Variant: v, Test: Statistics.PairedTTest(seeds.Select(s => values[(v, s)]).ToList(), seeds.Select(s => values[(Baseline, s)]).ToList()));
+            var seeds = seedsOf[v].Where(s => values.ContainsKey((v, s)) && values.ContainsKey((baseline, s))).ToList();
+            return (Variant: v, Test: Statistics.PairedTTest(seeds.Select(s => values[(v, s)]).ToList(), seeds.Select(s => values[(baseline, s)]).ToList()));
         }).ToList();
         var holm = Statistics.Holm(tests.Select(t => t.Test.PValue).ToList());
         return tests.Select((t, i) => (t.Variant, t.Test, holm[i])).ToList();

@@ -109,6 +109,12 @@ public sealed partial class Comparison
     /// <summary>The baseline variant's name.</summary>
     public string Baseline { get; }
 
+    /// <summary>
+    /// Variants the others are also paired against, after <see cref="Baseline"/>, each in a Holm family of its own over
+    /// the variants that are no baseline (a new method against ERM and against CutMix); empty by default.
+    /// </summary>
+    public IReadOnlyList<string> AlsoAgainst { get; init; } = Array.Empty<string>();
+
     /// <summary>The validation metric each group's variant is selected by; null: no selection.</summary>
     public string? SelectBy { get; }
 

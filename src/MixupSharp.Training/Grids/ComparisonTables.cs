@@ -87,7 +87,7 @@ public static class ComparisonTables
     }
 
     /// <summary>
-    /// The paired comparisons against the baseline, by seed: the mean difference in percentage points with its 95%
+    /// The paired comparisons against the baseline (and then each of <see cref="Comparison.AlsoAgainst"/>), by seed: the mean difference in percentage points with its 95%
     /// confidence interval, p, and p after Holm's adjustment across the variants; for the last epoch's test error and,
     /// with a validation set, for the best-validation weights' test error.
     /// </summary>
@@ -96,15 +96,17 @@ public static class ComparisonTables
         ArgumentNullException.ThrowIfNull(comparison);
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        foreach (var (metric, label) in new[] { ("test_error", "test error"), ("best_val_test_error", "test error of the best-validation weights") })
+        var baselines = new[] { comparison.Baseline }.Concat(comparison.AlsoAgainst);
+        foreach (var ((metric, label), baseline) in new[] { ("test_error", "test error"), ("best_val_test_error", "test error of the best-validation weights") }.SelectMany(m => baselines.Select(b => (m, b))))
         {
-            var rows = comparison.Paired(metric);
+            var rows = comparison.Paired(metric, baseline);
             if (rows.All(r => r.Test.Pairs == 0))
             {
                 continue;
             }
 
-            sb.AppendLine().AppendLine(c, $"Paired by seed against '{comparison.Baseline}', {label} (percentage points; negative: lower error than the baseline; Holm across the {rows.Count} variants; –: no test, from fewer than 2 pairs or identical differences, still counted in Holm's family):").AppendLine();
+            string family = baseline == comparison.Baseline ? $"the {rows.Count} variants" : $"the {rows.Count} variants that are no baseline";
+            sb.AppendLine().AppendLine(c, $"Paired by seed against '{MarkdownText(baseline)}', {label} (percentage points; negative: lower error than the baseline; Holm across {family}; –: no test, from fewer than 2 pairs or identical differences, still counted in Holm's family):").AppendLine();
             sb.AppendLine("| variant | pairs | difference | 95% CI | p | Holm p |").AppendLine("|---|---|---|---|---|---|");
             foreach (var (variant, t, holm) in rows)
             {
