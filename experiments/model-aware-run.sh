@@ -24,5 +24,5 @@ grid experiments/fashion-mnist-model-aware-sweep.json experiments/fashion-mnist-
 grid experiments/fashion-mnist-model-aware-sweep-fast-resnet.json experiments/fashion-mnist-model-aware-sweep-fast-resnet --select-by best_val_error
 python3 experiments/model-aware-grids.py 1000:seednet 1000:fast-resnet:puzzlemix:automix 4000:seednet
 for name in fashion-mnist-model-aware-n1000 fashion-mnist-model-aware-fast-resnet-n1000 fashion-mnist-model-aware-n4000; do
-    grid "experiments/$name.json" "experiments/$name"
+    grid "experiments/$name.json" "experiments/$name" --also-against cutmix
 done
