@@ -105,7 +105,7 @@ public static class ComparisonTables
                 continue;
             }
 
-            string family = baseline == comparison.Baseline ? $"the {rows.Count} variants" : $"the {rows.Count} variants that are no baseline";
+            string family = baseline == comparison.Baseline ? $"the {rows.Count} variants" : (rows.Count == 1 ? "the 1 variant that is no baseline" : $"the {rows.Count} variants that are no baseline");
             sb.AppendLine().AppendLine(c, $"Paired by seed against '{MarkdownText(baseline)}', {label} (percentage points; negative: lower error than the baseline; Holm across {family}; –: no test, from fewer than 2 pairs or identical differences, still counted in Holm's family):").AppendLine();
             sb.AppendLine("| variant | pairs | difference | 95% CI | p | Holm p |").AppendLine("|---|---|---|---|---|---|");
             foreach (var (variant, t, holm) in rows)
