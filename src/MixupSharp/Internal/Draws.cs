@@ -17,6 +17,11 @@ internal static class Draws
     public static double[] Beta(double alpha, long count, Generator? generator)
     {
         var draws = new double[count];
+        if (count == 0)
+        {
+            return draws;   // TorchSharp's accessor cannot copy out of an empty tensor
+        }
+
         if (alpha <= 0)
         {
             Array.Fill(draws, 1.0);

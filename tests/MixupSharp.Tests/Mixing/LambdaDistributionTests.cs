@@ -29,6 +29,35 @@ public sealed class LambdaDistributionTests
         Assert.True(wrong > Stats.KsCritical001(lam.Length), $"KS against the wrong law Beta({alpha * 3}) was only {wrong:F4}");
     }
 
+    /// <summary>The public draws (for methods outside the library) follow Beta(α, α) and replay with a seed.</summary>
+    [Theory]
+    [InlineData(0.2)]
+    [InlineData(2.0)]
+    public void LambdaDrawsFollowBetaAndReplay(double alpha)
+    {
+        using var g = new Generator(2103);
+        double[] lam = LambdaDraws.Beta(alpha, 4000, g);
+        double d = Stats.KolmogorovSmirnov(lam, v => Stats.BetaCdf(v, alpha, alpha));
+        Assert.True(d < Stats.KsCritical001(lam.Length), $"KS D = {d:F4} ≥ {Stats.KsCritical001(lam.Length):F4} for Beta({alpha}, {alpha})");
+        double wrong = Stats.KolmogorovSmirnov(lam, v => Stats.BetaCdf(v, alpha * 3, alpha * 3));
+        Assert.True(wrong > Stats.KsCritical001(lam.Length), $"KS against the wrong law Beta({alpha * 3}) was only {wrong:F4}");
+
+        using var a = new Generator(5);
+        using var b = new Generator(5);
+        Assert.Equal(LambdaDraws.Beta(alpha, 16, a), LambdaDraws.Beta(alpha, 16, b));
+    }
+
+    [Fact]
+    public void LambdaDrawsAtAlphaZeroDoNotMixAndABadAlphaIsRefused()
+    {
+        Assert.All(LambdaDraws.Beta(0, 5, null), l => Assert.Equal(1.0, l));
+        Assert.Empty(LambdaDraws.Beta(1, 0, null));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => LambdaDraws.Beta(double.NaN, 3, null));
+        Assert.Contains("alpha must be finite and non-negative for λ ~ Beta(α, α); got NaN.", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => LambdaDraws.Beta(-1, 3, null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LambdaDraws.Beta(1, -1, null));
+    }
+
     [Fact]
     public void PerBatchLambdaAcrossBatchesFollowsBeta()
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using MixupSharp.Losses;
+using MixupSharp.Mixing;
 using MixupSharp.Training.Models;
 using MixupSharp.Training.Options;
 using TorchSharp;
@@ -187,13 +188,7 @@ internal sealed class AutoMixModules : MethodModules
         return targets.mul(own).add(targets.index_select(0, index).mul(other));
     }
 
-    private static double Beta(double alpha, Generator generator)
-    {
-        using var scope = torch.NewDisposeScope();
-        var concentration = torch.full(new[] { 1L, 2L }, alpha, dtype: ScalarType.Float64);
-        double first = torch._sample_dirichlet(concentration, generator)[0, 0].item<double>();
-        return double.IsNaN(first) ? 1.0 : Math.Clamp(first, 0.0, 1.0);
-    }
+    private static double Beta(double alpha, Generator generator) => LambdaDraws.Beta(alpha, 1, generator)[0];
 
     private static long InputChannels(StagedModel model) => model.parameters().First().shape[1];
 
