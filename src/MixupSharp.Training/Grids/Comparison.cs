@@ -76,6 +76,7 @@ public sealed partial class Comparison
     private readonly IReadOnlyList<ComparisonRun> _runs;
     private IReadOnlyList<(ComparisonRun Run, Dictionary<string, double>? Values)>? _reportReads;
     private int _summaryReads;
+    private IReadOnlyList<string> _alsoAgainst = Array.Empty<string>();
 
 
     /// <summary>Creates the grid; every run's <c>OutDir</c> must be its own folder.</summary>
@@ -113,7 +114,27 @@ public sealed partial class Comparison
     /// Variants the others are also paired against, after <see cref="Baseline"/>, each in a Holm family of its own over
     /// the variants that are no baseline (a new method against ERM and against CutMix); empty by default.
     /// </summary>
-    public IReadOnlyList<string> AlsoAgainst { get; init; } = Array.Empty<string>();
+    /// <exception cref="ArgumentException">A name that is the baseline, repeats, or is no variant of the runs.</exception>
+    public IReadOnlyList<string> AlsoAgainst
+    {
+        get => _alsoAgainst;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            var variants = _runs.Select(r => r.Variant).Distinct().ToList();
+            foreach (string name in value)
+            {
+                // Checked here, not only by the CLI: a baseline that pairs against itself, or a name no run has, would
+                // give an empty table that reads like "no test".
+                if (name == Baseline || !variants.Contains(name) || value.Count(n => n == name) > 1)
+                {
+                    throw new ArgumentException($"each variant also paired against must be a variant of the grid other than the baseline '{Baseline}', named once ({string.Join(", ", variants)}); got '{name}'.", nameof(AlsoAgainst));
+                }
+            }
+
+            _alsoAgainst = value.ToArray();
+        }
+    }
 
     /// <summary>The validation metric each group's variant is selected by; null: no selection.</summary>
     public string? SelectBy { get; }

@@ -67,6 +67,17 @@ public sealed class PairedBaselinesTests : IDisposable
         Assert.Throws<ArgumentException>(() => grid.Paired("test_error", "automix"));
     }
 
+    [Theory]
+    [InlineData("erm")]            // the baseline itself
+    [InlineData("mixup")]          // no run of the grid
+    [InlineData("cutmix", "cutmix")]
+    public void TheLibraryRefusesABaselineThatIsNotAVariantOfTheGridOnce(params string[] alsoAgainst)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Grid(alsoAgainst));
+        Assert.Contains("other than the baseline 'erm'", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"got '{alsoAgainst[0]}'", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheReportHasATableForEachBaselineAndTheFirstReadsAsBefore()
     {
