@@ -21,11 +21,7 @@ public static class LambdaDraws
     /// <param name="generator">The generator the draws come from; null: the global one.</param>
     public static double[] Beta(double alpha, long count, Generator? generator)
     {
-        if (!double.IsFinite(alpha) || alpha < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(alpha), $"alpha must be finite and non-negative for λ ~ Beta(α, α); got {alpha}.");
-        }
-
+        Guard.Alpha(alpha, nameof(alpha));
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         return Draws.Beta(alpha, count, generator);
     }

@@ -20,11 +20,14 @@ public sealed class LambdaDistributionTests
         using var p = new Mixup(2, new MixupOptions { Alpha = alpha, Mode = MixMode.PerSample }).Sample(new long[] { 4000, 1 }, g);
         var lam = p.LambdaValues();
         var partner = p.PartnerValues();
-        lam = lam.Where((_, i) => partner[i] != i).ToArray();
+        AssertBetaAlphaAlpha(lam.Where((_, i) => partner[i] != i).ToArray(), alpha);
+    }
+
+    /// <summary>KS fit to Beta(α, α), and the test's power: the same draws are far from Beta(3α, 3α).</summary>
+    private static void AssertBetaAlphaAlpha(double[] lam, double alpha)
+    {
         double d = Stats.KolmogorovSmirnov(lam, v => Stats.BetaCdf(v, alpha, alpha));
         Assert.True(d < Stats.KsCritical001(lam.Length), $"KS D = {d:F4} ≥ {Stats.KsCritical001(lam.Length):F4} for Beta({alpha}, {alpha})");
-
-        // The test has power: the same draws are far from Beta(2α, 2α)... unless the law is wrong in the same way.
         double wrong = Stats.KolmogorovSmirnov(lam, v => Stats.BetaCdf(v, alpha * 3, alpha * 3));
         Assert.True(wrong > Stats.KsCritical001(lam.Length), $"KS against the wrong law Beta({alpha * 3}) was only {wrong:F4}");
     }
@@ -36,11 +39,7 @@ public sealed class LambdaDistributionTests
     public void LambdaDrawsFollowBetaAndReplay(double alpha)
     {
         using var g = new Generator(2103);
-        double[] lam = LambdaDraws.Beta(alpha, 4000, g);
-        double d = Stats.KolmogorovSmirnov(lam, v => Stats.BetaCdf(v, alpha, alpha));
-        Assert.True(d < Stats.KsCritical001(lam.Length), $"KS D = {d:F4} ≥ {Stats.KsCritical001(lam.Length):F4} for Beta({alpha}, {alpha})");
-        double wrong = Stats.KolmogorovSmirnov(lam, v => Stats.BetaCdf(v, alpha * 3, alpha * 3));
-        Assert.True(wrong > Stats.KsCritical001(lam.Length), $"KS against the wrong law Beta({alpha * 3}) was only {wrong:F4}");
+        AssertBetaAlphaAlpha(LambdaDraws.Beta(alpha, 4000, g), alpha);
 
         using var a = new Generator(5);
         using var b = new Generator(5);
@@ -53,7 +52,7 @@ public sealed class LambdaDistributionTests
         Assert.All(LambdaDraws.Beta(0, 5, null), l => Assert.Equal(1.0, l));
         Assert.Empty(LambdaDraws.Beta(1, 0, null));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => LambdaDraws.Beta(double.NaN, 3, null));
-        Assert.Contains("alpha must be finite and non-negative for λ ~ Beta(α, α); got NaN.", e.Message);
+        Assert.Contains("alpha must be a finite number ≥ 0 (0 disables mixing); got NaN.", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => LambdaDraws.Beta(-1, 3, null));
         Assert.Throws<ArgumentOutOfRangeException>(() => LambdaDraws.Beta(1, -1, null));
     }
